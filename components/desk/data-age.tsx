@@ -1,0 +1,35 @@
+"use client";
+
+import { formatAge, formatUtcTime, toIsoUtc } from "@/components/desk/format";
+import { useServerClock, useServerNow } from "@/components/desk/server-clock";
+
+// A row whose venue read is older than this is flagged: the server polls every account far more
+// often, so an old read means that account's polling is failing even if the desk itself is fresh.
+export const ROW_STALE_AFTER_MS = 30_000;
+
+export function DataAge({ fetchedAt }: { fetchedAt: number | null }) {
+  const now = useServerNow();
+  const { dayRefMs } = useServerClock();
+  if (fetchedAt === null) return <span className="font-medium text-amber-200">never</span>;
+
+  const title = `Read from the venue at ${formatUtcTime(fetchedAt, dayRefMs)} UTC`;
+  if (now === null) {
+    return (
+      <time dateTime={toIsoUtc(fetchedAt)} title={title}>
+        {formatUtcTime(fetchedAt, dayRefMs)}
+      </time>
+    );
+  }
+  const stale = now - fetchedAt > ROW_STALE_AFTER_MS;
+  return (
+    <time
+      dateTime={toIsoUtc(fetchedAt)}
+      title={title}
+      className={stale ? "font-medium text-amber-200" : undefined}
+    >
+      {stale && <span aria-hidden="true">⚠ </span>}
+      {formatAge(fetchedAt, now)}
+      {stale && <span className="sr-only"> (stale)</span>}
+    </time>
+  );
+}

@@ -1,0 +1,64 @@
+"use client";
+
+import { memo } from "react";
+import type { MmpRow } from "@/lib/mmp/types";
+import { formatDuration, formatFrozenPeriod, formatLimit } from "@/components/desk/format";
+import { StatusBadge } from "@/components/desk/status-badge";
+import { RowProblem } from "@/components/desk/row-problem";
+import { FrozenUntil } from "@/components/desk/frozen-until";
+import { UtcTime } from "@/components/desk/utc-time";
+import { DataAge } from "@/components/desk/data-age";
+import { ResetButton } from "@/components/desk/reset-button";
+
+const cell = "px-3 py-1.5 align-top whitespace-nowrap";
+const num = `${cell} text-right`;
+
+// Memoised on the row object: TanStack Query's structural sharing keeps the same object for a
+// row whose data did not change between polls, so a poll re-renders only the rows that moved.
+// Ticking cells (countdown, data age) subscribe to the shared clock themselves, which is why no
+// "now" prop passes through here.
+export const DeskRow = memo(function DeskRow({
+  row,
+  canReset,
+}: {
+  row: MmpRow;
+  canReset: boolean;
+}) {
+  const frozen = row.status === "frozen";
+  return (
+    <tr
+      className={
+        frozen
+          ? "bg-rose-950/70 shadow-[inset_4px_0_0_var(--color-rose-400)] hover:bg-rose-950"
+          : "hover:bg-slate-800/60"
+      }
+    >
+      <td className={`${cell} capitalize`}>{row.venue}</td>
+      <td className={cell} title={row.accountId}>
+        {row.accountLabel}
+      </td>
+      <th scope="row" className={`${cell} text-left font-semibold text-slate-50`}>
+        {row.scope}
+      </th>
+      <td className={`${cell} whitespace-normal`}>
+        <StatusBadge status={row.status} />
+        <RowProblem problem={row.problem} />
+      </td>
+      <td className={cell}>
+        <FrozenUntil status={row.status} frozenUntil={row.frozenUntil} />
+      </td>
+      <td className={cell}>{formatDuration(row.windowMs)}</td>
+      <td className={cell}>{formatFrozenPeriod(row.frozenPeriodMs)}</td>
+      <td className={num}>{formatLimit(row.qtyLimit)}</td>
+      <td className={num}>{formatLimit(row.deltaLimit)}</td>
+      <td className={num}>{formatLimit(row.vegaLimit)}</td>
+      <td className={cell}>
+        <UtcTime ms={row.lastTriggerAt} />
+      </td>
+      <td className={cell}>
+        <DataAge fetchedAt={row.fetchedAt} />
+      </td>
+      <td className={`${cell} whitespace-normal`}>{canReset && <ResetButton row={row} />}</td>
+    </tr>
+  );
+});

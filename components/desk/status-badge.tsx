@@ -1,0 +1,66 @@
+import type { ReactNode } from "react";
+import type { MmpStatus } from "@/lib/mmp/types";
+
+// Status is always the word plus an icon; colour only reinforces it (never colour alone), so it
+// reads on a monochrome wall display and for colour-blind users. Icons are decorative.
+const LOOK: Record<MmpStatus, { label: string; className: string; icon: ReactNode }> = {
+  active: {
+    label: "ACTIVE",
+    className: "bg-emerald-500/10 text-emerald-300 ring-emerald-400/40",
+    icon: <path d="M3.5 8.5l3 3 6-7" />,
+  },
+  frozen: {
+    label: "FROZEN",
+    className: "bg-rose-500/20 text-rose-100 ring-rose-400/70",
+    // Snowflake: three crossing strokes with small chevrons on the vertical one.
+    icon: (
+      <>
+        <path d="M8 1.5v13M2.4 4.75l11.2 6.5M2.4 11.25l11.2-6.5" />
+        <path d="M6.25 2.75L8 4.25l1.75-1.5M6.25 13.25L8 11.75l1.75 1.5" />
+      </>
+    ),
+  },
+  disabled: {
+    label: "DISABLED",
+    className: "bg-slate-500/15 text-slate-300 ring-slate-400/40",
+    icon: (
+      <>
+        <circle cx="8" cy="8" r="5.75" />
+        <path d="M4 12L12 4" />
+      </>
+    ),
+  },
+  unknown: {
+    label: "UNKNOWN",
+    className: "bg-amber-500/15 text-amber-200 ring-amber-400/60",
+    icon: (
+      <>
+        <path d="M5.75 6a2.25 2.25 0 1 1 3.2 2.05c-.6.3-.95.8-.95 1.45v.5" />
+        <path d="M8 12.5v.25" />
+      </>
+    ),
+  },
+};
+
+export function StatusBadge({ status }: { status: MmpStatus }) {
+  const look = LOOK[status];
+  return (
+    <span
+      className={`inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs font-semibold tracking-wide ring-1 ring-inset ${look.className}`}
+    >
+      <svg
+        aria-hidden="true"
+        viewBox="0 0 16 16"
+        className="size-3.5 shrink-0"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.6"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      >
+        {look.icon}
+      </svg>
+      {look.label}
+    </span>
+  );
+}

@@ -1,0 +1,51 @@
+import "server-only";
+import type { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+
+// Request-forgery and input guards for state-changing routes: JSON only, same origin only,
+// bounded size, strict schema. Each failure is a 4xx before any venue is contacted.
+
+const MAX_BODY_BYTES = 4096;
+
+function expectedOrigin(req: Request): string | null {
+  if (process.env.APP_ORIGIN) return process.env.APP_ORIGIN.replace(/\/+$/, "");
+  const host = req.headers.get("host");
+  if (!host) return null;
+  return `${new URL(req.url).protocol}//${host}`;
+}
+
+export function assertSameOrigin(req: Request): void {
+  if (req.headers.get("sec-fetch-site") === "cross-site") {
+    throw new ApiError(403, "cross_site", "cross-site requests are refused");
+  }
+  const origin = req.headers.get("origin");
+  const expected = expectedOrigin(req);
+  if (!origin || origin === "null" || !expected || origin !== expected) {
+    throw new ApiError(403, "bad_origin", "request origin is missing or not this application");
+  }
+}
+
+export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new ApiError(415, "unsupported_media_type", "body must be application/json");
+  }
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw new ApiError(413, "body_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
+    throw new ApiError(413, "body_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "invalid_json", "body is not valid JSON");
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => i.path.join(".") || "(body)").slice(0, 5).join(", ");
+    throw new ApiError(400, "invalid_input", `invalid request body (${where})`);
+  }
+  return parsed.data;
+}

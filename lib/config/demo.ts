@@ -1,0 +1,75 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import type { AppConfigFile } from "@/lib/config/schema";
+import type { SimAccountSpec } from "@/lib/simulator/types";
+
+// Demo mode: the accounts of a fictional desk, served by the built-in simulator. Keys are random
+// per process and handed to the app through the same environment-variable path as real ones.
+
+interface DemoAccount {
+  spec: Omit<SimAccountSpec, "apiKey" | "secret">;
+  label: string;
+}
+
+const DEMO_ACCOUNTS: DemoAccount[] = [
+  {
+    label: "Binance main (demo)",
+    spec: {
+      id: "binance-main",
+      venue: "binance",
+      scopes: [
+        { scope: "BTCUSDT", windowMs: 3000, frozenPeriodMs: 0, qtyLimit: "25", deltaLimit: "12.5", triggeredAt: "now" },
+        { scope: "ETHUSDT", windowMs: 5000, frozenPeriodMs: 60_000, qtyLimit: "250", deltaLimit: "80" },
+        { scope: "SOLUSDT", windowMs: 2000, frozenPeriodMs: 30_000, qtyLimit: "900", deltaLimit: "300" },
+        { scope: "BNBUSDT", windowMs: 5000, frozenPeriodMs: 0, qtyLimit: "1", deltaLimit: "1", enabled: false },
+      ],
+    },
+  },
+  {
+    label: "Binance hedge (demo)",
+    spec: {
+      id: "binance-hedge",
+      venue: "binance",
+      scopes: [
+        { scope: "BTCUSDT", windowMs: 1000, frozenPeriodMs: 300_000, qtyLimit: "10", deltaLimit: "4", triggeredAt: "now" },
+        { scope: "ETHUSDT", windowMs: 1000, frozenPeriodMs: 0, qtyLimit: "100", deltaLimit: "40" },
+        { scope: "XRPUSDT", windowMs: 4000, frozenPeriodMs: 15_000, qtyLimit: "5000", deltaLimit: "2000" },
+      ],
+    },
+  },
+];
+
+export interface DemoSetup {
+  simAccounts: SimAccountSpec[];
+  /** The config file demo mode behaves as if it had read; baseUrl is filled in once the
+   * simulator listens. */
+  file: (baseUrl: string) => AppConfigFile;
+  /** Environment variables holding the generated demo credentials. */
+  env: Record<string, string>;
+}
+
+const envPrefix = (id: string) => `MMP_DEMO_${id.toUpperCase().replace(/-/g, "_")}`;
+
+export function createDemoSetup(): DemoSetup {
+  const env: Record<string, string> = {};
+  const simAccounts = DEMO_ACCOUNTS.map(({ spec }) => {
+    const apiKey = `demo-${spec.id}-${randomBytes(8).toString("hex")}`;
+    const secret = randomBytes(32).toString("hex");
+    env[`${envPrefix(spec.id)}_KEY`] = apiKey;
+    env[`${envPrefix(spec.id)}_SECRET`] = secret;
+    return { ...spec, apiKey, secret };
+  });
+  const file = (baseUrl: string): AppConfigFile => ({
+    accounts: DEMO_ACCOUNTS.map(({ spec, label }) => ({
+      id: spec.id,
+      label,
+      venue: spec.venue,
+      baseUrl,
+      apiKeyEnv: `${envPrefix(spec.id)}_KEY`,
+      apiSecretEnv: `${envPrefix(spec.id)}_SECRET`,
+      scopes: spec.scopes.map((s) => s.scope),
+    })),
+    users: [],
+  });
+  return { simAccounts, file, env };
+}

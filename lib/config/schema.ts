@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { VENUES } from "@/lib/mmp/types";
+
+// The MMP_CONFIG file contract (product.md). Secrets are never in the file: only the *names* of
+// the environment variables that hold them.
+
+const envVarName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]{0,127}$/, "must be an environment variable name like BINANCE_MAIN_SECRET");
+
+export const ROLES = ["viewer", "screen", "trader", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const accountSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a lowercase slug (a-z, 0-9, -), at most 63 chars"),
+    label: z.string().trim().min(1).max(80),
+    venue: z.enum(VENUES),
+    baseUrl: z
+      .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+      .transform((u) => u.replace(/\/+$/, "")),
+    apiKeyEnv: envVarName,
+    apiSecretEnv: envVarName,
+    passphraseEnv: envVarName.optional(),
+    /** Underlyings / baseCoins / instFamilies / index names to watch; absent = discover. */
+    scopes: z.array(z.string().min(1).max(64)).min(1).max(200).optional(),
+  })
+  .strict();
+
+export const userSchema = z
+  .object({
+    username: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/),
+    passwordHash: z.string().min(20),
+    role: z.enum(ROLES),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    accounts: z.array(accountSchema).min(1),
+    users: z.array(userSchema).default([]),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.accounts.forEach((a, i) => {
+      if (seen.has(a.id)) {
+        ctx.addIssue({ code: "custom", path: ["accounts", i, "id"], message: `duplicate account id "${a.id}"` });
+      }
+      seen.add(a.id);
+      if (a.venue === "okx" && !a.passphraseEnv) {
+        ctx.addIssue({ code: "custom", path: ["accounts", i, "passphraseEnv"], message: "OKX accounts need passphraseEnv" });
+      }
+    });
+  });
+
+export type AccountConfig = z.infer<typeof accountSchema>;
+export type UserConfig = z.infer<typeof userSchema>;
+export type AppConfigFile = z.infer<typeof configSchema>;
+
+/** Readable one-line-per-problem text for start-up errors. */
+export function describeConfigError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `  - ${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`)
+    .join("\n");
+}

@@ -1,0 +1,149 @@
+import "server-only";
+import type { ResolvedAccount } from "@/lib/config/load";
+import { settings } from "@/lib/config/settings";
+import type { MmpRow, RowProblem } from "@/lib/mmp/types";
+import { singleton } from "@/lib/server/singleton";
+import { log } from "@/lib/server/log";
+import { isVenueError } from "@/lib/venues/errors";
+import { adapterFor } from "@/lib/venues/registry";
+import type { AdapterContext, ScopeRead, VenueAdapter } from "@/lib/venues/types";
+
+// Latest known MMP state per account. Reads are shared: concurrent callers wait on one upstream
+// request, and a read younger than maxAgeMs is served from memory, so the number of venue calls
+// does not grow with the number of people watching.
+
+interface AccountEntry {
+  reads: ScopeRead[];
+  fetchedAt: number | null;
+  /** Last read attempt, successful or not: a failing venue is not hammered either. */
+  attemptedAt: number | null;
+  problem: RowProblem | null;
+  inflight: Promise<void> | null;
+  scopes: { list: string[]; at: number } | null;
+}
+
+const SCOPE_LIST_TTL_MS = 10 * 60_000;
+const entries = singleton("account-state", () => new Map<string, AccountEntry>());
+
+function entryFor(id: string): AccountEntry {
+  let entry = entries.get(id);
+  if (!entry) {
+    entry = { reads: [], fetchedAt: null, attemptedAt: null, problem: null, inflight: null, scopes: null };
+    entries.set(id, entry);
+  }
+  return entry;
+}
+
+export function adapterContext(account: ResolvedAccount): AdapterContext | null {
+  if (!account.credentials) return null;
+  const s = settings();
+  return {
+    accountId: account.id,
+    baseUrl: account.baseUrl,
+    credentials: account.credentials,
+    timeouts: { readMs: s.readTimeoutMs, resetMs: s.resetTimeoutMs },
+  };
+}
+
+/** Why an account cannot be read at all, or null when it can. */
+export function accountProblem(account: ResolvedAccount): RowProblem | null {
+  if (account.missingEnv.length > 0) {
+    return { code: "misconfigured", message: `misconfigured: missing environment variable(s) ${account.missingEnv.join(", ")}` };
+  }
+  if (!adapterFor(account.venue)) {
+    return { code: "venue_not_supported", message: `venue "${account.venue}" is not supported by this build yet` };
+  }
+  return null;
+}
+
+async function scopesOf(
+  account: ResolvedAccount,
+  entry: AccountEntry,
+  adapter: VenueAdapter,
+  ctx: AdapterContext,
+): Promise<string[]> {
+  if (account.scopes) return account.scopes;
+  if (entry.scopes && Date.now() - entry.scopes.at < SCOPE_LIST_TTL_MS) return entry.scopes.list;
+  const list = await adapter.listScopes(ctx);
+  entry.scopes = { list, at: Date.now() };
+  return list;
+}
+
+async function refresh(account: ResolvedAccount, entry: AccountEntry): Promise<void> {
+  const adapter = adapterFor(account.venue);
+  const ctx = adapterContext(account);
+  if (!adapter || !ctx) return;
+  entry.attemptedAt = Date.now();
+  try {
+    entry.reads = await adapter.readScopes(ctx, await scopesOf(account, entry, adapter, ctx));
+    entry.fetchedAt = Date.now();
+    entry.problem = null;
+  } catch (err) {
+    entry.problem = isVenueError(err)
+      ? { code: err.kind, message: err.message }
+      : { code: "internal", message: "read failed (see server log)" };
+    log.warn({ account: account.id, err: isVenueError(err) ? err.message : String(err) }, "MMP read failed");
+  }
+}
+
+/** Reads the account unless a read younger than maxAgeMs exists; shares in-flight reads. */
+export async function readAccount(account: ResolvedAccount, maxAgeMs: number): Promise<void> {
+  const entry = entryFor(account.id);
+  if (entry.attemptedAt !== null && Date.now() - entry.attemptedAt <= maxAgeMs && !entry.inflight) return;
+  entry.inflight ??= refresh(account, entry).finally(() => {
+    entry.inflight = null;
+  });
+  await entry.inflight;
+}
+
+/** Desk rows for an account from the latest read. Data older than staleAfterMs is UNKNOWN, never
+ * silently shown as it was. */
+export function rowsOf(account: ResolvedAccount, now = Date.now()): MmpRow[] {
+  const entry = entryFor(account.id);
+  const blocking = accountProblem(account);
+  const base = { accountId: account.id, accountLabel: account.label, venue: account.venue };
+  if (blocking || entry.fetchedAt === null) {
+    const scopes = account.scopes ?? entry.reads.map((r) => r.scope);
+    const problem = blocking ?? entry.problem ?? { code: "not_read", message: "not read yet" };
+    return (scopes.length ? scopes : ["—"]).map((scope) => ({
+      ...base,
+      id: `${account.id}/${scope}`,
+      scope,
+      status: "unknown",
+      frozenUntil: null,
+      windowMs: null,
+      frozenPeriodMs: null,
+      qtyLimit: null,
+      deltaLimit: null,
+      vegaLimit: null,
+      lastTriggerAt: null,
+      fetchedAt: null,
+      problem,
+    }));
+  }
+  const stale = now - entry.fetchedAt > settings().staleAfterMs;
+  return entry.reads.map(({ scope, state }) => ({
+    ...base,
+    ...state,
+    id: `${account.id}/${scope}`,
+    scope,
+    fetchedAt: entry.fetchedAt,
+    status: stale ? "unknown" : state.status,
+    problem: entry.problem ?? state.problem,
+  }));
+}
+
+/** A read that starts after this call (not one already in flight, which may predate a reset). */
+export async function readAccountNow(account: ResolvedAccount): Promise<void> {
+  const entry = entryFor(account.id);
+  if (entry.inflight) await entry.inflight;
+  entry.inflight = refresh(account, entry).finally(() => {
+    entry.inflight = null;
+  });
+  await entry.inflight;
+}
+
+/** The last read error for the account, if the latest attempt failed. */
+export function readProblem(account: ResolvedAccount): RowProblem | null {
+  return entryFor(account.id).problem;
+}

@@ -1,0 +1,25 @@
+import "server-only";
+import { ConfigError } from "@/lib/config/load";
+import { initConfig } from "@/lib/config/runtime";
+import { log } from "@/lib/server/log";
+
+export async function startServer(): Promise<void> {
+  try {
+    const config = await initConfig();
+    const misconfigured = config.accounts.filter((a) => a.missingEnv.length > 0).map((a) => a.id);
+    log.info(
+      { source: config.source, accounts: config.accounts.length, misconfigured },
+      config.demo ? "MMP risk desk started in DEMO MODE" : "MMP risk desk started",
+    );
+    if (config.demo) {
+      console.log("\n  DEMO MODE: built-in exchange simulator, fictional accounts; no real venue is contacted.");
+      console.log("  Sign-in is not enabled yet in this build: every visitor acts as the local operator.\n");
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`\nMMP risk desk: configuration error\n${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

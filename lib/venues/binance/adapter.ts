@@ -1,0 +1,94 @@
+import "server-only";
+import { z } from "zod";
+import { singleton } from "@/lib/server/singleton";
+import { clockOffset, venueNow } from "@/lib/venues/clock";
+import { VenueError, isVenueError } from "@/lib/venues/errors";
+import { parseVenueJson, sendVenueRequest } from "@/lib/venues/http";
+import type { AdapterContext, ScopeRead, VenueAdapter } from "@/lib/venues/types";
+import { binanceMmpSchema, normaliseBinance } from "@/lib/venues/binance/normalise";
+import { binanceServerTime, binanceSigned, clockKey } from "@/lib/venues/binance/request";
+
+// Venue time of our last successful reset per (account, underlying): see normalise.ts.
+// In-process memory; a restart falls back to the venue's own lastTriggerTime.
+const lastResets = singleton("binance-last-resets", () => new Map<string, number>());
+const resetKey = (ctx: AdapterContext, scope: string) => `${ctx.accountId}/${scope}`;
+
+const exchangeInfoSchema = z.looseObject({
+  optionContracts: z.array(z.looseObject({ underlying: z.string() })),
+});
+
+function parseMmp(body: unknown) {
+  const parsed = binanceMmpSchema.safeParse(body);
+  if (!parsed.success) throw new VenueError("bad_response", "Binance: unexpected MMP answer");
+  return parsed.data;
+}
+
+async function readOne(ctx: AdapterContext, scope: string): Promise<ScopeRead> {
+  try {
+    const { body } = await binanceSigned(ctx, {
+      method: "GET",
+      path: "/eapi/v1/mmp",
+      params: { underlying: scope },
+      mutation: false,
+    });
+    const state = normaliseBinance(parseMmp(body), {
+      venueNowMs: venueNow(clockKey(ctx)),
+      offsetMs: clockOffset(clockKey(ctx)),
+      resetAtVenueMs: lastResets.get(resetKey(ctx, scope)) ?? null,
+    });
+    return { scope, state };
+  } catch (err) {
+    // Scope-level answers become the row's state; account-wide failures propagate.
+    if (isVenueError(err) && (err.kind === "not_enabled" || err.kind === "bad_scope")) {
+      const problem = { code: err.kind, message: err.message };
+      const status = err.kind === "not_enabled" ? "disabled" : "unknown";
+      return { scope, state: { ...EMPTY, status, problem } };
+    }
+    throw err;
+  }
+}
+
+const EMPTY = {
+  frozenUntil: null,
+  windowMs: null,
+  frozenPeriodMs: null,
+  qtyLimit: null,
+  deltaLimit: null,
+  vegaLimit: null,
+  lastTriggerAt: null,
+} as const;
+
+export const binanceAdapter: VenueAdapter = {
+  venue: "binance",
+  scopePattern: /^[A-Z0-9]{2,20}$/,
+
+  async listScopes(ctx) {
+    const res = await sendVenueRequest({
+      method: "GET",
+      url: `${ctx.baseUrl}/eapi/v1/exchangeInfo`,
+      headers: {},
+      timeoutMs: ctx.timeouts.readMs,
+      mutation: false,
+    });
+    const parsed = exchangeInfoSchema.safeParse(parseVenueJson(res, false));
+    if (!parsed.success) throw new VenueError("bad_response", "Binance: unexpected exchangeInfo answer");
+    return [...new Set(parsed.data.optionContracts.map((c) => c.underlying))].sort();
+  },
+
+  readScopes(ctx, scopes) {
+    return Promise.all(scopes.map((scope) => readOne(ctx, scope)));
+  },
+
+  async reset(ctx, scope) {
+    const result = await binanceSigned(ctx, {
+      method: "POST",
+      path: "/eapi/v1/mmpReset",
+      params: { underlying: scope },
+      mutation: true,
+    });
+    lastResets.set(resetKey(ctx, scope), result.timestamp);
+    return { venueAnswer: JSON.stringify(result.body).slice(0, 500), latencyMs: result.latencyMs };
+  },
+
+  serverTime: binanceServerTime,
+};

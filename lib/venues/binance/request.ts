@@ -1,0 +1,86 @@
+import "server-only";
+import { z } from "zod";
+import { ensureClock, syncClock, venueNow } from "@/lib/venues/clock";
+import { VenueError } from "@/lib/venues/errors";
+import { parseVenueJson, sendVenueRequest } from "@/lib/venues/http";
+import type { AdapterContext } from "@/lib/venues/types";
+import { binanceError } from "@/lib/venues/binance/errors";
+import { signBinance } from "@/lib/venues/binance/sign";
+
+const RECV_WINDOW_MS = 5000;
+const errorBody = z.object({ code: z.number(), msg: z.string() });
+const timeBody = z.object({ serverTime: z.number() });
+
+export const clockKey = (ctx: AdapterContext) => `binance ${ctx.baseUrl}`;
+
+export async function binanceServerTime(ctx: AdapterContext): Promise<number> {
+  const res = await sendVenueRequest({
+    method: "GET",
+    url: `${ctx.baseUrl}/eapi/v1/time`,
+    headers: {},
+    timeoutMs: ctx.timeouts.readMs,
+    mutation: false,
+  });
+  const parsed = timeBody.safeParse(parseVenueJson(res, false));
+  if (!parsed.success) throw new VenueError("bad_response", "Binance: unexpected /eapi/v1/time answer");
+  return parsed.data.serverTime;
+}
+
+interface SignedCall {
+  method: "GET" | "POST";
+  path: string;
+  params: Record<string, string>;
+  mutation: boolean;
+}
+
+export interface SignedResult {
+  body: unknown;
+  latencyMs: number;
+  /** The venue-clock timestamp the accepted request was signed with. */
+  timestamp: number;
+}
+
+async function attempt(ctx: AdapterContext, call: SignedCall): Promise<SignedResult> {
+  const timestamp = venueNow(clockKey(ctx));
+  const totalParams = new URLSearchParams({
+    ...call.params,
+    recvWindow: String(RECV_WINDOW_MS),
+    timestamp: String(timestamp),
+  }).toString();
+  const signed = `${totalParams}&signature=${signBinance(ctx.credentials.apiSecret.reveal(), totalParams)}`;
+  const isGet = call.method === "GET";
+  const res = await sendVenueRequest({
+    method: call.method,
+    url: `${ctx.baseUrl}${call.path}${isGet ? `?${signed}` : ""}`,
+    headers: {
+      "X-MBX-APIKEY": ctx.credentials.apiKey,
+      ...(isGet ? {} : { "Content-Type": "application/x-www-form-urlencoded" }),
+    },
+    body: isGet ? undefined : signed,
+    timeoutMs: call.mutation ? ctx.timeouts.resetMs : ctx.timeouts.readMs,
+    mutation: call.mutation,
+  });
+  const body = parseVenueJson(res, call.mutation);
+  const err = errorBody.safeParse(body);
+  if (err.success && err.data.code < 0) throw binanceError(err.data.code, err.data.msg, res.status);
+  if (res.status !== 200) {
+    // A 4xx without the venue's error body: the venue did not act, but we cannot say why.
+    throw new VenueError("rejected", `Binance answered HTTP ${res.status}`, { httpStatus: res.status });
+  }
+  return { body, latencyMs: res.latencyMs, timestamp };
+}
+
+/** A signed USER_DATA call. A -1021 (timestamp outside recvWindow) means the venue did not act,
+ * so it is the one rejection that is safe to retry: re-sync the clock and try exactly once more. */
+export async function binanceSigned(ctx: AdapterContext, call: SignedCall): Promise<SignedResult> {
+  const key = clockKey(ctx);
+  const serverTime = () => binanceServerTime(ctx);
+  await ensureClock(key, serverTime);
+  try {
+    return await attempt(ctx, call);
+  } catch (err) {
+    if (!(err instanceof VenueError) || err.kind !== "clock") throw err;
+    await syncClock(key, serverTime);
+    return attempt(ctx, call);
+  }
+}

@@ -1,0 +1,52 @@
+import type { Credentials } from "@/lib/config/load";
+import type { MmpRow, Venue } from "@/lib/mmp/types";
+
+// The one interface the app uses to talk to any venue. Adding a venue = one folder under
+// lib/venues/ implementing VenueAdapter + one line in lib/venues/registry.ts.
+
+export interface AdapterContext {
+  accountId: string;
+  baseUrl: string;
+  credentials: Credentials;
+  timeouts: { readMs: number; resetMs: number };
+}
+
+/** The venue-derived part of a desk row. */
+export type ScopeState = Pick<
+  MmpRow,
+  | "status"
+  | "frozenUntil"
+  | "windowMs"
+  | "frozenPeriodMs"
+  | "qtyLimit"
+  | "deltaLimit"
+  | "vegaLimit"
+  | "lastTriggerAt"
+  | "problem"
+>;
+
+export interface ScopeRead {
+  scope: string;
+  state: ScopeState;
+}
+
+export interface ResetReceipt {
+  /** The venue's answer, summarised for the audit trail (no secrets, bounded length). */
+  venueAnswer: string;
+  latencyMs: number;
+}
+
+export interface VenueAdapter {
+  venue: Venue;
+  /** Strict shape of a scope on this venue; anything else is refused before any call. */
+  scopePattern: RegExp;
+  /** Scopes the venue can list for this account (used when the config names none). */
+  listScopes(ctx: AdapterContext): Promise<string[]>;
+  /** Reads every scope. Per-scope problems (not enabled, unknown scope) become row states;
+   * account-wide failures (auth, signature, rate limit, unreachable) throw a VenueError. */
+  readScopes(ctx: AdapterContext, scopes: string[]): Promise<ScopeRead[]>;
+  /** Resets one scope. Throws VenueError; kind "unknown_outcome" when the result is not known. */
+  reset(ctx: AdapterContext, scope: string): Promise<ResetReceipt>;
+  /** The venue's clock, epoch ms. */
+  serverTime(ctx: AdapterContext): Promise<number>;
+}

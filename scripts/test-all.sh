@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: static checks, unit tests, a production build, integration
+# tests (real simulator + real app server over HTTP) and browser tests (Debian Chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+
+[ -x node_modules/.bin/next ] || npm install --no-audit --no-fund
+bash scripts/ensure-system.sh
+
+mkdir -p test-results
+echo "== typecheck + lint"
+npx tsc --noEmit -p .
+npx eslint . --max-warnings 0
+
+echo "== unit tests"
+npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=test-results/unit.json
+
+echo "== production build (with the fixture secrets in its environment)"
+eval "$(npx tsx scripts/print-fixture-env.ts)"
+npx next build
+
+echo "== integration tests"
+npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=test-results/integration.json
+
+echo "== browser tests"
+PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/e2e.json npx playwright test --reporter=list,json
+
+node scripts/summarise-tests.mjs test-results/unit.json test-results/integration.json test-results/e2e.json

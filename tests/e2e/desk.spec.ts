@@ -1,0 +1,113 @@
+import { expect, test, type Page } from "@playwright/test";
+import { FIXTURE_ACCOUNTS } from "../support/fixtures";
+import { simControl } from "../support/sim-client";
+
+// The desk in real Chromium against the production build and the simulator.
+
+const appUrl = () => process.env.E2E_APP_URL!;
+const ctl = () => simControl(process.env.E2E_SIM_URL!);
+const main = FIXTURE_ACCOUNTS.find((a) => a.id === "bn-main")!;
+
+function row(page: Page, accountLabel: string, scope: string) {
+  return page
+    .getByRole("row")
+    .filter({ has: page.getByRole("rowheader", { name: scope, exact: true }) })
+    .filter({ hasText: accountLabel });
+}
+
+const resetsFor = async (scope: string) =>
+  (await ctl().log({ path: "/eapi/v1/mmpReset" })).filter((e) => e.body.includes(`underlying=${scope}`) || e.query.includes(`underlying=${scope}`));
+
+test.beforeEach(async () => {
+  await ctl().restore();
+});
+
+test("the desk shows frozen rows first, with status text, countdown and n/a limits", async ({ page }) => {
+  await page.goto(appUrl());
+  const table = page.getByRole("table");
+  await expect(table).toBeVisible();
+  const frozen = row(page, "Binance main", "BTCUSDT");
+  await expect(frozen).toContainText("FROZEN");
+  await expect(frozen).toContainText("until manual reset");
+  await expect(frozen).toContainText("n/a");
+  await expect(row(page, "Binance alt", "BTCUSDT")).toContainText(/\d+ min \d+ s|\d+ s/);
+  await expect(row(page, "Binance main", "ETHUSDT")).toContainText("ACTIVE");
+  await expect(row(page, "Binance main", "BNBUSDT")).toContainText("DISABLED");
+  await expect(row(page, "Binance wrong secret", "ETHUSDT")).toContainText(/invalid signature/);
+  // Frozen rows sort first.
+  const statuses = await page.getByRole("row").allInnerTexts();
+  const firstActive = statuses.findIndex((t) => t.includes("ACTIVE"));
+  const lastFrozen = statuses.findLastIndex((t) => t.includes("FROZEN"));
+  expect(lastFrozen).toBeLessThan(firstActive);
+  await expect(page.getByText("DEMO MODE")).toHaveCount(0);
+});
+
+test("one click on Reset turns the frozen row ACTIVE", async ({ page }) => {
+  await page.goto(appUrl());
+  const target = row(page, "Binance main", "BTCUSDT");
+  await expect(target).toContainText("FROZEN");
+  await target.getByRole("button", { name: /Reset BTCUSDT on Binance main/ }).click();
+  await expect(target).toContainText("Reset done");
+  await expect(target).toContainText("ACTIVE");
+  await expect(target.getByRole("button", { name: /Reset/ })).toHaveCount(0);
+  expect(await resetsFor("BTCUSDT")).toHaveLength(1);
+});
+
+test("a fast double-click sends one reset", async ({ page }) => {
+  await ctl().freeze(main.apiKey, "ETHUSDT");
+  // A slow venue keeps the first click in flight while the second lands.
+  await ctl().fault({ path: "/eapi/v1/mmpReset", kind: "latency", ms: 400 });
+  await page.goto(appUrl());
+  const target = row(page, "Binance main", "ETHUSDT");
+  await expect(target).toContainText("FROZEN");
+  await target.getByRole("button", { name: /Reset ETHUSDT/ }).dblclick();
+  await expect(target).toContainText("Reset done");
+  await expect(target).toContainText("ACTIVE");
+  expect(await resetsFor("ETHUSDT")).toHaveLength(1);
+});
+
+test("a venue that never answers shows 'outcome unknown', not success", async ({ page }) => {
+  await ctl().fault({ path: "/eapi/v1/mmpReset", kind: "hang" });
+  await page.goto(appUrl());
+  const target = row(page, "Binance main", "BTCUSDT");
+  await target.getByRole("button", { name: /Reset BTCUSDT/ }).click();
+  await expect(target).toContainText(/Resetting/);
+  await expect(target).toContainText(/outcome unknown/i);
+  await expect(target).toContainText("FROZEN");
+  expect(await resetsFor("BTCUSDT")).toHaveLength(1);
+});
+
+test("a venue rejection shows 'failed' with the venue's reason", async ({ page }) => {
+  await ctl().fault({
+    path: "/eapi/v1/mmpReset",
+    kind: "status",
+    status: 400,
+    body: JSON.stringify({ code: -6040, msg: "Invalid MMP limits." }),
+  });
+  await page.goto(appUrl());
+  const target = row(page, "Binance main", "BTCUSDT");
+  await target.getByRole("button", { name: /Reset BTCUSDT/ }).click();
+  await expect(target).toContainText(/Failed/);
+  await expect(target).toContainText("-6040");
+});
+
+test("a freeze at the venue shows up without a reload", async ({ page }) => {
+  await page.goto(appUrl());
+  const target = row(page, "Binance alt", "SOLUSDT");
+  await expect(target).toContainText("ACTIVE");
+  await ctl().freeze(FIXTURE_ACCOUNTS.find((a) => a.id === "bn-alt")!.apiKey, "SOLUSDT");
+  await expect(target).toContainText("FROZEN");
+  await expect(target.getByRole("button", { name: /Reset SOLUSDT on Binance alt/ })).toBeVisible();
+});
+
+test("filters narrow the table by status and account", async ({ page }) => {
+  await page.goto(appUrl());
+  await expect(row(page, "Binance main", "ETHUSDT")).toBeVisible();
+  await page.getByRole("combobox", { name: "Status" }).selectOption("frozen");
+  await expect(page.getByRole("row").filter({ hasText: "ACTIVE" })).toHaveCount(0);
+  await expect(row(page, "Binance main", "BTCUSDT")).toBeVisible();
+  await page.getByRole("combobox", { name: "Status" }).selectOption("all");
+  await page.getByRole("combobox", { name: "Account" }).selectOption("bn-alt");
+  await expect(row(page, "Binance main", "BTCUSDT")).toHaveCount(0);
+  await expect(row(page, "Binance alt", "SOLUSDT")).toBeVisible();
+});

@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { DeskSnapshot, MmpRow, ResetResult } from "@/lib/mmp/types";
+import { startAppUnderTest, type AppUnderTest } from "../support/app-server";
+import { simControl } from "../support/sim-client";
+import { waitFor } from "../support/wait";
+
+// The production app over HTTP, against the simulator over HTTP: the routes, their validation
+// and the reset flow. Assertions on the simulator's request log prove what reached the "venue".
+
+let app: AppUnderTest;
+let ctl: ReturnType<typeof simControl>;
+let n = 0;
+const key = () => `test-key-${Date.now()}-${(n += 1)}`;
+
+function post(body: unknown, init: { headers?: Record<string, string>; raw?: string } = {}) {
+  return fetch(`${app.url}/api/mmp/reset`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: app.url, ...init.headers },
+    body: init.raw ?? JSON.stringify(body),
+  });
+}
+
+async function snapshot(): Promise<DeskSnapshot> {
+  const res = await fetch(`${app.url}/api/mmp`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as DeskSnapshot;
+}
+const row = (s: DeskSnapshot, id: string): MmpRow | undefined => s.rows.find((r) => r.id === id);
+const resetCount = async () => (await ctl.log({ path: "/eapi/v1/mmpReset" })).length;
+
+beforeAll(async () => {
+  app = await startAppUnderTest();
+  ctl = simControl(app.sim.url);
+});
+afterAll(() => app?.stop());
+// After a restore the simulator is back to its start state; wait until the app has read it, as
+// a person would see a row FROZEN before clicking Reset.
+beforeEach(async () => {
+  await ctl.restore();
+  await waitFor(async () => {
+    const s = await snapshot();
+    return row(s, "bn-main/BTCUSDT")?.status === "frozen" && row(s, "bn-alt/BTCUSDT")?.status === "frozen";
+  });
+  await ctl.clearLog();
+});
+
+describe("GET /api/mmp", () => {
+  it("returns every account × scope, normalised", async () => {
+    const s = await snapshot();
+    expect(row(s, "bn-main/BTCUSDT")).toMatchObject({ status: "frozen", frozenUntil: null, venue: "binance", vegaLimit: null });
+    expect(row(s, "bn-main/ETHUSDT")).toMatchObject({ status: "active", windowMs: 5000, frozenPeriodMs: 60000 });
+    expect(row(s, "bn-main/BNBUSDT")?.status).toBe("disabled");
+    expect(row(s, "bn-alt/BTCUSDT")?.status).toBe("frozen");
+    expect(row(s, "bn-alt/BTCUSDT")?.frozenUntil).toBeGreaterThan(Date.now());
+  });
+
+  it("shows a wrong secret as a clear invalid-signature problem, not a crash", async () => {
+    const r = row(await snapshot(), "bn-badsecret/ETHUSDT");
+    expect(r?.status).toBe("unknown");
+    expect(r?.problem?.message).toMatch(/invalid signature \(-1022\)/);
+  });
+
+  it("shows an account with missing env vars as misconfigured", async () => {
+    const r = row(await snapshot(), "bn-missing/BTCUSDT");
+    expect(r).toMatchObject({ status: "unknown", problem: { code: "misconfigured" } });
+    expect(r?.problem?.message).toContain("MMP_TEST_BN_MISSING_KEY");
+  });
+
+  it("answers a wrong method with 405", async () => {
+    expect((await fetch(`${app.url}/api/mmp`, { method: "DELETE" })).status).toBe(405);
+  });
+});
+
+describe("POST /api/mmp/reset", () => {
+  it("resets a frozen row: one venue call, row ACTIVE", async () => {
+    const res = await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key() });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as ResetResult;
+    expect(body.outcome).toBe("ok");
+    expect(body.row?.status).toBe("active");
+    expect(await resetCount()).toBe(1);
+    expect(row(await snapshot(), "bn-main/BTCUSDT")?.status).toBe("active");
+  });
+
+  it("refuses to reset an active row (409) and sends nothing", async () => {
+    const res = await post({ accountId: "bn-main", scope: "ETHUSDT", idempotencyKey: key() });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("not_frozen");
+    expect(await resetCount()).toBe(0);
+  });
+
+  it("a 5xx from the venue is reported as outcome unknown, with exactly one reset sent", async () => {
+    await ctl.fault({ path: "/eapi/v1/mmpReset", kind: "status", status: 502 });
+    const res = await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key() });
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as ResetResult;
+    expect(body.outcome).toBe("unknown");
+    expect(body.message).toMatch(/Outcome unknown.*re-read shows FROZEN/);
+    expect(await resetCount()).toBe(1);
+  });
+
+  it("a hang beyond the timeout is outcome unknown, with exactly one reset sent", async () => {
+    await ctl.fault({ path: "/eapi/v1/mmpReset", kind: "hang" });
+    const started = Date.now();
+    const res = await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key() });
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as ResetResult).outcome).toBe("unknown");
+    expect(Date.now() - started).toBeLessThan(1500 + 2500);
+    expect(await resetCount()).toBe(1);
+  });
+
+  it("absorbs a venue clock 3 s behind by one re-sync (two reset requests, one accepted)", async () => {
+    await snapshot();
+    await ctl.skew(-3000, "binance");
+    const res = await post({ accountId: "bn-alt", scope: "BTCUSDT", idempotencyKey: key() });
+    expect(res.status).toBe(200);
+    const resets = await ctl.log({ path: "/eapi/v1/mmpReset" });
+    expect(resets.map((e) => e.status)).toEqual([400, 200]);
+    await ctl.skew(0, "binance");
+  });
+
+  it("passes the venue's rejection through with its code", async () => {
+    await ctl.fault({
+      path: "/eapi/v1/mmpReset",
+      kind: "status",
+      status: 400,
+      body: JSON.stringify({ code: -6040, msg: "Invalid MMP limits." }),
+    });
+    const res = await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key() });
+    expect(res.status).toBe(502);
+    const body = (await res.json()) as { error: { code: string; venueCode: string; message: string } };
+    expect(body.error).toMatchObject({ code: "venue_rejected", venueCode: "-6040" });
+    expect(body.error.message).toContain("Invalid MMP limits.");
+  });
+
+  it("replays the first answer for a repeated idempotency key, without a second call", async () => {
+    const k = key();
+    const first = await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: k });
+    const second = await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: k });
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(await resetCount()).toBe(1);
+  });
+
+  it("two concurrent resets of one row make one venue call and one 'in progress'", async () => {
+    await ctl.fault({ path: "/eapi/v1/mmpReset", kind: "latency", ms: 300 });
+    const [a, b] = await Promise.all([
+      post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key() }),
+      post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key() }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    expect(await resetCount()).toBe(1);
+  });
+});
+
+describe("invalid input never reaches the venue", () => {
+  const big = "A".repeat(10 * 1024);
+  const cases: [string, () => Promise<Response>, number][] = [
+    ["unknown account", () => post({ accountId: "nope", scope: "BTCUSDT", idempotencyKey: key() }), 404],
+    ["scope injection", () => post({ accountId: "bn-main", scope: "BTCUSDT&underlying=ETHUSDT", idempotencyKey: key() }), 400],
+    ["empty scope", () => post({ accountId: "bn-main", scope: "", idempotencyKey: key() }), 400],
+    ["10 kB scope", () => post({ accountId: "bn-main", scope: big, idempotencyKey: key() }), 413],
+    ["scope of wrong type", () => post({ accountId: "bn-main", scope: 42, idempotencyKey: key() }), 400],
+    ["array body", () => post([{ accountId: "bn-main", scope: "BTCUSDT" }]), 400],
+    ["missing idempotency key", () => post({ accountId: "bn-main", scope: "BTCUSDT" }), 400],
+    ["extra field", () => post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key(), recvWindow: 1 }), 400],
+    ["empty body", () => post(null, { raw: "" }), 400],
+    ["not JSON", () => post(null, { raw: "accountId=bn-main&scope=BTCUSDT" }), 400],
+    ["text/plain", () => post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key() }, { headers: { "content-type": "text/plain" } }), 415],
+    ["form post", () => post(null, { raw: "accountId=bn-main", headers: { "content-type": "application/x-www-form-urlencoded" } }), 415],
+    ["foreign origin", () => post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key() }, { headers: { origin: "https://evil.example" } }), 403],
+    ["null origin", () => post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key() }, { headers: { origin: "null" } }), 403],
+    ["unwatched scope", () => post({ accountId: "bn-main", scope: "DOGEUSDT", idempotencyKey: key() }), 404],
+    ["lower-case scope", () => post({ accountId: "bn-main", scope: "btcusdt", idempotencyKey: key() }), 400],
+    ["GET on reset", () => fetch(`${app.url}/api/mmp/reset`), 405],
+  ];
+
+  it.each(cases)("%s → %d, zero venue requests", async (_name, send, status) => {
+    await ctl.clearLog();
+    const res = await send();
+    expect(res.status).toBe(status);
+    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    if (status !== 405) expect(body?.error?.code).toEqual(expect.any(String));
+    expect(await ctl.log()).toHaveLength(0);
+  });
+
+  it("a misconfigured account cannot be reset (409) and nothing is sent", async () => {
+    await ctl.clearLog();
+    const res = await post({ accountId: "bn-missing", scope: "BTCUSDT", idempotencyKey: key() });
+    expect(res.status).toBe(409);
+    expect(await ctl.log()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSimulator } from "@/lib/simulator";
+import type { SimHandle } from "@/lib/simulator/types";
+import { fixtureConfig, fixtureEnv, simAccounts } from "./fixtures";
+import { waitFor } from "./wait";
+
+// Starts the built-in simulator in this process and the *production build* of the app as a child
+// process (`next start`) configured against it. Tests then talk to both over HTTP only.
+
+export interface AppUnderTest {
+  url: string;
+  sim: SimHandle;
+  logs: () => string;
+  stop: () => Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+}
+
+export async function startAppUnderTest(options: StartOptions = {}): Promise<AppUnderTest> {
+  const sim = await startSimulator({ accounts: simAccounts() });
+  const dir = mkdtempSync(join(tmpdir(), "mmp-app-"));
+  const configPath = join(dir, "mmp.config.json");
+  writeFileSync(configPath, JSON.stringify(fixtureConfig(sim.url), null, 2));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let output = "";
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      env: {
+        ...process.env,
+        ...fixtureEnv(),
+        NODE_ENV: "production",
+        MMP_CONFIG: configPath,
+        MMP_READ_TIMEOUT_MS: "1500",
+        MMP_RESET_TIMEOUT_MS: "1500",
+        MMP_POLL_INTERVAL_MS: "1000",
+        LOG_LEVEL: "info",
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    }
+    await sim.close();
+  };
+  try {
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`app exited early:\n${output}`);
+      const res = await fetch(`${url}/api/mmp`).catch(() => null);
+      return res?.status === 200;
+    }, 60_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, sim, logs: () => output, stop };
+}
