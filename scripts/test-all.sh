@@ -8,22 +8,22 @@ export NEXT_TELEMETRY_DISABLED=1
 [ -x node_modules/.bin/next ] || npm install --no-audit --no-fund
 bash scripts/ensure-system.sh
 
-mkdir -p test-results
+mkdir -p .reports
 echo "== typecheck + lint"
 npx tsc --noEmit -p .
 npx eslint . --max-warnings 0
 
 echo "== unit tests"
-npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=test-results/unit.json
+npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=.reports/unit.json
 
 echo "== production build (with the fixture secrets in its environment)"
 eval "$(npx tsx scripts/print-fixture-env.ts)"
 npx next build
 
 echo "== integration tests"
-npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=test-results/integration.json
+npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=.reports/integration.json
 
 echo "== browser tests"
-PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/e2e.json npx playwright test --reporter=list,json
+PLAYWRIGHT_JSON_OUTPUT_NAME=.reports/e2e.json npx playwright test --reporter=list,json
 
-node scripts/summarise-tests.mjs test-results/unit.json test-results/integration.json test-results/e2e.json
+node scripts/summarise-tests.mjs .reports/unit.json .reports/integration.json .reports/e2e.json

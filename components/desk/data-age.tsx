@@ -2,12 +2,14 @@
 
 import { formatAge, formatUtcTime, toIsoUtc } from "@/components/desk/format";
 import { useServerClock, useServerNow } from "@/components/desk/server-clock";
+import { useRowFetchedAt } from "@/components/desk/row-ages";
 
 // A row whose venue read is older than this is flagged: the server polls every account far more
 // often, so an old read means that account's polling is failing even if the desk itself is fresh.
 export const ROW_STALE_AFTER_MS = 30_000;
 
-export function DataAge({ fetchedAt }: { fetchedAt: number | null }) {
+export function DataAge({ rowId, initial }: { rowId: string; initial: number | null }) {
+  const fetchedAt = useRowFetchedAt(rowId, initial);
   const now = useServerNow();
   const { dayRefMs } = useServerClock();
   if (fetchedAt === null) return <span className="font-medium text-amber-200">never</span>;

@@ -13,17 +13,23 @@ import { ResetButton } from "@/components/desk/reset-button";
 const cell = "px-3 py-1.5 align-top whitespace-nowrap";
 const num = `${cell} text-right`;
 
-// Memoised on the row object: TanStack Query's structural sharing keeps the same object for a
-// row whose data did not change between polls, so a poll re-renders only the rows that moved.
-// Ticking cells (countdown, data age) subscribe to the shared clock themselves, which is why no
-// "now" prop passes through here.
-export const DeskRow = memo(function DeskRow({
-  row,
-  canReset,
-}: {
+interface Props {
   row: MmpRow;
   canReset: boolean;
-}) {
+}
+
+// Re-render a row only when something it shows changed. TanStack Query's structural sharing
+// keeps the same objects for unchanged data (including `problem`); `fetchedAt` is skipped because
+// the data-age cell reads it from its own store (row-ages.tsx), and ticking cells subscribe to
+// the shared clock themselves, so no "now" passes through here either.
+function sameRow(prev: Props, next: Props): boolean {
+  if (prev.canReset !== next.canReset) return false;
+  if (prev.row === next.row) return true;
+  const keys = Object.keys(next.row) as (keyof MmpRow)[];
+  return keys.every((k) => k === "fetchedAt" || prev.row[k] === next.row[k]);
+}
+
+export const DeskRow = memo(function DeskRow({ row, canReset }: Props) {
   const frozen = row.status === "frozen";
   return (
     <tr
@@ -56,9 +62,9 @@ export const DeskRow = memo(function DeskRow({
         <UtcTime ms={row.lastTriggerAt} />
       </td>
       <td className={cell}>
-        <DataAge fetchedAt={row.fetchedAt} />
+        <DataAge rowId={row.id} initial={row.fetchedAt} />
       </td>
       <td className={`${cell} whitespace-normal`}>{canReset && <ResetButton row={row} />}</td>
     </tr>
   );
-});
+}, sameRow);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useLayoutEffect, useMemo, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { DeskSnapshot } from "@/lib/mmp/types";
 import { snapshotQueryOptions } from "@/lib/mmp/queries";
@@ -13,6 +13,7 @@ import {
   type DeskFilterValues,
 } from "@/components/desk/desk-filters";
 import { StaleBanner } from "@/components/desk/stale-banner";
+import { RowAgesContext, createRowAgesStore } from "@/components/desk/row-ages";
 import { DeskTable } from "@/components/desk/desk-table";
 
 export function Desk({
@@ -31,6 +32,9 @@ export function Desk({
   // serverTime paired with the moment this snapshot landed in the cache gives the browser's
   // clock offset (see server-clock.tsx). Writers of single rows keep both, so the pair holds.
   const clock = useServerClockValue(data.serverTime, dataUpdatedAt);
+  const [ages] = useState(() => createRowAgesStore(data.rows));
+  // Before paint, so an age never shows next to a row from a different snapshot.
+  useLayoutEffect(() => ages.update(data.rows), [ages, data.rows]);
 
   const accounts = useMemo(() => {
     const byLabel = [...data.rows].sort((a, b) => a.accountLabel.localeCompare(b.accountLabel));
@@ -51,33 +55,35 @@ export function Desk({
 
   return (
     <ServerClockContext value={clock}>
-      <section aria-label="MMP desk" className="flex flex-col gap-3">
-        <StaleBanner
-          error={error}
-          dataUpdatedAt={dataUpdatedAt}
-          serverTime={data.serverTime}
-          fetching={isFetching}
-        />
-        <div className="flex flex-wrap items-end justify-between gap-3">
-          <DeskFilters value={filters} onChange={setFilters} accounts={accounts} />
-          <p role="status" className="text-sm text-slate-300 tabular-nums">
-            {visible.length} of {data.rows.length} rows shown ·{" "}
-            <span className={frozenShown > 0 ? "font-semibold text-rose-200" : undefined}>
-              {frozenShown} frozen
-            </span>
-            {frozenHidden > 0 && (
-              <>
-                {" "}
-                <span className="font-semibold text-amber-200">
-                  (<span aria-hidden="true">⚠ </span>
-                  {frozenHidden} more frozen hidden by filters)
-                </span>
-              </>
-            )}
-          </p>
-        </div>
-        <DeskTable rows={visible} canReset={canReset} />
-      </section>
+      <RowAgesContext value={ages}>
+        <section aria-label="MMP desk" className="flex flex-col gap-3">
+          <StaleBanner
+            error={error}
+            dataUpdatedAt={dataUpdatedAt}
+            serverTime={data.serverTime}
+            fetching={isFetching}
+          />
+          <div className="flex flex-wrap items-end justify-between gap-3">
+            <DeskFilters value={filters} onChange={setFilters} accounts={accounts} />
+            <p role="status" className="text-sm text-slate-300 tabular-nums">
+              {visible.length} of {data.rows.length} rows shown ·{" "}
+              <span className={frozenShown > 0 ? "font-semibold text-rose-200" : undefined}>
+                {frozenShown} frozen
+              </span>
+              {frozenHidden > 0 && (
+                <>
+                  {" "}
+                  <span className="font-semibold text-amber-200">
+                    (<span aria-hidden="true">⚠ </span>
+                    {frozenHidden} more frozen hidden by filters)
+                  </span>
+                </>
+              )}
+            </p>
+          </div>
+          <DeskTable rows={visible} canReset={canReset} />
+        </section>
+      </RowAgesContext>
     </ServerClockContext>
   );
 }

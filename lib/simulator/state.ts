@@ -1,4 +1,5 @@
 import type { Venue } from "@/lib/mmp/types";
+import { credentialsOf, type AccountCredentials } from "@/lib/simulator/signatures";
 import type {
   SimAccountSpec,
   SimAccountState,
@@ -36,6 +37,8 @@ export class ScopeState {
   /** Last trigger as the venue reports it; 0 = never. Survives resets unless cleared. */
   lastTriggerTime = 0;
   lastResetAt: number | null = null;
+  /** Manual resets; each clears the counters, so tests can see a reset of an unfrozen scope. */
+  counterResets = 0;
   // The freeze is captured at trigger time: changing the frozen period later must not move an
   // end the venue has already fixed.
   private frozen = false;
@@ -79,6 +82,7 @@ export class ScopeState {
     this.frozenUntilMs = null;
     this.fills = [];
     this.lastResetAt = now;
+    this.counterResets += 1;
     if (opts.clearTrigger) this.lastTriggerTime = 0;
   }
 
@@ -116,6 +120,7 @@ export class ScopeState {
       lastTriggerTime: this.lastTriggerTime,
       lastResetAt: this.lastResetAt,
       fillCount: this.fills.filter((f) => now - f.at < this.config.windowMs).length,
+      counterResets: this.counterResets,
     };
   }
 }
@@ -137,7 +142,9 @@ export class AccountState {
     readonly venue: Venue,
     readonly apiKey: string,
     /** Kept only for signature checks; never logged or returned by the control API. */
-    readonly secret: string,
+    readonly credentials: AccountCredentials,
+    /** false = the venue has not granted MMP to this account at all (Bybit 3500713). */
+    readonly mmpEnabled: boolean,
   ) {}
 
   snapshot(now: number): SimAccountState {
@@ -145,6 +152,8 @@ export class AccountState {
       id: this.id,
       venue: this.venue,
       apiKey: this.apiKey,
+      keyType: this.credentials.keyType,
+      mmpEnabled: this.mmpEnabled,
       scopes: [...this.scopes.values()].map((s) => s.snapshot(now)),
     };
   }
@@ -179,7 +188,13 @@ export class SimState {
   constructor(specs: readonly SimAccountSpec[], clocks: VenueClocks) {
     for (const spec of specs) {
       if (this.byKey.has(spec.apiKey)) throw new Error(`duplicate apiKey for account ${spec.id}`);
-      const account = new AccountState(spec.id, spec.venue, spec.apiKey, spec.secret);
+      const account = new AccountState(
+        spec.id,
+        spec.venue,
+        spec.apiKey,
+        credentialsOf(spec),
+        spec.mmpEnabled ?? true,
+      );
       const now = clocks.now(spec.venue);
       for (const s of spec.scopes) {
         if (account.scopes.has(s.scope)) throw new Error(`duplicate scope ${spec.id}/${s.scope}`);

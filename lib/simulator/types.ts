@@ -19,12 +19,28 @@ export interface SimScopeSpec {
   triggeredAt?: number | "now";
 }
 
+/** How an account signs: an HMAC secret, or a key pair whose public half the venue holds. */
+export type SimKeyType = "hmac" | "rsa" | "ed25519";
+
 export interface SimAccountSpec {
   /** Informative name used in logs and the control API. */
   id: string;
   venue: Venue;
   apiKey: string;
+  /** HMAC secret; unused for verification when keyType is "rsa" or "ed25519". */
   secret: string;
+  /**
+   * Default "hmac". "rsa" (Binance, Bybit) and "ed25519" (Binance only) verify signatures with
+   * publicKeyPem instead of secret.
+   */
+  keyType?: SimKeyType;
+  /** PEM public key (SPKI, or PKCS#1 for RSA) registered with the venue; required for key pairs. */
+  publicKeyPem?: string;
+  /**
+   * false = MMP is not enabled for the whole account (not granted by the venue): Bybit answers
+   * every mmp-* call with retCode 3500713. Default true.
+   */
+  mmpEnabled?: boolean;
   scopes: SimScopeSpec[];
 }
 
@@ -95,7 +111,7 @@ export interface SimLogEntry {
   apiKey: string | null;
   /** HTTP status sent; null while pending, for a hang, or for a dropped connection. */
   status: number | null;
-  /** Venue error code in the answer (Binance "code"), null on success. */
+  /** Venue error code in the answer (Binance "code", Bybit "retCode"), null on success. */
   venueCode: number | string | null;
   fault: FaultKind | null;
 }
@@ -118,11 +134,15 @@ export interface SimScopeState {
   lastResetAt: number | null;
   /** Fills counted in the current window. */
   fillCount: number;
+  /** Manual resets so far, each of which cleared the counters (also when not frozen). */
+  counterResets: number;
 }
 
 export interface SimAccountState {
   id: string;
   venue: Venue;
   apiKey: string;
+  keyType: SimKeyType;
+  mmpEnabled: boolean;
   scopes: SimScopeState[];
 }

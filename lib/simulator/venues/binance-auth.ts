@@ -1,10 +1,16 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { headerValue, type SimRequest, type SimResponse } from "@/lib/simulator/http";
+import {
+  hmacHexMatches,
+  keyPairMatches,
+  type AccountCredentials,
+} from "@/lib/simulator/signatures";
 import type { AccountState, SimState } from "@/lib/simulator/state";
 
 // Binance SIGNED (USER_DATA) request checks, byte for byte as the venue documents them:
 //   totalParams = raw query string + raw body (no "&" between), "signature" last,
-//   signature = lowercase hex HMAC-SHA256(secret, totalParams without "&signature=…").
+//   signature = lowercase hex HMAC-SHA256(secret, totalParams without "&signature=…"),
+//   or, for key-pair API keys, URL-encoded base64 of an RSA (PKCS#1 v1.5, SHA-256) or Ed25519
+//   signature over the same totalParams bytes.
 // We never decode, re-order or re-encode before hashing: a client that signs anything other than
 // the exact bytes it sends must fail here as it would on the real venue.
 
@@ -70,8 +76,9 @@ export function authenticateBinance(
   const split = splitSignature(req.rawQuery, rawBody);
   if (split === "missing") return fail(mandatory("signature"));
   if (split === "not-last") return fail(badSignature());
-  if (!signatureMatches(account.secret, split.payload, split.signature))
+  if (!signatureMatches(account.credentials, split.payload, split.signature)) {
     return fail(badSignature());
+  }
 
   // Checked after the signature so an unsigned probe learns nothing about our clock.
   const ts = Number(timestamp);
@@ -125,15 +132,16 @@ function splitSignature(rawQuery: string, rawBody: string): Split {
   return { payload: inBody ? rawQuery + prefix : prefix, signature };
 }
 
-function signatureMatches(secret: string, payload: string, signature: string): boolean {
-  const expected = Buffer.from(
-    createHmac("sha256", secret).update(Buffer.from(payload, "latin1")).digest("hex"),
-  );
-  const given = Buffer.from(signature, "latin1");
-  if (given.length !== expected.length) {
-    // Keep the timing independent of where the mismatch is, even for the length check.
-    timingSafeEqual(expected, expected);
+function signatureMatches(cred: AccountCredentials, payload: string, signature: string): boolean {
+  const bytes = Buffer.from(payload, "latin1");
+  if (cred.keyType === "hmac") return hmacHexMatches(cred.secret, bytes, signature);
+  // Base64 travels URL-encoded; only the signature value is decoded (form rules: "+" is a space,
+  // so a client that forgets to encode "+" fails here as on the venue). The payload stays raw.
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(signature.replace(/\+/g, " "));
+  } catch {
     return false;
   }
-  return timingSafeEqual(given, expected);
+  return keyPairMatches(cred.publicKey, bytes, decoded);
 }
