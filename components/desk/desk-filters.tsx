@@ -1,6 +1,7 @@
 "use client";
 
 import { MMP_STATUSES, VENUES, type MmpRow, type MmpStatus, type Venue } from "@/lib/mmp/types";
+import { VENUE_LABELS } from "@/lib/mmp/venues";
 
 export interface DeskFilterValues {
   venue: Venue | "all";
@@ -23,12 +24,6 @@ function pick<T extends string>(allowed: readonly T[], raw: string): T | "all" {
   return allowed.find((v) => v === raw) ?? "all";
 }
 
-const VENUE_NAMES: Record<Venue, string> = {
-  binance: "Binance",
-  bybit: "Bybit",
-  okx: "OKX",
-  deribit: "Deribit",
-};
 const STATUS_NAMES: Record<MmpStatus, string> = {
   frozen: "Frozen",
   unknown: "Unknown",
@@ -66,7 +61,7 @@ export function DeskFilters({ value, onChange, accounts }: Props) {
           <option value="all">All venues</option>
           {VENUES.map((v) => (
             <option key={v} value={v}>
-              {VENUE_NAMES[v]}
+              {VENUE_LABELS[v]}
             </option>
           ))}
         </select>

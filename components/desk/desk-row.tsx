@@ -2,6 +2,7 @@
 
 import { memo } from "react";
 import type { MmpRow } from "@/lib/mmp/types";
+import { VENUE_LABELS } from "@/lib/mmp/venues";
 import { formatDuration, formatFrozenPeriod, formatLimit } from "@/components/desk/format";
 import { StatusBadge } from "@/components/desk/status-badge";
 import { RowProblem } from "@/components/desk/row-problem";
@@ -39,7 +40,7 @@ export const DeskRow = memo(function DeskRow({ row, canReset }: Props) {
           : "hover:bg-slate-800/60"
       }
     >
-      <td className={`${cell} capitalize`}>{row.venue}</td>
+      <td className={cell}>{VENUE_LABELS[row.venue]}</td>
       <td className={cell} title={row.accountId}>
         {row.accountLabel}
       </td>

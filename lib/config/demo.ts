@@ -37,6 +37,27 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
       ],
     },
   },
+  {
+    label: "Bybit main (demo)",
+    spec: {
+      id: "bybit-main",
+      venue: "bybit",
+      scopes: [
+        { scope: "BTC", windowMs: 5000, frozenPeriodMs: 100_000, qtyLimit: "30", deltaLimit: "15", vegaLimit: "500000", triggeredAt: "now" },
+        { scope: "ETH", windowMs: 5000, frozenPeriodMs: 0, qtyLimit: "300", deltaLimit: "150", vegaLimit: "250000" },
+        { scope: "SOL", windowMs: 3000, frozenPeriodMs: 20_000, qtyLimit: "1000", deltaLimit: "400" },
+      ],
+    },
+  },
+  {
+    label: "Bybit unified (demo, MMP off)",
+    spec: {
+      id: "bybit-nomm",
+      venue: "bybit",
+      mmpEnabled: false,
+      scopes: [{ scope: "BTC", windowMs: 5000, frozenPeriodMs: 100, qtyLimit: "100", deltaLimit: "100" }],
+    },
+  },
 ];
 
 export interface DemoSetup {
@@ -67,6 +88,7 @@ export function createDemoSetup(): DemoSetup {
       baseUrl,
       apiKeyEnv: `${envPrefix(spec.id)}_KEY`,
       apiSecretEnv: `${envPrefix(spec.id)}_SECRET`,
+      keyType: "hmac",
       scopes: spec.scopes.map((s) => s.scope),
     })),
     users: [],

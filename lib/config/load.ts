@@ -4,11 +4,14 @@ import { resolve } from "node:path";
 import type { AccountConfig, AppConfigFile, UserConfig } from "@/lib/config/schema";
 import { configSchema, describeConfigError } from "@/lib/config/schema";
 import { Secret } from "@/lib/config/secret";
+import type { KeyType } from "@/lib/config/schema";
 
 export interface Credentials {
   apiKey: string;
+  /** HMAC secret, or a PEM private key when keyType is "rsa" / "ed25519". */
   apiSecret: Secret;
   passphrase: Secret | null;
+  keyType: KeyType;
 }
 
 export interface ResolvedAccount extends AccountConfig {
@@ -74,6 +77,7 @@ export function resolveAccounts(file: AppConfigFile, env: Env): ResolvedAccount[
             apiKey: env[account.apiKeyEnv] ?? "",
             apiSecret: new Secret(env[account.apiSecretEnv] ?? ""),
             passphrase: account.passphraseEnv ? new Secret(env[account.passphraseEnv] ?? "") : null,
+            keyType: account.keyType,
           };
     return { ...account, credentials, missingEnv };
   });

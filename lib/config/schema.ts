@@ -6,7 +6,10 @@ import { VENUES } from "@/lib/mmp/types";
 
 const envVarName = z
   .string()
-  .regex(/^[A-Z_][A-Z0-9_]{0,127}$/, "must be an environment variable name like BINANCE_MAIN_SECRET");
+  .regex(/^[A-Z_][A-Z0-9_]{0,127}$/, "must be an environment variable name like DESK_MAIN_SECRET");
+
+export const KEY_TYPES = ["hmac", "rsa", "ed25519"] as const;
+export type KeyType = (typeof KEY_TYPES)[number];
 
 export const ROLES = ["viewer", "screen", "trader", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -24,6 +27,9 @@ export const accountSchema = z
     apiKeyEnv: envVarName,
     apiSecretEnv: envVarName,
     passphraseEnv: envVarName.optional(),
+    /** "hmac" (default): apiSecretEnv holds the API secret. "rsa" / "ed25519": it holds a PEM
+     * private key (where the venue supports key pairs). */
+    keyType: z.enum(KEY_TYPES).default("hmac"),
     /** Underlyings / baseCoins / instFamilies / index names to watch; absent = discover. */
     scopes: z.array(z.string().min(1).max(64)).min(1).max(200).optional(),
   })
@@ -50,9 +56,6 @@ export const configSchema = z
         ctx.addIssue({ code: "custom", path: ["accounts", i, "id"], message: `duplicate account id "${a.id}"` });
       }
       seen.add(a.id);
-      if (a.venue === "okx" && !a.passphraseEnv) {
-        ctx.addIssue({ code: "custom", path: ["accounts", i, "passphraseEnv"], message: "OKX accounts need passphraseEnv" });
-      }
     });
   });
 

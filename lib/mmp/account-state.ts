@@ -50,8 +50,15 @@ export function accountProblem(account: ResolvedAccount): RowProblem | null {
   if (account.missingEnv.length > 0) {
     return { code: "misconfigured", message: `misconfigured: missing environment variable(s) ${account.missingEnv.join(", ")}` };
   }
-  if (!adapterFor(account.venue)) {
+  const adapter = adapterFor(account.venue);
+  if (!adapter) {
     return { code: "venue_not_supported", message: `venue "${account.venue}" is not supported by this build yet` };
+  }
+  if (!adapter.keyTypes.includes(account.keyType)) {
+    return { code: "misconfigured", message: `misconfigured: ${adapter.label} does not accept ${account.keyType} keys` };
+  }
+  if (adapter.needsPassphrase && !account.passphraseEnv) {
+    return { code: "misconfigured", message: `misconfigured: ${adapter.label} accounts need passphraseEnv` };
   }
   return null;
 }

@@ -20,8 +20,8 @@ import { VenueError } from "@/lib/venues/errors";
 import { adapterFor } from "@/lib/venues/registry";
 
 // One reset, end to end. Invariants: nothing is sent unless a read at most MMP_RESET_FRESH_MS old
-// says the scope is frozen (a Bybit reset also clears counters of an active scope, so a reset of
-// an active row is never sent, on any venue); an unknown outcome is never retried — the state is
+// says the scope is frozen (some venues clear the counters of an active scope on reset, so a
+// reset of an active row is never sent, on any venue); an unknown outcome is never retried — the state is
 // re-read and reported as it is.
 
 export interface ResetAnswer {

@@ -3,8 +3,8 @@
 // clock offsets are removed by the adapter); a limit the venue does not have is null ("n/a"),
 // never 0; limits are kept as the venue's decimal strings so no precision is lost.
 
-export const VENUES = ["binance", "bybit", "okx", "deribit"] as const;
-export type Venue = (typeof VENUES)[number];
+export { VENUES, type Venue } from "@/lib/mmp/venues";
+import type { Venue } from "@/lib/mmp/venues";
 
 export const MMP_STATUSES = ["active", "frozen", "disabled", "unknown"] as const;
 export type MmpStatus = (typeof MMP_STATUSES)[number];
@@ -22,7 +22,7 @@ export interface MmpRow {
   accountId: string;
   accountLabel: string;
   venue: Venue;
-  /** Venue key: Binance underlying, Bybit baseCoin, OKX instFamily, Deribit index_name[/group]. */
+  /** The venue's own key for an MMP group: underlying, base coin, instrument family or index. */
   scope: string;
   status: MmpStatus;
   /** Only meaningful when status is "frozen": epoch ms, or null = frozen until manual reset. */

@@ -5,13 +5,14 @@ import { startFillGenerator } from "@/lib/simulator/fills";
 import { createRequestHandler } from "@/lib/simulator/server";
 import type { SimHandle, SimOptions } from "@/lib/simulator/types";
 import { createBinanceProtocol } from "@/lib/simulator/venues/binance";
+import { createBybitProtocol } from "@/lib/simulator/venues/bybit";
 
 // Entry point of the built-in exchange simulator (see README.md beside this file).
 
 export type * from "@/lib/simulator/types";
 
 /** One factory per simulated venue; a new venue is one more module and one more line here. */
-const PROTOCOLS: readonly ProtocolFactory[] = [createBinanceProtocol];
+const PROTOCOLS: readonly ProtocolFactory[] = [createBinanceProtocol, createBybitProtocol];
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
 

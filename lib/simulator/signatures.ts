@@ -1,10 +1,4 @@
-import {
-  createHmac,
-  createPublicKey,
-  timingSafeEqual,
-  verify,
-  type KeyObject,
-} from "node:crypto";
+import { createHmac, createPublicKey, timingSafeEqual, verify, type KeyObject } from "node:crypto";
 import type { SimAccountSpec, SimKeyType } from "@/lib/simulator/types";
 
 // Signature primitives shared by the venue auth modules. Each venue decides *what* bytes are
@@ -12,8 +6,7 @@ import type { SimAccountSpec, SimKeyType } from "@/lib/simulator/types";
 // exact bytes for this account's key". Only node:crypto, no re-serialisation of anything.
 
 export type AccountCredentials =
-  | { keyType: "hmac"; secret: string }
-  | { keyType: "rsa" | "ed25519"; publicKey: KeyObject };
+  { keyType: "hmac"; secret: string } | { keyType: "rsa" | "ed25519"; publicKey: KeyObject };
 
 /**
  * Parses an account's key material once, at start: a bad PEM or a PEM of the wrong algorithm must
@@ -22,7 +15,8 @@ export type AccountCredentials =
 export function credentialsOf(spec: SimAccountSpec): AccountCredentials {
   const keyType: SimKeyType = spec.keyType ?? "hmac";
   if (keyType === "hmac") return { keyType, secret: spec.secret };
-  if (!spec.publicKeyPem) throw new Error(`account ${spec.id}: keyType ${keyType} needs publicKeyPem`);
+  if (!spec.publicKeyPem)
+    throw new Error(`account ${spec.id}: keyType ${keyType} needs publicKeyPem`);
   let publicKey: KeyObject;
   try {
     publicKey = createPublicKey(spec.publicKeyPem);
@@ -40,7 +34,10 @@ export function credentialsOf(spec: SimAccountSpec): AccountCredentials {
 
 /** Lowercase hex HMAC-SHA256 over the raw bytes, compared in constant time. */
 export function hmacHexMatches(secret: string, payload: Buffer, given: string): boolean {
-  const expected = Buffer.from(createHmac("sha256", secret).update(payload).digest("hex"), "latin1");
+  const expected = Buffer.from(
+    createHmac("sha256", secret).update(payload).digest("hex"),
+    "latin1",
+  );
   const actual = Buffer.from(given, "latin1");
   if (actual.length !== expected.length) {
     // Keep the timing independent of where the mismatch is, even for the length check.

@@ -1,5 +1,6 @@
 import "server-only";
 import { singleton } from "@/lib/server/singleton";
+import { VenueError } from "@/lib/venues/errors";
 
 // Venue clock offsets, one per (venue, base URL). Venues reject timestamps outside a window of a
 // few seconds, so every signed timestamp is our clock plus the measured offset. The offset is
@@ -35,4 +36,21 @@ export async function syncClock(key: string, serverTime: () => Promise<number>):
 export async function ensureClock(key: string, serverTime: () => Promise<number>): Promise<void> {
   const current = offsets.get(key);
   if (!current || Date.now() - current.syncedAt > MAX_AGE_MS) await syncClock(key, serverTime);
+}
+
+/** Runs a signed call with a synced clock. A timestamp rejection (kind "clock") means the venue
+ * did not act, so it is the one rejection safe to retry: re-sync and try exactly once more. */
+export async function withClockRetry<T>(
+  key: string,
+  serverTime: () => Promise<number>,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  await ensureClock(key, serverTime);
+  try {
+    return await attempt();
+  } catch (err) {
+    if (!(err instanceof VenueError) || err.kind !== "clock") throw err;
+    await syncClock(key, serverTime);
+    return attempt();
+  }
 }

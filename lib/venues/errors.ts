@@ -7,7 +7,7 @@ export const VENUE_ERROR_KINDS = [
   "signature", // the venue could not verify our signature
   "clock", // timestamp outside the venue's window even after a re-sync
   "rate_limited", // 429 or the venue's rate-limit code; retryAfterMs when known
-  "banned", // IP banned (Binance 418, Bybit 403) until retryAfterMs
+  "banned", // IP banned (HTTP 418 or the venue's ban answer) until retryAfterMs
   "not_enabled", // MMP not enabled / no rules for this scope or account
   "bad_scope", // the venue does not know the scope
   "unavailable", // the request definitely did not take effect (refused, read failed)

@@ -2,10 +2,12 @@ import "server-only";
 import type { Venue } from "@/lib/mmp/types";
 import type { VenueAdapter } from "@/lib/venues/types";
 import { binanceAdapter } from "@/lib/venues/binance/adapter";
+import { bybitAdapter } from "@/lib/venues/bybit/adapter";
 
 // One line per venue. A venue without an adapter yet shows its accounts as misconfigured.
 const ADAPTERS: Partial<Record<Venue, VenueAdapter>> = {
   binance: binanceAdapter,
+  bybit: bybitAdapter,
 };
 
 export function adapterFor(venue: Venue): VenueAdapter | null {

@@ -1,4 +1,5 @@
 import type { Credentials } from "@/lib/config/load";
+import type { KeyType } from "@/lib/config/schema";
 import type { MmpRow, Venue } from "@/lib/mmp/types";
 
 // The one interface the app uses to talk to any venue. Adding a venue = one folder under
@@ -38,6 +39,12 @@ export interface ResetReceipt {
 
 export interface VenueAdapter {
   venue: Venue;
+  /** Display name. */
+  label: string;
+  /** Key types the venue accepts for API keys. */
+  keyTypes: readonly KeyType[];
+  /** The venue needs a passphrase besides key and secret. */
+  needsPassphrase: boolean;
   /** Strict shape of a scope on this venue; anything else is refused before any call. */
   scopePattern: RegExp;
   /** Scopes the venue can list for this account (used when the config names none). */

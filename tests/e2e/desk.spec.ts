@@ -111,3 +111,16 @@ test("filters narrow the table by status and account", async ({ page }) => {
   await expect(row(page, "Binance main", "BTCUSDT")).toHaveCount(0);
   await expect(row(page, "Binance alt", "SOLUSDT")).toBeVisible();
 });
+
+test("a Bybit row resets with one click, next to the Binance rows", async ({ page }) => {
+  await page.goto(appUrl());
+  await expect(row(page, "Binance main", "BTCUSDT")).toContainText("FROZEN");
+  const target = row(page, "Bybit main", "BTC");
+  await expect(target).toContainText("FROZEN");
+  await expect(target).toContainText("500000");
+  await expect(row(page, "Bybit not MM", "BTC")).toContainText("DISABLED");
+  await target.getByRole("button", { name: /Reset BTC on Bybit main/ }).click();
+  await expect(target).toContainText("Reset done");
+  await expect(target).toContainText("ACTIVE");
+  expect(await ctl().log({ path: "/v5/account/mmp-reset" })).toHaveLength(1);
+});

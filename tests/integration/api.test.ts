@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DeskSnapshot, MmpRow, ResetResult } from "@/lib/mmp/types";
 import { startAppUnderTest, type AppUnderTest } from "../support/app-server";
+import { fixtureAccount } from "../support/fixtures";
 import { simControl } from "../support/sim-client";
 import { waitFor } from "../support/wait";
 
@@ -39,7 +40,7 @@ beforeEach(async () => {
   await ctl.restore();
   await waitFor(async () => {
     const s = await snapshot();
-    return row(s, "bn-main/BTCUSDT")?.status === "frozen" && row(s, "bn-alt/BTCUSDT")?.status === "frozen";
+    return ["bn-main/BTCUSDT", "bn-alt/BTCUSDT", "bb-main/BTC", "bb-rsa/BTC"].every((id) => row(s, id)?.status === "frozen");
   });
   await ctl.clearLog();
 });
@@ -188,5 +189,61 @@ describe("invalid input never reaches the venue", () => {
     const res = await post({ accountId: "bn-missing", scope: "BTCUSDT", idempotencyKey: key() });
     expect(res.status).toBe(409);
     expect(await ctl.log()).toHaveLength(0);
+  });
+});
+
+describe("Bybit on the desk", () => {
+  it("shows Bybit rows next to Binance rows: frozen with countdown, DISABLED, vega limit", async () => {
+    await ctl.freeze(fixtureAccount("bb-main").apiKey, "ETH");
+    await waitFor(async () => row(await snapshot(), "bb-main/ETH")?.status === "frozen");
+    const s = await snapshot();
+    expect(new Set(s.rows.map((r) => r.venue))).toEqual(new Set(["binance", "bybit"]));
+    expect(row(s, "bb-main/BTC")).toMatchObject({ status: "frozen", frozenUntil: null, vegaLimit: "500000" });
+    expect(row(s, "bb-main/ETH")?.frozenUntil).toBeGreaterThan(Date.now());
+    expect(row(s, "bb-main/XRP")?.status).toBe("disabled");
+    expect(row(s, "bb-notmm/BTC")).toMatchObject({ status: "disabled", problem: { code: "not_enabled" } });
+    expect(row(s, "bb-rsa/BTC")?.status).toBe("frozen");
+  });
+
+  it("resets a frozen Bybit row with one call", async () => {
+    const res = await post({ accountId: "bb-main", scope: "BTC", idempotencyKey: key() });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as ResetResult).row?.status).toBe("active");
+    expect(await ctl.log({ path: "/v5/account/mmp-reset" })).toHaveLength(1);
+  });
+
+  it("refuses to reset an ACTIVE Bybit row (it would clear its counters): 409, nothing sent", async () => {
+    const res = await post({ accountId: "bb-main", scope: "SOL", idempotencyKey: key() });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("not_frozen");
+    expect(await ctl.log({ path: "/v5/account/mmp-reset" })).toHaveLength(0);
+  });
+
+  it("absorbs a 10002 clock rejection through the app", async () => {
+    await ctl.skew(-3000, "bybit");
+    const res = await post({ accountId: "bb-main", scope: "BTC", idempotencyKey: key() });
+    expect(res.status).toBe(200);
+    const resets = await ctl.log({ path: "/v5/account/mmp-reset" });
+    expect(resets.map((e) => String(e.venueCode))).toEqual(["10002", "null"]);
+  });
+
+  it("resets through an RSA-signed account", async () => {
+    const res = await post({ accountId: "bb-rsa", scope: "BTC", idempotencyKey: key() });
+    expect(res.status).toBe(200);
+  });
+
+  it("validates Bybit scopes strictly", async () => {
+    const res = await post({ accountId: "bb-main", scope: "BTC&baseCoin=ETH", idempotencyKey: key() });
+    expect(res.status).toBe(400);
+    expect(await ctl.log()).toHaveLength(0);
+  });
+});
+
+describe("key-pair accounts", () => {
+  it("reads and resets a Binance account signed with Ed25519", async () => {
+    expect(row(await snapshot(), "bn-ed25519/ETHUSDT")?.status).toBe("frozen");
+    const res = await post({ accountId: "bn-ed25519", scope: "ETHUSDT", idempotencyKey: key() });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as ResetResult).row?.status).toBe("active");
   });
 });

@@ -22,7 +22,7 @@ function ctx(over: Partial<AdapterContext> = {}, secret = main.secret): AdapterC
   return {
     accountId: `t${ctxCount}`,
     baseUrl: sim.url,
-    credentials: { apiKey: main.apiKey, apiSecret: new Secret(secret), passphrase: null },
+    credentials: { apiKey: main.apiKey, apiSecret: new Secret(secret), passphrase: null, keyType: "hmac" },
     timeouts: { readMs: 1000, resetMs: 1000 },
     ...over,
   };

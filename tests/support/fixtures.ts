@@ -1,10 +1,12 @@
+import { generateKeyPairSync } from "node:crypto";
 import fixture from "./fixture-accounts.json";
 import type { AppConfigFile } from "@/lib/config/schema";
 import type { SimAccountSpec } from "@/lib/simulator/types";
 
 // Test accounts shared by the integration and browser tests. The same file feeds the build step
 // of scripts/test-all.sh, so the production bundle is built with these secrets in its environment
-// and the secret scan has something real to look for.
+// and the secret scan has something real to look for. Key-pair accounts get a fresh key pair per
+// process: the private key (PEM) goes to the app, the public key to the simulator.
 
 export interface FixtureAccount extends SimAccountSpec {
   label: string;
@@ -14,7 +16,24 @@ export interface FixtureAccount extends SimAccountSpec {
   omitEnv?: boolean;
 }
 
-export const FIXTURE_ACCOUNTS = fixture.accounts as FixtureAccount[];
+function withKeys(a: FixtureAccount): FixtureAccount {
+  if (a.keyType !== "rsa" && a.keyType !== "ed25519") return a;
+  const pair =
+    a.keyType === "rsa" ? generateKeyPairSync("rsa", { modulusLength: 2048 }) : generateKeyPairSync("ed25519");
+  return {
+    ...a,
+    secret: pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    publicKeyPem: pair.publicKey.export({ type: "spki", format: "pem" }).toString(),
+  };
+}
+
+export const FIXTURE_ACCOUNTS = (fixture.accounts as FixtureAccount[]).map(withKeys);
+
+export const fixtureAccount = (id: string): FixtureAccount => {
+  const found = FIXTURE_ACCOUNTS.find((a) => a.id === id);
+  if (!found) throw new Error(`no fixture account ${id}`);
+  return found;
+};
 
 const envName = (id: string, part: "KEY" | "SECRET") => `MMP_TEST_${id.toUpperCase().replace(/-/g, "_")}_${part}`;
 
@@ -37,15 +56,28 @@ export function fixtureConfig(baseUrl: string): AppConfigFile {
       baseUrl,
       apiKeyEnv: envName(a.id, "KEY"),
       apiSecretEnv: envName(a.id, "SECRET"),
+      keyType: a.keyType ?? "hmac",
       scopes: a.scopes.map((s) => s.scope),
     })),
     users: [],
   };
 }
 
-/** Every secret value a test must never find in a response, a log or the client bundle. */
-export const FIXTURE_SECRETS = FIXTURE_ACCOUNTS.flatMap((a) => [a.secret, ...(a.appSecret ? [a.appSecret] : [])]);
+/** Every secret value a test must never find in a response, a log or the client bundle. PEM keys
+ * are checked by their base64 body, which is what a leak would contain. */
+export const FIXTURE_SECRETS = FIXTURE_ACCOUNTS.flatMap((a) => [a.secret, ...(a.appSecret ? [a.appSecret] : [])]).map(
+  (s) => (s.includes("-----BEGIN") ? s.split("\n")[1]! : s),
+);
 
 export function simAccounts(): SimAccountSpec[] {
-  return FIXTURE_ACCOUNTS.map(({ id, venue, apiKey, secret, scopes }) => ({ id, venue, apiKey, secret, scopes }));
+  return FIXTURE_ACCOUNTS.map((a) => ({
+    id: a.id,
+    venue: a.venue,
+    apiKey: a.apiKey,
+    secret: a.secret,
+    scopes: a.scopes,
+    keyType: a.keyType,
+    publicKeyPem: a.publicKeyPem,
+    mmpEnabled: a.mmpEnabled,
+  }));
 }

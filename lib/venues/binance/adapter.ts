@@ -60,6 +60,9 @@ const EMPTY = {
 
 export const binanceAdapter: VenueAdapter = {
   venue: "binance",
+  label: "Binance Options",
+  keyTypes: ["hmac", "rsa", "ed25519"],
+  needsPassphrase: false,
   scopePattern: /^[A-Z0-9]{2,20}$/,
 
   async listScopes(ctx) {

@@ -1,11 +1,11 @@
 import "server-only";
 import { z } from "zod";
-import { ensureClock, syncClock, venueNow } from "@/lib/venues/clock";
+import { venueNow, withClockRetry } from "@/lib/venues/clock";
 import { VenueError } from "@/lib/venues/errors";
 import { parseVenueJson, sendVenueRequest } from "@/lib/venues/http";
 import type { AdapterContext } from "@/lib/venues/types";
 import { binanceError } from "@/lib/venues/binance/errors";
-import { signBinance } from "@/lib/venues/binance/sign";
+import { binanceSignature } from "@/lib/venues/binance/sign";
 
 const RECV_WINDOW_MS = 5000;
 const errorBody = z.object({ code: z.number(), msg: z.string() });
@@ -47,7 +47,7 @@ async function attempt(ctx: AdapterContext, call: SignedCall): Promise<SignedRes
     recvWindow: String(RECV_WINDOW_MS),
     timestamp: String(timestamp),
   }).toString();
-  const signed = `${totalParams}&signature=${signBinance(ctx.credentials.apiSecret.reveal(), totalParams)}`;
+  const signed = `${totalParams}&signature=${binanceSignature(ctx.credentials, totalParams)}`;
   const isGet = call.method === "GET";
   const res = await sendVenueRequest({
     method: call.method,
@@ -70,17 +70,7 @@ async function attempt(ctx: AdapterContext, call: SignedCall): Promise<SignedRes
   return { body, latencyMs: res.latencyMs, timestamp };
 }
 
-/** A signed USER_DATA call. A -1021 (timestamp outside recvWindow) means the venue did not act,
- * so it is the one rejection that is safe to retry: re-sync the clock and try exactly once more. */
-export async function binanceSigned(ctx: AdapterContext, call: SignedCall): Promise<SignedResult> {
-  const key = clockKey(ctx);
-  const serverTime = () => binanceServerTime(ctx);
-  await ensureClock(key, serverTime);
-  try {
-    return await attempt(ctx, call);
-  } catch (err) {
-    if (!(err instanceof VenueError) || err.kind !== "clock") throw err;
-    await syncClock(key, serverTime);
-    return attempt(ctx, call);
-  }
+/** A signed USER_DATA call; a -1021 re-syncs the clock and retries once (withClockRetry). */
+export function binanceSigned(ctx: AdapterContext, call: SignedCall): Promise<SignedResult> {
+  return withClockRetry(clockKey(ctx), () => binanceServerTime(ctx), () => attempt(ctx, call));
 }

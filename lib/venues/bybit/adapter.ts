@@ -1,0 +1,99 @@
+import "server-only";
+import { z } from "zod";
+import { clockOffset } from "@/lib/venues/clock";
+import { VenueError, isVenueError } from "@/lib/venues/errors";
+import { sendVenueRequest } from "@/lib/venues/http";
+import type { AdapterContext, ScopeRead, ScopeState, VenueAdapter } from "@/lib/venues/types";
+import { bybitMmpSchema, normaliseBybit } from "@/lib/venues/bybit/normalise";
+import { bybitServerTime, bybitSigned, clockKey, unwrap } from "@/lib/venues/bybit/request";
+
+const stateResult = z.looseObject({ result: z.array(z.unknown()) });
+const instruments = z.looseObject({
+  list: z.array(z.looseObject({ baseCoin: z.string() })),
+  nextPageCursor: z.string().optional(),
+});
+const MAX_INSTRUMENT_PAGES = 20;
+
+const EMPTY = {
+  frozenUntil: null,
+  windowMs: null,
+  frozenPeriodMs: null,
+  qtyLimit: null,
+  deltaLimit: null,
+  vegaLimit: null,
+  lastTriggerAt: null,
+} as const;
+
+const disabled = (code: string, message: string): ScopeState => ({ ...EMPTY, status: "disabled", problem: { code, message } });
+
+async function readOne(ctx: AdapterContext, baseCoin: string): Promise<ScopeRead> {
+  try {
+    const { result } = await bybitSigned(ctx, {
+      method: "GET",
+      path: "/v5/account/mmp-state",
+      payload: new URLSearchParams({ baseCoin }).toString(),
+      mutation: false,
+    });
+    const list = stateResult.safeParse(result);
+    if (!list.success) throw new VenueError("bad_response", "Bybit: unexpected mmp-state answer");
+    const entry = list.data.result
+      .map((e) => bybitMmpSchema.safeParse(e))
+      .find((e) => e.success && e.data.baseCoin === baseCoin);
+    if (!entry?.success) {
+      return { scope: baseCoin, state: disabled("not_configured", `Bybit: no MMP configuration for ${baseCoin}`) };
+    }
+    return { scope: baseCoin, state: normaliseBybit(entry.data, clockOffset(clockKey(ctx))) };
+  } catch (err) {
+    // "MMP not enabled" is the account's state, shown as DISABLED rather than as an error.
+    if (isVenueError(err) && err.kind === "not_enabled") {
+      return { scope: baseCoin, state: disabled("not_enabled", err.message) };
+    }
+    throw err;
+  }
+}
+
+export const bybitAdapter: VenueAdapter = {
+  venue: "bybit",
+  label: "Bybit",
+  scopePattern: /^[A-Z0-9]{2,12}$/,
+  keyTypes: ["hmac", "rsa"],
+  needsPassphrase: false,
+
+  async listScopes(ctx) {
+    const coins = new Set<string>();
+    let cursor = "";
+    for (let page = 0; page < MAX_INSTRUMENT_PAGES; page += 1) {
+      const query = new URLSearchParams({ category: "option", limit: "1000", ...(cursor ? { cursor } : {}) });
+      const res = await sendVenueRequest({
+        method: "GET",
+        url: `${ctx.baseUrl}/v5/market/instruments-info?${query.toString()}`,
+        headers: {},
+        timeoutMs: ctx.timeouts.readMs,
+        mutation: false,
+      });
+      const parsed = instruments.safeParse(unwrap(res, false));
+      if (!parsed.success) throw new VenueError("bad_response", "Bybit: unexpected instruments-info answer");
+      for (const i of parsed.data.list) coins.add(i.baseCoin);
+      cursor = parsed.data.nextPageCursor ?? "";
+      if (!cursor) break;
+    }
+    return [...coins].sort();
+  },
+
+  readScopes(ctx, scopes) {
+    return Promise.all(scopes.map((scope) => readOne(ctx, scope)));
+  },
+
+  async reset(ctx, scope) {
+    // The body is serialised once and those exact bytes are both signed and sent.
+    const { result, latencyMs } = await bybitSigned(ctx, {
+      method: "POST",
+      path: "/v5/account/mmp-reset",
+      payload: JSON.stringify({ baseCoin: scope }),
+      mutation: true,
+    });
+    return { venueAnswer: JSON.stringify({ retCode: 0, result }).slice(0, 500), latencyMs };
+  },
+
+  serverTime: bybitServerTime,
+};

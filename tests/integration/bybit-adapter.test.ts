@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Secret } from "@/lib/config/secret";
+import { startSimulator } from "@/lib/simulator";
+import type { SimHandle } from "@/lib/simulator/types";
+import { bybitAdapter } from "@/lib/venues/bybit/adapter";
+import { VenueError } from "@/lib/venues/errors";
+import type { AdapterContext } from "@/lib/venues/types";
+import { fixtureAccount, simAccounts } from "../support/fixtures";
+import { simControl } from "../support/sim-client";
+
+// The Bybit adapter against the simulator over real HTTP.
+
+const main = fixtureAccount("bb-main");
+let sim: SimHandle;
+let ctl: ReturnType<typeof simControl>;
+let n = 0;
+
+function ctx(account = main, over: Partial<AdapterContext> = {}, secret = account.secret): AdapterContext {
+  n += 1;
+  return {
+    accountId: `bb${n}`,
+    baseUrl: sim.url,
+    credentials: { apiKey: account.apiKey, apiSecret: new Secret(secret), passphrase: null, keyType: account.keyType ?? "hmac" },
+    timeouts: { readMs: 1000, resetMs: 1000 },
+    ...over,
+  };
+}
+const resets = async () => (await ctl.log({ path: "/v5/account/mmp-reset" })).length;
+const fail = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as VenueError);
+
+beforeAll(async () => {
+  sim = await startSimulator({ accounts: simAccounts() });
+  ctl = simControl(sim.url);
+});
+afterAll(() => sim.close());
+beforeEach(() => ctl.restore());
+
+describe("Bybit adapter against the simulator", () => {
+  it("reads state: FROZEN until manual reset, ACTIVE with vega limit, DISABLED, n/a vega", async () => {
+    const reads = await bybitAdapter.readScopes(ctx(), ["BTC", "ETH", "SOL", "XRP"]);
+    const by = Object.fromEntries(reads.map((r) => [r.scope, r.state]));
+    expect(by.BTC).toMatchObject({ status: "frozen", frozenUntil: null, frozenPeriodMs: 0, vegaLimit: "500000" });
+    expect(by.ETH).toMatchObject({ status: "active", windowMs: 5000, frozenPeriodMs: 100000, vegaLimit: "250000" });
+    expect(by.SOL).toMatchObject({ status: "active", vegaLimit: null });
+    expect(by.XRP?.status).toBe("disabled");
+  });
+
+  it("a freeze with a finite period has a countdown end on our clock", async () => {
+    await ctl.freeze(main.apiKey, "ETH");
+    const [eth] = await bybitAdapter.readScopes(ctx(), ["ETH"]);
+    expect(eth?.state.status).toBe("frozen");
+    expect(eth?.state.frozenUntil).toBeGreaterThan(Date.now() + 90_000);
+    expect(eth?.state.frozenUntil).toBeLessThanOrEqual(Date.now() + 100_000 + 50);
+  });
+
+  it("an account without MMP shows DISABLED, not an error", async () => {
+    const [btc] = await bybitAdapter.readScopes(ctx(fixtureAccount("bb-notmm")), ["BTC"]);
+    expect(btc?.state.status).toBe("disabled");
+    expect(btc?.state.problem?.message).toContain("3500713");
+  });
+
+  it("lists base coins from instruments-info", async () => {
+    expect(await bybitAdapter.listScopes(ctx())).toEqual(expect.arrayContaining(["BTC", "ETH", "SOL"]));
+  });
+
+  it("a reset unfreezes, with exactly one reset request whose body is the signed JSON", async () => {
+    const c = ctx();
+    await bybitAdapter.reset(c, "BTC");
+    const [btc] = await bybitAdapter.readScopes(c, ["BTC"]);
+    expect(btc?.state.status).toBe("active");
+    const log = await ctl.log({ path: "/v5/account/mmp-reset" });
+    expect(log).toHaveLength(1);
+    expect(log[0]?.body).toBe('{"baseCoin":"BTC"}');
+  });
+
+  it("a wrong secret is a clear invalid-signature error (10004)", async () => {
+    const err = await fail(bybitAdapter.readScopes(ctx(main, {}, "wrong"), ["BTC"]));
+    expect(err?.kind).toBe("signature");
+    expect(err?.details.venueCode).toBe("10004");
+    expect(err?.message).toMatch(/invalid signature/);
+  });
+
+  it("absorbs a 10002 (venue clock 3 s behind) by one re-sync and retry", async () => {
+    const c = ctx();
+    await bybitAdapter.readScopes(c, ["BTC"]);
+    await ctl.skew(-3000, "bybit");
+    await ctl.clearLog();
+    await bybitAdapter.reset(c, "BTC");
+    const log = await ctl.log({ path: "/v5/account/mmp-reset" });
+    expect(log.map((e) => String(e.venueCode))).toEqual(["10002", "null"]);
+    const [btc] = await bybitAdapter.readScopes(c, ["BTC"]);
+    expect(btc?.state.status).toBe("active");
+  });
+
+  it("signs with an RSA key pair", async () => {
+    const rsa = fixtureAccount("bb-rsa");
+    const [btc] = await bybitAdapter.readScopes(ctx(rsa), ["BTC"]);
+    expect(btc?.state.status).toBe("frozen");
+    await bybitAdapter.reset(ctx(rsa), "BTC");
+    expect(await resets()).toBe(1);
+  });
+
+  it.each([500, 503])("a %i on reset is an unknown outcome, sent once", async (status) => {
+    await ctl.fault({ venue: "bybit", path: "/v5/account/mmp-reset", kind: "status", status });
+    expect((await fail(bybitAdapter.reset(ctx(), "BTC")))?.kind).toBe("unknown_outcome");
+    expect(await resets()).toBe(1);
+  });
+
+  it("a hang is an unknown outcome within the timeout", async () => {
+    await ctl.fault({ venue: "bybit", path: "/v5/account/mmp-reset", kind: "hang" });
+    const started = Date.now();
+    expect((await fail(bybitAdapter.reset(ctx(main, { timeouts: { readMs: 1000, resetMs: 300 } }), "BTC")))?.kind).toBe("unknown_outcome");
+    expect(Date.now() - started).toBeLessThan(1300);
+  });
+
+  it("429 / 10006 are rate limits; 403 is an IP ban", async () => {
+    await ctl.fault({ venue: "bybit", path: "/v5/account/mmp-state", kind: "status", status: 429, retryAfterSec: 3 });
+    expect((await fail(bybitAdapter.readScopes(ctx(), ["BTC"])))?.kind).toBe("rate_limited");
+    await ctl.fault({ venue: "bybit", path: "/v5/account/mmp-state", kind: "status", status: 403 });
+    const ban = await fail(bybitAdapter.readScopes(ctx(), ["BTC"]));
+    expect(ban?.kind).toBe("banned");
+    expect(ban?.details.retryAfterMs).toBeGreaterThanOrEqual(600_000);
+  });
+});
