@@ -11,7 +11,7 @@ export const ROW_STALE_AFTER_MS = 30_000;
 // Text that changes every second in 1,000 rows would make the browser re-lay-out the whole table
 // each tick (measured: most of the tick's cost). A fixed-size box with size+layout containment
 // is a relayout boundary, so a tick only lays out these boxes. Sized for "⚠ 59 min ago".
-const TICKING_BOX = "inline-block h-5 w-28 align-top [contain:size_layout_style]";
+const TICKING_BOX = "block h-5 w-28 align-top [contain:size_layout_style]";
 
 export function DataAge({ rowId, initial }: { rowId: string; initial: number | null }) {
   const fetchedAt = useRowFetchedAt(rowId, initial);

@@ -21,7 +21,7 @@ export function FrozenUntil({
 }
 
 // Fixed-size, contained box so a tick does not re-lay-out the table (see data-age.tsx).
-const TICKING_BOX = "inline-block h-5 w-24 align-top [contain:size_layout_style]";
+const TICKING_BOX = "block h-5 w-24 align-top [contain:size_layout_style]";
 
 // Recomputed from the absolute end time on every tick (never decremented), so it stays right
 // across a hidden tab, a slow tick or a wrong browser clock. Past zero we do not claim "active":
