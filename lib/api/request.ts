@@ -31,7 +31,8 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
     throw new ApiError(415, "unsupported_media_type", "body must be application/json");
   }
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new ApiError(413, "body_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
+  if (declared > MAX_BODY_BYTES)
+    throw new ApiError(413, "body_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
   const text = await req.text();
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
     throw new ApiError(413, "body_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
@@ -44,7 +45,10 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    const where = parsed.error.issues.map((i) => i.path.join(".") || "(body)").slice(0, 5).join(", ");
+    const where = parsed.error.issues
+      .map((i) => i.path.join(".") || "(body)")
+      .slice(0, 5)
+      .join(", ");
     throw new ApiError(400, "invalid_input", `invalid request body (${where})`);
   }
   return parsed.data;

@@ -21,6 +21,7 @@ export async function getCurrentUser(): Promise<CurrentUser | null> {
 export async function requirePermission(permission: Permission): Promise<CurrentUser> {
   const user = await getCurrentUser();
   if (!user) throw new ApiError(401, "unauthenticated", "sign in first");
-  if (!can(user.role, permission)) throw new ApiError(403, "forbidden", `your role may not ${permission}`);
+  if (!can(user.role, permission))
+    throw new ApiError(403, "forbidden", `your role may not ${permission}`);
   return user;
 }

@@ -56,7 +56,9 @@ export function parseConfigFile(path: string): AppConfigFile {
   try {
     json = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
-    throw new ConfigError(`cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ConfigError(
+      `cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) {

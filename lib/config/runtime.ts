@@ -37,7 +37,10 @@ async function load(): Promise<LoadedConfig> {
       users: file.users,
     };
     for (const account of config.accounts.filter((a) => a.missingEnv.length > 0)) {
-      log.warn({ account: account.id, missingEnv: account.missingEnv }, "account misconfigured: missing environment variables");
+      log.warn(
+        { account: account.id, missingEnv: account.missingEnv },
+        "account misconfigured: missing environment variables",
+      );
     }
     return config;
   }
@@ -55,6 +58,14 @@ async function startDemo(): Promise<LoadedConfig> {
   });
   const env = { ...process.env, ...demo.env };
   const file = demo.file(sim.url);
-  log.info({ simulator: sim.url }, "demo mode: no MMP_CONFIG and no ./mmp.config.json; using the built-in simulator");
-  return { demo: true, source: `demo (simulator ${sim.url})`, accounts: resolveAccounts(file, env), users: file.users };
+  log.info(
+    { simulator: sim.url },
+    "demo mode: no MMP_CONFIG and no ./mmp.config.json; using the built-in simulator",
+  );
+  return {
+    demo: true,
+    source: `demo (simulator ${sim.url})`,
+    accounts: resolveAccounts(file, env),
+    users: file.users,
+  };
 }

@@ -18,7 +18,10 @@ export const accountSchema = z
   .object({
     id: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a lowercase slug (a-z, 0-9, -), at most 63 chars"),
+      .regex(
+        /^[a-z0-9][a-z0-9-]{0,62}$/,
+        "must be a lowercase slug (a-z, 0-9, -), at most 63 chars",
+      ),
     label: z.string().trim().min(1).max(80),
     venue: z.enum(VENUES),
     baseUrl: z
@@ -30,6 +33,8 @@ export const accountSchema = z
     /** "hmac" (default): apiSecretEnv holds the API secret. "rsa" / "ed25519": it holds a PEM
      * private key (where the venue supports key pairs). */
     keyType: z.enum(KEY_TYPES).default("hmac"),
+    /** Venues whose demo environment is the live host plus a marker header. */
+    demoTrading: z.boolean().default(false),
     /** Underlyings / baseCoins / instFamilies / index names to watch; absent = discover. */
     scopes: z.array(z.string().min(1).max(64)).min(1).max(200).optional(),
   })
@@ -53,7 +58,11 @@ export const configSchema = z
     const seen = new Set<string>();
     cfg.accounts.forEach((a, i) => {
       if (seen.has(a.id)) {
-        ctx.addIssue({ code: "custom", path: ["accounts", i, "id"], message: `duplicate account id "${a.id}"` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["accounts", i, "id"],
+          message: `duplicate account id "${a.id}"`,
+        });
       }
       seen.add(a.id);
     });

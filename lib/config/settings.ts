@@ -30,7 +30,9 @@ export function settings(): Settings {
     readTimeoutMs: env.MMP_READ_TIMEOUT_MS,
     resetTimeoutMs: env.MMP_RESET_TIMEOUT_MS,
     pollIntervalMs: env.MMP_POLL_INTERVAL_MS,
-    staleAfterMs: env.MMP_STALE_AFTER_MS ?? Math.max(3 * env.MMP_POLL_INTERVAL_MS, env.MMP_READ_TIMEOUT_MS + 2000),
+    staleAfterMs:
+      env.MMP_STALE_AFTER_MS ??
+      Math.max(3 * env.MMP_POLL_INTERVAL_MS, env.MMP_READ_TIMEOUT_MS + 2000),
     resetFreshMs: env.MMP_RESET_FRESH_MS,
   };
   return cached;

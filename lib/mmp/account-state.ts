@@ -28,7 +28,14 @@ const entries = singleton("account-state", () => new Map<string, AccountEntry>()
 function entryFor(id: string): AccountEntry {
   let entry = entries.get(id);
   if (!entry) {
-    entry = { reads: [], fetchedAt: null, attemptedAt: null, problem: null, inflight: null, scopes: null };
+    entry = {
+      reads: [],
+      fetchedAt: null,
+      attemptedAt: null,
+      problem: null,
+      inflight: null,
+      scopes: null,
+    };
     entries.set(id, entry);
   }
   return entry;
@@ -42,23 +49,36 @@ export function adapterContext(account: ResolvedAccount): AdapterContext | null 
     baseUrl: account.baseUrl,
     credentials: account.credentials,
     timeouts: { readMs: s.readTimeoutMs, resetMs: s.resetTimeoutMs },
+    demoTrading: account.demoTrading,
   };
 }
 
 /** Why an account cannot be read at all, or null when it can. */
 export function accountProblem(account: ResolvedAccount): RowProblem | null {
   if (account.missingEnv.length > 0) {
-    return { code: "misconfigured", message: `misconfigured: missing environment variable(s) ${account.missingEnv.join(", ")}` };
+    return {
+      code: "misconfigured",
+      message: `misconfigured: missing environment variable(s) ${account.missingEnv.join(", ")}`,
+    };
   }
   const adapter = adapterFor(account.venue);
   if (!adapter) {
-    return { code: "venue_not_supported", message: `venue "${account.venue}" is not supported by this build yet` };
+    return {
+      code: "venue_not_supported",
+      message: `venue "${account.venue}" is not supported by this build yet`,
+    };
   }
   if (!adapter.keyTypes.includes(account.keyType)) {
-    return { code: "misconfigured", message: `misconfigured: ${adapter.label} does not accept ${account.keyType} keys` };
+    return {
+      code: "misconfigured",
+      message: `misconfigured: ${adapter.label} does not accept ${account.keyType} keys`,
+    };
   }
   if (adapter.needsPassphrase && !account.passphraseEnv) {
-    return { code: "misconfigured", message: `misconfigured: ${adapter.label} accounts need passphraseEnv` };
+    return {
+      code: "misconfigured",
+      message: `misconfigured: ${adapter.label} accounts need passphraseEnv`,
+    };
   }
   return null;
 }
@@ -89,14 +109,18 @@ async function refresh(account: ResolvedAccount, entry: AccountEntry): Promise<v
     entry.problem = isVenueError(err)
       ? { code: err.kind, message: err.message }
       : { code: "internal", message: "read failed (see server log)" };
-    log.warn({ account: account.id, err: isVenueError(err) ? err.message : String(err) }, "MMP read failed");
+    log.warn(
+      { account: account.id, err: isVenueError(err) ? err.message : String(err) },
+      "MMP read failed",
+    );
   }
 }
 
 /** Reads the account unless a read younger than maxAgeMs exists; shares in-flight reads. */
 export async function readAccount(account: ResolvedAccount, maxAgeMs: number): Promise<void> {
   const entry = entryFor(account.id);
-  if (entry.attemptedAt !== null && Date.now() - entry.attemptedAt <= maxAgeMs && !entry.inflight) return;
+  if (entry.attemptedAt !== null && Date.now() - entry.attemptedAt <= maxAgeMs && !entry.inflight)
+    return;
   entry.inflight ??= refresh(account, entry).finally(() => {
     entry.inflight = null;
   });

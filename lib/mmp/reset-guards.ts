@@ -26,7 +26,13 @@ export function runOnce<T>(key: string, fingerprint: string, run: () => Promise<
   const seen = byKey.get(key) as Remembered<T> | undefined;
   if (seen) {
     if (seen.fingerprint !== fingerprint) {
-      return Promise.reject(new ApiError(422, "idempotency_key_reused", "this idempotency key was used for another reset"));
+      return Promise.reject(
+        new ApiError(
+          422,
+          "idempotency_key_reused",
+          "this idempotency key was used for another reset",
+        ),
+      );
     }
     return seen.result;
   }

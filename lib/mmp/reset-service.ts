@@ -35,14 +35,27 @@ async function resolveTarget(input: ResetRequest) {
   if (!account) throw new ApiError(404, "unknown_account", `no account "${input.accountId}"`);
   const adapter = adapterFor(account.venue);
   if (adapter && !adapter.scopePattern.test(input.scope)) {
-    throw new ApiError(400, "invalid_scope", `"${input.scope.slice(0, 64)}" is not a valid ${account.venue} scope`);
+    throw new ApiError(
+      400,
+      "invalid_scope",
+      `"${input.scope.slice(0, 64)}" is not a valid ${account.venue} scope`,
+    );
   }
   if (account.scopes && !account.scopes.includes(input.scope)) {
-    throw new ApiError(404, "unknown_scope", `account "${account.id}" does not watch ${input.scope}`);
+    throw new ApiError(
+      404,
+      "unknown_scope",
+      `account "${account.id}" does not watch ${input.scope}`,
+    );
   }
   const problem = accountProblem(account);
   const ctx = adapterContext(account);
-  if (problem || !adapter || !ctx) throw new ApiError(409, problem?.code ?? "misconfigured", problem?.message ?? "account cannot be used");
+  if (problem || !adapter || !ctx)
+    throw new ApiError(
+      409,
+      problem?.code ?? "misconfigured",
+      problem?.message ?? "account cannot be used",
+    );
   return { account, adapter, ctx };
 }
 
@@ -53,11 +66,21 @@ function findRow(account: ResolvedAccount, scope: string): MmpRow | null {
 async function freshFrozenRow(account: ResolvedAccount, scope: string): Promise<MmpRow> {
   await readAccount(account, settings().resetFreshMs);
   const problem = readProblem(account);
-  if (problem) throw new ApiError(503, "state_unconfirmed", `cannot confirm the state before resetting: ${problem.message}`);
+  if (problem)
+    throw new ApiError(
+      503,
+      "state_unconfirmed",
+      `cannot confirm the state before resetting: ${problem.message}`,
+    );
   const row = findRow(account, scope);
-  if (!row) throw new ApiError(404, "unknown_scope", `account "${account.id}" has no scope ${scope}`);
+  if (!row)
+    throw new ApiError(404, "unknown_scope", `account "${account.id}" has no scope ${scope}`);
   if (row.status !== "frozen") {
-    throw new ApiError(409, "not_frozen", `${scope} is ${row.status.toUpperCase()}, not frozen: nothing was sent`);
+    throw new ApiError(
+      409,
+      "not_frozen",
+      `${scope} is ${row.status.toUpperCase()}, not frozen: nothing was sent`,
+    );
   }
   return row;
 }
@@ -74,12 +97,20 @@ async function execute(input: ResetRequest, user: CurrentUser): Promise<ResetAns
       if (!(err instanceof VenueError) || err.kind !== "unknown_outcome") throw err;
       await readAccountNow(account);
       const row = findRow(account, input.scope);
-      const seen = readProblem(account) ? "the re-read failed too" : `a re-read shows ${row?.status.toUpperCase() ?? "no row"}`;
+      const seen = readProblem(account)
+        ? "the re-read failed too"
+        : `a re-read shows ${row?.status.toUpperCase() ?? "no row"}`;
       log.warn({ user: user.username, row: rowId, reason: err.message }, "reset outcome unknown");
       const latencyMs = Math.round(performance.now() - started);
       return {
         httpStatus: 202,
-        result: { outcome: "unknown", message: `Outcome unknown (${err.message}); ${seen}`, row, latencyMs, serverTime: Date.now() },
+        result: {
+          outcome: "unknown",
+          message: `Outcome unknown (${err.message}); ${seen}`,
+          row,
+          latencyMs,
+          serverTime: Date.now(),
+        },
       };
     }
     const latencyMs = Math.round(performance.now() - started);
@@ -87,7 +118,13 @@ async function execute(input: ResetRequest, user: CurrentUser): Promise<ResetAns
     log.info({ user: user.username, row: rowId, latencyMs }, "reset ok");
     return {
       httpStatus: 200,
-      result: { outcome: "ok", message: "Reset done", row: findRow(account, input.scope), latencyMs, serverTime: Date.now() },
+      result: {
+        outcome: "ok",
+        message: "Reset done",
+        row: findRow(account, input.scope),
+        latencyMs,
+        serverTime: Date.now(),
+      },
     };
   });
 }

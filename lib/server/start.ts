@@ -12,8 +12,12 @@ export async function startServer(): Promise<void> {
       config.demo ? "MMP risk desk started in DEMO MODE" : "MMP risk desk started",
     );
     if (config.demo) {
-      console.log("\n  DEMO MODE: built-in exchange simulator, fictional accounts; no real venue is contacted.");
-      console.log("  Sign-in is not enabled yet in this build: every visitor acts as the local operator.\n");
+      console.log(
+        "\n  DEMO MODE: built-in exchange simulator, fictional accounts; no real venue is contacted.",
+      );
+      console.log(
+        "  Sign-in is not enabled yet in this build: every visitor acts as the local operator.\n",
+      );
     }
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -23,7 +23,13 @@ export interface VenueResponse {
   latencyMs: number;
 }
 
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
 
 function causeCode(err: unknown): string | undefined {
   const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
@@ -57,17 +63,26 @@ export async function sendVenueRequest(req: VenueRequest): Promise<VenueResponse
     if (code && NOT_SENT_CODES.has(code)) {
       throw new VenueError("unavailable", `venue unreachable (${code}); nothing was sent`);
     }
-    const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
-    const what = timedOut ? `no answer within ${req.timeoutMs} ms` : `connection failed (${code ?? "network error"})`;
+    const timedOut =
+      err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+    const what = timedOut
+      ? `no answer within ${req.timeoutMs} ms`
+      : `connection failed (${code ?? "network error"})`;
     throw new VenueError(req.mutation ? "unknown_outcome" : "unavailable", what);
   }
   const latencyMs = Math.round(performance.now() - started);
   const retryAfterMs = parseRetryAfterMs(res.headers.get("retry-after"));
   if (res.status === 429) {
-    throw new VenueError("rate_limited", "venue rate limit reached (HTTP 429)", { httpStatus: 429, retryAfterMs });
+    throw new VenueError("rate_limited", "venue rate limit reached (HTTP 429)", {
+      httpStatus: 429,
+      retryAfterMs,
+    });
   }
   if (res.status === 418) {
-    throw new VenueError("banned", "venue has banned this IP (HTTP 418)", { httpStatus: 418, retryAfterMs });
+    throw new VenueError("banned", "venue has banned this IP (HTTP 418)", {
+      httpStatus: 418,
+      retryAfterMs,
+    });
   }
   if (res.status >= 500) {
     throw new VenueError(

@@ -14,12 +14,18 @@ function privateKey(pem: Secret, type: "rsa" | "ed25519"): KeyObject {
     try {
       key = createPrivateKey(pem.reveal());
     } catch {
-      throw new VenueError("auth", "the configured private key cannot be read (expected a PEM private key)");
+      throw new VenueError(
+        "auth",
+        "the configured private key cannot be read (expected a PEM private key)",
+      );
     }
     parsed.set(pem, key);
   }
   if (key.asymmetricKeyType !== type) {
-    throw new VenueError("auth", `the configured private key is ${key.asymmetricKeyType ?? "unknown"}, not ${type}`);
+    throw new VenueError(
+      "auth",
+      `the configured private key is ${key.asymmetricKeyType ?? "unknown"}, not ${type}`,
+    );
   }
   return key;
 }

@@ -10,6 +10,25 @@ export interface AdapterContext {
   baseUrl: string;
   credentials: Credentials;
   timeouts: { readMs: number; resetMs: number };
+  /** Send the venue's demo-trading marker (a venue where demo = same host + a header). */
+  demoTrading: boolean;
+}
+
+/** A trigger pushed by the venue, already on the app server's clock. */
+export interface PushTrigger {
+  scope: string;
+  /** Epoch ms, or null = frozen until manual reset. */
+  frozenUntil: number | null;
+}
+
+export interface PushHandlers {
+  onTrigger(trigger: PushTrigger): void;
+  /** Connection state changes, for the desk's banner and the logs. */
+  onStatus(status: { connected: boolean; detail: string }): void;
+}
+
+export interface PushSubscription {
+  close(): Promise<void>;
 }
 
 /** The venue-derived part of a desk row. */
@@ -56,4 +75,8 @@ export interface VenueAdapter {
   reset(ctx: AdapterContext, scope: string): Promise<ResetReceipt>;
   /** The venue's clock, epoch ms. */
   serverTime(ctx: AdapterContext): Promise<number>;
+  /** Venues with a push channel for MMP triggers: authenticate, subscribe to every scope,
+   * reconnect with backoff and re-subscribe by itself until close(). REST polling stays the
+   * source of truth; a push only makes a freeze visible sooner. */
+  subscribe?(ctx: AdapterContext, scopes: string[], handlers: PushHandlers): PushSubscription;
 }

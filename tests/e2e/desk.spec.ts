@@ -16,13 +16,17 @@ function row(page: Page, accountLabel: string, scope: string) {
 }
 
 const resetsFor = async (scope: string) =>
-  (await ctl().log({ path: "/eapi/v1/mmpReset" })).filter((e) => e.body.includes(`underlying=${scope}`) || e.query.includes(`underlying=${scope}`));
+  (await ctl().log({ path: "/eapi/v1/mmpReset" })).filter(
+    (e) => e.body.includes(`underlying=${scope}`) || e.query.includes(`underlying=${scope}`),
+  );
 
 test.beforeEach(async () => {
   await ctl().restore();
 });
 
-test("the desk shows frozen rows first, with status text, countdown and n/a limits", async ({ page }) => {
+test("the desk shows frozen rows first, with status text, countdown and n/a limits", async ({
+  page,
+}) => {
   await page.goto(appUrl());
   const table = page.getByRole("table");
   await expect(table).toBeVisible();

@@ -40,7 +40,9 @@ beforeEach(async () => {
   await ctl.restore();
   await waitFor(async () => {
     const s = await snapshot();
-    return ["bn-main/BTCUSDT", "bn-alt/BTCUSDT", "bb-main/BTC", "bb-rsa/BTC"].every((id) => row(s, id)?.status === "frozen");
+    return ["bn-main/BTCUSDT", "bn-alt/BTCUSDT", "bb-main/BTC", "bb-rsa/BTC"].every(
+      (id) => row(s, id)?.status === "frozen",
+    );
   });
   await ctl.clearLog();
 });
@@ -48,8 +50,17 @@ beforeEach(async () => {
 describe("GET /api/mmp", () => {
   it("returns every account × scope, normalised", async () => {
     const s = await snapshot();
-    expect(row(s, "bn-main/BTCUSDT")).toMatchObject({ status: "frozen", frozenUntil: null, venue: "binance", vegaLimit: null });
-    expect(row(s, "bn-main/ETHUSDT")).toMatchObject({ status: "active", windowMs: 5000, frozenPeriodMs: 60000 });
+    expect(row(s, "bn-main/BTCUSDT")).toMatchObject({
+      status: "frozen",
+      frozenUntil: null,
+      venue: "binance",
+      vegaLimit: null,
+    });
+    expect(row(s, "bn-main/ETHUSDT")).toMatchObject({
+      status: "active",
+      windowMs: 5000,
+      frozenPeriodMs: 60000,
+    });
     expect(row(s, "bn-main/BNBUSDT")?.status).toBe("disabled");
     expect(row(s, "bn-alt/BTCUSDT")?.status).toBe("frozen");
     expect(row(s, "bn-alt/BTCUSDT")?.frozenUntil).toBeGreaterThan(Date.now());
@@ -129,7 +140,9 @@ describe("POST /api/mmp/reset", () => {
     });
     const res = await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key() });
     expect(res.status).toBe(502);
-    const body = (await res.json()) as { error: { code: string; venueCode: string; message: string } };
+    const body = (await res.json()) as {
+      error: { code: string; venueCode: string; message: string };
+    };
     expect(body.error).toMatchObject({ code: "venue_rejected", venueCode: "-6040" });
     expect(body.error.message).toContain("Invalid MMP limits.");
   });
@@ -156,22 +169,79 @@ describe("POST /api/mmp/reset", () => {
 describe("invalid input never reaches the venue", () => {
   const big = "A".repeat(10 * 1024);
   const cases: [string, () => Promise<Response>, number][] = [
-    ["unknown account", () => post({ accountId: "nope", scope: "BTCUSDT", idempotencyKey: key() }), 404],
-    ["scope injection", () => post({ accountId: "bn-main", scope: "BTCUSDT&underlying=ETHUSDT", idempotencyKey: key() }), 400],
+    [
+      "unknown account",
+      () => post({ accountId: "nope", scope: "BTCUSDT", idempotencyKey: key() }),
+      404,
+    ],
+    [
+      "scope injection",
+      () =>
+        post({ accountId: "bn-main", scope: "BTCUSDT&underlying=ETHUSDT", idempotencyKey: key() }),
+      400,
+    ],
     ["empty scope", () => post({ accountId: "bn-main", scope: "", idempotencyKey: key() }), 400],
     ["10 kB scope", () => post({ accountId: "bn-main", scope: big, idempotencyKey: key() }), 413],
-    ["scope of wrong type", () => post({ accountId: "bn-main", scope: 42, idempotencyKey: key() }), 400],
+    [
+      "scope of wrong type",
+      () => post({ accountId: "bn-main", scope: 42, idempotencyKey: key() }),
+      400,
+    ],
     ["array body", () => post([{ accountId: "bn-main", scope: "BTCUSDT" }]), 400],
     ["missing idempotency key", () => post({ accountId: "bn-main", scope: "BTCUSDT" }), 400],
-    ["extra field", () => post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key(), recvWindow: 1 }), 400],
+    [
+      "extra field",
+      () => post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key(), recvWindow: 1 }),
+      400,
+    ],
     ["empty body", () => post(null, { raw: "" }), 400],
     ["not JSON", () => post(null, { raw: "accountId=bn-main&scope=BTCUSDT" }), 400],
-    ["text/plain", () => post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key() }, { headers: { "content-type": "text/plain" } }), 415],
-    ["form post", () => post(null, { raw: "accountId=bn-main", headers: { "content-type": "application/x-www-form-urlencoded" } }), 415],
-    ["foreign origin", () => post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key() }, { headers: { origin: "https://evil.example" } }), 403],
-    ["null origin", () => post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key() }, { headers: { origin: "null" } }), 403],
-    ["unwatched scope", () => post({ accountId: "bn-main", scope: "DOGEUSDT", idempotencyKey: key() }), 404],
-    ["lower-case scope", () => post({ accountId: "bn-main", scope: "btcusdt", idempotencyKey: key() }), 400],
+    [
+      "text/plain",
+      () =>
+        post(
+          { accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key() },
+          { headers: { "content-type": "text/plain" } },
+        ),
+      415,
+    ],
+    [
+      "form post",
+      () =>
+        post(null, {
+          raw: "accountId=bn-main",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        }),
+      415,
+    ],
+    [
+      "foreign origin",
+      () =>
+        post(
+          { accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key() },
+          { headers: { origin: "https://evil.example" } },
+        ),
+      403,
+    ],
+    [
+      "null origin",
+      () =>
+        post(
+          { accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: key() },
+          { headers: { origin: "null" } },
+        ),
+      403,
+    ],
+    [
+      "unwatched scope",
+      () => post({ accountId: "bn-main", scope: "DOGEUSDT", idempotencyKey: key() }),
+      404,
+    ],
+    [
+      "lower-case scope",
+      () => post({ accountId: "bn-main", scope: "btcusdt", idempotencyKey: key() }),
+      400,
+    ],
     ["GET on reset", () => fetch(`${app.url}/api/mmp/reset`), 405],
   ];
 
@@ -179,7 +249,9 @@ describe("invalid input never reaches the venue", () => {
     await ctl.clearLog();
     const res = await send();
     expect(res.status).toBe(status);
-    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    const body = (await res.json().catch(() => null)) as {
+      error?: { code: string; message: string };
+    } | null;
     if (status !== 405) expect(body?.error?.code).toEqual(expect.any(String));
     expect(await ctl.log()).toHaveLength(0);
   });
@@ -198,10 +270,17 @@ describe("Bybit on the desk", () => {
     await waitFor(async () => row(await snapshot(), "bb-main/ETH")?.status === "frozen");
     const s = await snapshot();
     expect(new Set(s.rows.map((r) => r.venue))).toEqual(new Set(["binance", "bybit"]));
-    expect(row(s, "bb-main/BTC")).toMatchObject({ status: "frozen", frozenUntil: null, vegaLimit: "500000" });
+    expect(row(s, "bb-main/BTC")).toMatchObject({
+      status: "frozen",
+      frozenUntil: null,
+      vegaLimit: "500000",
+    });
     expect(row(s, "bb-main/ETH")?.frozenUntil).toBeGreaterThan(Date.now());
     expect(row(s, "bb-main/XRP")?.status).toBe("disabled");
-    expect(row(s, "bb-notmm/BTC")).toMatchObject({ status: "disabled", problem: { code: "not_enabled" } });
+    expect(row(s, "bb-notmm/BTC")).toMatchObject({
+      status: "disabled",
+      problem: { code: "not_enabled" },
+    });
     expect(row(s, "bb-rsa/BTC")?.status).toBe("frozen");
   });
 
@@ -233,7 +312,11 @@ describe("Bybit on the desk", () => {
   });
 
   it("validates Bybit scopes strictly", async () => {
-    const res = await post({ accountId: "bb-main", scope: "BTC&baseCoin=ETH", idempotencyKey: key() });
+    const res = await post({
+      accountId: "bb-main",
+      scope: "BTC&baseCoin=ETH",
+      idempotencyKey: key(),
+    });
     expect(res.status).toBe(400);
     expect(await ctl.log()).toHaveLength(0);
   });

@@ -22,8 +22,14 @@ function ctx(over: Partial<AdapterContext> = {}, secret = main.secret): AdapterC
   return {
     accountId: `t${ctxCount}`,
     baseUrl: sim.url,
-    credentials: { apiKey: main.apiKey, apiSecret: new Secret(secret), passphrase: null, keyType: "hmac" },
+    credentials: {
+      apiKey: main.apiKey,
+      apiSecret: new Secret(secret),
+      passphrase: null,
+      keyType: "hmac",
+    },
     timeouts: { readMs: 1000, resetMs: 1000 },
+    demoTrading: false,
     ...over,
   };
 }
@@ -41,7 +47,14 @@ describe("Binance adapter against the simulator", () => {
   it("reads limits and derives FROZEN / ACTIVE / DISABLED", async () => {
     const reads = await binanceAdapter.readScopes(ctx(), ["BTCUSDT", "ETHUSDT", "BNBUSDT"]);
     const by = Object.fromEntries(reads.map((r) => [r.scope, r.state]));
-    expect(by.BTCUSDT).toMatchObject({ status: "frozen", frozenUntil: null, frozenPeriodMs: 0, qtyLimit: "25", deltaLimit: "12.5", vegaLimit: null });
+    expect(by.BTCUSDT).toMatchObject({
+      status: "frozen",
+      frozenUntil: null,
+      frozenPeriodMs: 0,
+      qtyLimit: "25",
+      deltaLimit: "12.5",
+      vegaLimit: null,
+    });
     expect(by.ETHUSDT).toMatchObject({ status: "active", windowMs: 5000, frozenPeriodMs: 60000 });
     expect(by.BNBUSDT).toMatchObject({ status: "disabled" });
     expect(by.BNBUSDT?.problem?.message).toContain("-6006");
@@ -61,7 +74,9 @@ describe("Binance adapter against the simulator", () => {
   });
 
   it("a wrong secret is a clear invalid-signature error", async () => {
-    const err = await binanceAdapter.readScopes(ctx({}, "not-the-secret"), ["BTCUSDT"]).catch((e: unknown) => e);
+    const err = await binanceAdapter
+      .readScopes(ctx({}, "not-the-secret"), ["BTCUSDT"])
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VenueError);
     expect((err as VenueError).kind).toBe("signature");
     expect((err as VenueError).details.venueCode).toBe("-1022");
@@ -115,9 +130,13 @@ describe("Binance adapter against the simulator", () => {
     const c = ctx();
     await binanceAdapter.readScopes(c, ["BTCUSDT"]);
     await ctl.fault({ path: "/eapi/v1/mmpReset", kind: "drop" });
-    expect(((await binanceAdapter.reset(c, "BTCUSDT").catch((e: unknown) => e)) as VenueError).kind).toBe("unknown_outcome");
+    expect(
+      ((await binanceAdapter.reset(c, "BTCUSDT").catch((e: unknown) => e)) as VenueError).kind,
+    ).toBe("unknown_outcome");
     await ctl.fault({ path: "/eapi/v1/mmpReset", kind: "bad-json", apply: true });
-    expect(((await binanceAdapter.reset(c, "BTCUSDT").catch((e: unknown) => e)) as VenueError).kind).toBe("unknown_outcome");
+    expect(
+      ((await binanceAdapter.reset(c, "BTCUSDT").catch((e: unknown) => e)) as VenueError).kind,
+    ).toBe("unknown_outcome");
     expect(await resets()).toBe(2);
   });
 

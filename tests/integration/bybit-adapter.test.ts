@@ -15,18 +15,32 @@ let sim: SimHandle;
 let ctl: ReturnType<typeof simControl>;
 let n = 0;
 
-function ctx(account = main, over: Partial<AdapterContext> = {}, secret = account.secret): AdapterContext {
+function ctx(
+  account = main,
+  over: Partial<AdapterContext> = {},
+  secret = account.secret,
+): AdapterContext {
   n += 1;
   return {
     accountId: `bb${n}`,
     baseUrl: sim.url,
-    credentials: { apiKey: account.apiKey, apiSecret: new Secret(secret), passphrase: null, keyType: account.keyType ?? "hmac" },
+    credentials: {
+      apiKey: account.apiKey,
+      apiSecret: new Secret(secret),
+      passphrase: null,
+      keyType: account.keyType ?? "hmac",
+    },
     timeouts: { readMs: 1000, resetMs: 1000 },
+    demoTrading: false,
     ...over,
   };
 }
 const resets = async () => (await ctl.log({ path: "/v5/account/mmp-reset" })).length;
-const fail = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as VenueError);
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as VenueError,
+  );
 
 beforeAll(async () => {
   sim = await startSimulator({ accounts: simAccounts() });
@@ -39,8 +53,18 @@ describe("Bybit adapter against the simulator", () => {
   it("reads state: FROZEN until manual reset, ACTIVE with vega limit, DISABLED, n/a vega", async () => {
     const reads = await bybitAdapter.readScopes(ctx(), ["BTC", "ETH", "SOL", "XRP"]);
     const by = Object.fromEntries(reads.map((r) => [r.scope, r.state]));
-    expect(by.BTC).toMatchObject({ status: "frozen", frozenUntil: null, frozenPeriodMs: 0, vegaLimit: "500000" });
-    expect(by.ETH).toMatchObject({ status: "active", windowMs: 5000, frozenPeriodMs: 100000, vegaLimit: "250000" });
+    expect(by.BTC).toMatchObject({
+      status: "frozen",
+      frozenUntil: null,
+      frozenPeriodMs: 0,
+      vegaLimit: "500000",
+    });
+    expect(by.ETH).toMatchObject({
+      status: "active",
+      windowMs: 5000,
+      frozenPeriodMs: 100000,
+      vegaLimit: "250000",
+    });
     expect(by.SOL).toMatchObject({ status: "active", vegaLimit: null });
     expect(by.XRP?.status).toBe("disabled");
   });
@@ -60,7 +84,9 @@ describe("Bybit adapter against the simulator", () => {
   });
 
   it("lists base coins from instruments-info", async () => {
-    expect(await bybitAdapter.listScopes(ctx())).toEqual(expect.arrayContaining(["BTC", "ETH", "SOL"]));
+    expect(await bybitAdapter.listScopes(ctx())).toEqual(
+      expect.arrayContaining(["BTC", "ETH", "SOL"]),
+    );
   });
 
   it("a reset unfreezes, with exactly one reset request whose body is the signed JSON", async () => {
@@ -109,12 +135,24 @@ describe("Bybit adapter against the simulator", () => {
   it("a hang is an unknown outcome within the timeout", async () => {
     await ctl.fault({ venue: "bybit", path: "/v5/account/mmp-reset", kind: "hang" });
     const started = Date.now();
-    expect((await fail(bybitAdapter.reset(ctx(main, { timeouts: { readMs: 1000, resetMs: 300 } }), "BTC")))?.kind).toBe("unknown_outcome");
+    expect(
+      (
+        await fail(
+          bybitAdapter.reset(ctx(main, { timeouts: { readMs: 1000, resetMs: 300 } }), "BTC"),
+        )
+      )?.kind,
+    ).toBe("unknown_outcome");
     expect(Date.now() - started).toBeLessThan(1300);
   });
 
   it("429 / 10006 are rate limits; 403 is an IP ban", async () => {
-    await ctl.fault({ venue: "bybit", path: "/v5/account/mmp-state", kind: "status", status: 429, retryAfterSec: 3 });
+    await ctl.fault({
+      venue: "bybit",
+      path: "/v5/account/mmp-state",
+      kind: "status",
+      status: 429,
+      retryAfterSec: 3,
+    });
     expect((await fail(bybitAdapter.readScopes(ctx(), ["BTC"])))?.kind).toBe("rate_limited");
     await ctl.fault({ venue: "bybit", path: "/v5/account/mmp-state", kind: "status", status: 403 });
     const ban = await fail(bybitAdapter.readScopes(ctx(), ["BTC"]));

@@ -49,10 +49,30 @@ describe("no secret leaves the server", () => {
       });
     bodies.push(await (await fetch(`${app.url}/api/mmp`)).text());
     bodies.push(await (await fetch(`${app.url}/`)).text());
-    bodies.push(await (await reset({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: "secret-scan-1" })).text());
-    bodies.push(await (await reset({ accountId: "bn-badsecret", scope: "ETHUSDT", idempotencyKey: "secret-scan-2" })).text());
-    bodies.push(await (await reset({ accountId: "bn-missing", scope: "BTCUSDT", idempotencyKey: "secret-scan-3" })).text());
-    bodies.push(await (await reset({ accountId: "nope", scope: "x", idempotencyKey: "secret-scan-4" })).text());
+    bodies.push(
+      await (
+        await reset({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: "secret-scan-1" })
+      ).text(),
+    );
+    bodies.push(
+      await (
+        await reset({
+          accountId: "bn-badsecret",
+          scope: "ETHUSDT",
+          idempotencyKey: "secret-scan-2",
+        })
+      ).text(),
+    );
+    bodies.push(
+      await (
+        await reset({ accountId: "bn-missing", scope: "BTCUSDT", idempotencyKey: "secret-scan-3" })
+      ).text(),
+    );
+    bodies.push(
+      await (
+        await reset({ accountId: "nope", scope: "x", idempotencyKey: "secret-scan-4" })
+      ).text(),
+    );
     await ctl.fault({ path: "/eapi/v1/mmp", kind: "status", status: 500, times: 0 });
     bodies.push(await (await fetch(`${app.url}/api/mmp`)).text());
     await ctl.clearFaults();

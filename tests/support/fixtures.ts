@@ -19,7 +19,9 @@ export interface FixtureAccount extends SimAccountSpec {
 function withKeys(a: FixtureAccount): FixtureAccount {
   if (a.keyType !== "rsa" && a.keyType !== "ed25519") return a;
   const pair =
-    a.keyType === "rsa" ? generateKeyPairSync("rsa", { modulusLength: 2048 }) : generateKeyPairSync("ed25519");
+    a.keyType === "rsa"
+      ? generateKeyPairSync("rsa", { modulusLength: 2048 })
+      : generateKeyPairSync("ed25519");
   return {
     ...a,
     secret: pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
@@ -35,7 +37,8 @@ export const fixtureAccount = (id: string): FixtureAccount => {
   return found;
 };
 
-const envName = (id: string, part: "KEY" | "SECRET") => `MMP_TEST_${id.toUpperCase().replace(/-/g, "_")}_${part}`;
+const envName = (id: string, part: "KEY" | "SECRET") =>
+  `MMP_TEST_${id.toUpperCase().replace(/-/g, "_")}_${part}`;
 
 export function fixtureEnv(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -56,6 +59,7 @@ export function fixtureConfig(baseUrl: string): AppConfigFile {
       baseUrl,
       apiKeyEnv: envName(a.id, "KEY"),
       apiSecretEnv: envName(a.id, "SECRET"),
+      demoTrading: false,
       keyType: a.keyType ?? "hmac",
       scopes: a.scopes.map((s) => s.scope),
     })),
@@ -65,9 +69,10 @@ export function fixtureConfig(baseUrl: string): AppConfigFile {
 
 /** Every secret value a test must never find in a response, a log or the client bundle. PEM keys
  * are checked by their base64 body, which is what a leak would contain. */
-export const FIXTURE_SECRETS = FIXTURE_ACCOUNTS.flatMap((a) => [a.secret, ...(a.appSecret ? [a.appSecret] : [])]).map(
-  (s) => (s.includes("-----BEGIN") ? s.split("\n")[1]! : s),
-);
+export const FIXTURE_SECRETS = FIXTURE_ACCOUNTS.flatMap((a) => [
+  a.secret,
+  ...(a.appSecret ? [a.appSecret] : []),
+]).map((s) => (s.includes("-----BEGIN") ? s.split("\n")[1]! : s));
 
 export function simAccounts(): SimAccountSpec[] {
   return FIXTURE_ACCOUNTS.map((a) => ({
@@ -76,6 +81,7 @@ export function simAccounts(): SimAccountSpec[] {
     apiKey: a.apiKey,
     secret: a.secret,
     scopes: a.scopes,
+    demoTrading: false,
     keyType: a.keyType,
     publicKeyPem: a.publicKeyPem,
     mmpEnabled: a.mmpEnabled,

@@ -29,17 +29,23 @@ export interface FaultSpec {
 }
 
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(url, { ...init, headers: { "content-type": "application/json", ...init?.headers } });
-  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${url} → ${res.status} ${await res.text()}`);
+  const res = await fetch(url, {
+    ...init,
+    headers: { "content-type": "application/json", ...init?.headers },
+  });
+  if (!res.ok)
+    throw new Error(`${init?.method ?? "GET"} ${url} → ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
 
 export function simControl(base: string) {
-  const post = <T>(path: string, body: unknown) => call<T>(`${base}/__sim/${path}`, { method: "POST", body: JSON.stringify(body) });
+  const post = <T>(path: string, body: unknown) =>
+    call<T>(`${base}/__sim/${path}`, { method: "POST", body: JSON.stringify(body) });
   return {
     log: async (filter: { path?: string; method?: string } = {}) => {
       const q = new URLSearchParams(filter as Record<string, string>).toString();
-      return (await call<{ entries: SimLogEntry[] }>(`${base}/__sim/log${q ? `?${q}` : ""}`)).entries;
+      return (await call<{ entries: SimLogEntry[] }>(`${base}/__sim/log${q ? `?${q}` : ""}`))
+        .entries;
     },
     clearLog: () => call(`${base}/__sim/log`, { method: "DELETE" }),
     freeze: (apiKey: string, scope: string) => post("freeze", { apiKey, scope }),

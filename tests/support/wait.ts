@@ -16,5 +16,7 @@ export async function waitFor(
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ""}`);
+  throw new Error(
+    `condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ""}`,
+  );
 }

@@ -17,8 +17,18 @@ const ctx = { venueNowMs: NOW, offsetMs: 0, resetAtVenueMs: null };
 describe("normaliseBinance", () => {
   it("never triggered → ACTIVE, limits kept as strings, no vega limit (n/a)", () => {
     const s = normaliseBinance(raw(), ctx);
-    expect(s).toMatchObject({ status: "active", frozenUntil: null, windowMs: 3000, frozenPeriodMs: 300_000 });
-    expect(s).toMatchObject({ qtyLimit: "2", deltaLimit: "2.3", vegaLimit: null, lastTriggerAt: null });
+    expect(s).toMatchObject({
+      status: "active",
+      frozenUntil: null,
+      windowMs: 3000,
+      frozenPeriodMs: 300_000,
+    });
+    expect(s).toMatchObject({
+      qtyLimit: "2",
+      deltaLimit: "2.3",
+      vegaLimit: null,
+      lastTriggerAt: null,
+    });
   });
 
   it("triggered within the frozen period → FROZEN until trigger + period", () => {
@@ -33,7 +43,10 @@ describe("normaliseBinance", () => {
   });
 
   it("frozen period 0 → FROZEN until manual reset (frozenUntil null)", () => {
-    const s = normaliseBinance(raw({ frozenTimeInMilliseconds: 0, lastTriggerTime: NOW - 86_400_000 }), ctx);
+    const s = normaliseBinance(
+      raw({ frozenTimeInMilliseconds: 0, lastTriggerTime: NOW - 86_400_000 }),
+      ctx,
+    );
     expect(s).toMatchObject({ status: "frozen", frozenUntil: null, frozenPeriodMs: 0 });
   });
 
@@ -55,7 +68,9 @@ describe("normaliseBinance", () => {
   });
 
   it("a venue that zeroes lastTriggerTime on reset shows ACTIVE", () => {
-    expect(normaliseBinance(raw({ frozenTimeInMilliseconds: 0, lastTriggerTime: 0 }), ctx).status).toBe("active");
+    expect(
+      normaliseBinance(raw({ frozenTimeInMilliseconds: 0, lastTriggerTime: 0 }), ctx).status,
+    ).toBe("active");
   });
 
   it("converts venue times to the server clock using the offset", () => {

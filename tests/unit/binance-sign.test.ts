@@ -36,8 +36,14 @@ describe("signBinance", () => {
   });
 
   it("changes when one byte of the payload changes", () => {
-    const a = signBinance(SPOT_SECRET, "underlying=BTCUSDT&recvWindow=5000&timestamp=1499827319559");
-    const b = signBinance(SPOT_SECRET, "underlying=BTCUSDT&recvWindow=5000&timestamp=1499827319558");
+    const a = signBinance(
+      SPOT_SECRET,
+      "underlying=BTCUSDT&recvWindow=5000&timestamp=1499827319559",
+    );
+    const b = signBinance(
+      SPOT_SECRET,
+      "underlying=BTCUSDT&recvWindow=5000&timestamp=1499827319558",
+    );
     expect(a).not.toBe(b);
   });
 });

@@ -29,11 +29,17 @@ describe("normaliseBybit", () => {
 
   it("frozen: until mmpFrozenUntil on the server clock, trigger derived", () => {
     const s = normaliseBybit(raw({ mmpFrozen: true }), 1000);
-    expect(s).toMatchObject({ status: "frozen", frozenUntil: 1675760624519, lastTriggerAt: 1675760524519 });
+    expect(s).toMatchObject({
+      status: "frozen",
+      frozenUntil: 1675760624519,
+      lastTriggerAt: 1675760524519,
+    });
   });
 
   it('frozen period "0" = frozen until manual reset', () => {
-    expect(normaliseBybit(raw({ mmpFrozen: true, frozenPeriod: "0", mmpFrozenUntil: "0" }), 0)).toMatchObject({
+    expect(
+      normaliseBybit(raw({ mmpFrozen: true, frozenPeriod: "0", mmpFrozenUntil: "0" }), 0),
+    ).toMatchObject({
       status: "frozen",
       frozenUntil: null,
       frozenPeriodMs: 0,

@@ -2,7 +2,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, configPathFromEnv, parseConfigFile, resolveAccounts } from "@/lib/config/load";
+import {
+  ConfigError,
+  configPathFromEnv,
+  parseConfigFile,
+  resolveAccounts,
+} from "@/lib/config/load";
 
 const dir = mkdtempSync(join(tmpdir(), "mmp-config-"));
 const write = (name: string, body: unknown) => {
@@ -49,7 +54,9 @@ describe("config", () => {
   });
 
   it("refuses unknown keys so a typo does not silently drop a setting", () => {
-    expect(() => parseConfigFile(write("typo.json", { accounts: [{ ...account, scope: ["X"] }] }))).toThrow(/scope/);
+    expect(() =>
+      parseConfigFile(write("typo.json", { accounts: [{ ...account, scope: ["X"] }] })),
+    ).toThrow(/scope/);
   });
 
   it("refuses a file that is not JSON", () => {

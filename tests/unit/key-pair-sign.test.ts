@@ -40,7 +40,9 @@ describe("key-pair signing", () => {
   it("Bybit RSA: plain base64 that verifies", () => {
     const signed = '1675842997277key5000{"baseCoin":"ETH"}';
     const sig = bybitSignature(creds("rsa", pem(rsa)), signed);
-    expect(verify("sha256", Buffer.from(signed), rsa.publicKey, Buffer.from(sig, "base64"))).toBe(true);
+    expect(verify("sha256", Buffer.from(signed), rsa.publicKey, Buffer.from(sig, "base64"))).toBe(
+      true,
+    );
   });
 
   it("a key of the wrong type or not a PEM is a clear auth error, without the key in the message", () => {

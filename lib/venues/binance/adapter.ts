@@ -74,7 +74,8 @@ export const binanceAdapter: VenueAdapter = {
       mutation: false,
     });
     const parsed = exchangeInfoSchema.safeParse(parseVenueJson(res, false));
-    if (!parsed.success) throw new VenueError("bad_response", "Binance: unexpected exchangeInfo answer");
+    if (!parsed.success)
+      throw new VenueError("bad_response", "Binance: unexpected exchangeInfo answer");
     return [...new Set(parsed.data.optionContracts.map((c) => c.underlying))].sort();
   },
 

@@ -42,10 +42,13 @@ export function normaliseBinance(raw: BinanceMmp, ctx: BinanceNormaliseContext):
   if (raw.windowTimeInMilliseconds <= 0) {
     return { ...limits, status: "disabled", frozenUntil: null };
   }
-  const clearedByOurReset = trigger !== null && ctx.resetAtVenueMs !== null && trigger <= ctx.resetAtVenueMs;
-  if (trigger === null || clearedByOurReset) return { ...limits, status: "active", frozenUntil: null };
+  const clearedByOurReset =
+    trigger !== null && ctx.resetAtVenueMs !== null && trigger <= ctx.resetAtVenueMs;
+  if (trigger === null || clearedByOurReset)
+    return { ...limits, status: "active", frozenUntil: null };
   if (raw.frozenTimeInMilliseconds === 0) return { ...limits, status: "frozen", frozenUntil: null };
   const until = trigger + raw.frozenTimeInMilliseconds;
-  if (ctx.venueNowMs < until) return { ...limits, status: "frozen", frozenUntil: until - ctx.offsetMs };
+  if (ctx.venueNowMs < until)
+    return { ...limits, status: "frozen", frozenUntil: until - ctx.offsetMs };
   return { ...limits, status: "active", frozenUntil: null };
 }

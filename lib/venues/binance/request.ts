@@ -22,7 +22,8 @@ export async function binanceServerTime(ctx: AdapterContext): Promise<number> {
     mutation: false,
   });
   const parsed = timeBody.safeParse(parseVenueJson(res, false));
-  if (!parsed.success) throw new VenueError("bad_response", "Binance: unexpected /eapi/v1/time answer");
+  if (!parsed.success)
+    throw new VenueError("bad_response", "Binance: unexpected /eapi/v1/time answer");
   return parsed.data.serverTime;
 }
 
@@ -65,12 +66,18 @@ async function attempt(ctx: AdapterContext, call: SignedCall): Promise<SignedRes
   if (err.success && err.data.code < 0) throw binanceError(err.data.code, err.data.msg, res.status);
   if (res.status !== 200) {
     // A 4xx without the venue's error body: the venue did not act, but we cannot say why.
-    throw new VenueError("rejected", `Binance answered HTTP ${res.status}`, { httpStatus: res.status });
+    throw new VenueError("rejected", `Binance answered HTTP ${res.status}`, {
+      httpStatus: res.status,
+    });
   }
   return { body, latencyMs: res.latencyMs, timestamp };
 }
 
 /** A signed USER_DATA call; a -1021 re-syncs the clock and retries once (withClockRetry). */
 export function binanceSigned(ctx: AdapterContext, call: SignedCall): Promise<SignedResult> {
-  return withClockRetry(clockKey(ctx), () => binanceServerTime(ctx), () => attempt(ctx, call));
+  return withClockRetry(
+    clockKey(ctx),
+    () => binanceServerTime(ctx),
+    () => attempt(ctx, call),
+  );
 }

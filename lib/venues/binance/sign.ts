@@ -13,6 +13,9 @@ export function signBinance(secret: string, totalParams: string): string {
 
 /** The value of the `signature` parameter, ready to append (URL-encoded). */
 export function binanceSignature(credentials: Credentials, totalParams: string): string {
-  if (credentials.keyType === "hmac") return signBinance(credentials.apiSecret.reveal(), totalParams);
-  return encodeURIComponent(signWithKeyPair(credentials.apiSecret, credentials.keyType, totalParams));
+  if (credentials.keyType === "hmac")
+    return signBinance(credentials.apiSecret.reveal(), totalParams);
+  return encodeURIComponent(
+    signWithKeyPair(credentials.apiSecret, credentials.keyType, totalParams),
+  );
 }

@@ -24,7 +24,11 @@ const EMPTY = {
   lastTriggerAt: null,
 } as const;
 
-const disabled = (code: string, message: string): ScopeState => ({ ...EMPTY, status: "disabled", problem: { code, message } });
+const disabled = (code: string, message: string): ScopeState => ({
+  ...EMPTY,
+  status: "disabled",
+  problem: { code, message },
+});
 
 async function readOne(ctx: AdapterContext, baseCoin: string): Promise<ScopeRead> {
   try {
@@ -40,7 +44,10 @@ async function readOne(ctx: AdapterContext, baseCoin: string): Promise<ScopeRead
       .map((e) => bybitMmpSchema.safeParse(e))
       .find((e) => e.success && e.data.baseCoin === baseCoin);
     if (!entry?.success) {
-      return { scope: baseCoin, state: disabled("not_configured", `Bybit: no MMP configuration for ${baseCoin}`) };
+      return {
+        scope: baseCoin,
+        state: disabled("not_configured", `Bybit: no MMP configuration for ${baseCoin}`),
+      };
     }
     return { scope: baseCoin, state: normaliseBybit(entry.data, clockOffset(clockKey(ctx))) };
   } catch (err) {
@@ -63,7 +70,11 @@ export const bybitAdapter: VenueAdapter = {
     const coins = new Set<string>();
     let cursor = "";
     for (let page = 0; page < MAX_INSTRUMENT_PAGES; page += 1) {
-      const query = new URLSearchParams({ category: "option", limit: "1000", ...(cursor ? { cursor } : {}) });
+      const query = new URLSearchParams({
+        category: "option",
+        limit: "1000",
+        ...(cursor ? { cursor } : {}),
+      });
       const res = await sendVenueRequest({
         method: "GET",
         url: `${ctx.baseUrl}/v5/market/instruments-info?${query.toString()}`,
@@ -72,7 +83,8 @@ export const bybitAdapter: VenueAdapter = {
         mutation: false,
       });
       const parsed = instruments.safeParse(unwrap(res, false));
-      if (!parsed.success) throw new VenueError("bad_response", "Bybit: unexpected instruments-info answer");
+      if (!parsed.success)
+        throw new VenueError("bad_response", "Bybit: unexpected instruments-info answer");
       for (const i of parsed.data.list) coins.add(i.baseCoin);
       cursor = parsed.data.nextPageCursor ?? "";
       if (!cursor) break;

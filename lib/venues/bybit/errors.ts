@@ -22,7 +22,12 @@ const LABEL_BY_KIND: Partial<Record<VenueErrorKind, string>> = {
   not_enabled: "MMP not enabled",
 };
 
-export function bybitError(code: number, msg: string, httpStatus: number, retryAfterMs?: number): VenueError {
+export function bybitError(
+  code: number,
+  msg: string,
+  httpStatus: number,
+  retryAfterMs?: number,
+): VenueError {
   const kind = KIND_BY_CODE[code] ?? "rejected";
   const label = LABEL_BY_KIND[kind] ?? "request rejected";
   return new VenueError(kind, `Bybit: ${label} (${code}): ${msg}`, {

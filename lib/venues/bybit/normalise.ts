@@ -35,7 +35,8 @@ export function normaliseBybit(raw: BybitMmp, offsetMs: number): ScopeState {
     vegaLimit: raw.vegaLimit ?? null,
     problem: null,
   };
-  if (!raw.mmpEnabled) return { ...base, status: "disabled", frozenUntil: null, lastTriggerAt: null };
+  if (!raw.mmpEnabled)
+    return { ...base, status: "disabled", frozenUntil: null, lastTriggerAt: null };
   if (!raw.mmpFrozen) return { ...base, status: "active", frozenUntil: null, lastTriggerAt: null };
   const until = toMs(raw.mmpFrozenUntil ?? "");
   if (frozenPeriodMs === 0 || until === null || until === 0) {

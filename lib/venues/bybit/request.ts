@@ -8,7 +8,11 @@ import { bybitError } from "@/lib/venues/bybit/errors";
 import { bybitPayload, bybitSignature } from "@/lib/venues/bybit/sign";
 
 const RECV_WINDOW_MS = 5000;
-const envelope = z.looseObject({ retCode: z.number(), retMsg: z.string(), result: z.unknown().optional() });
+const envelope = z.looseObject({
+  retCode: z.number(),
+  retMsg: z.string(),
+  result: z.unknown().optional(),
+});
 const timeBody = z.looseObject({ time: z.number() });
 
 export const clockKey = (ctx: AdapterContext) => `bybit ${ctx.baseUrl}`;
@@ -28,10 +32,15 @@ export function unwrap(res: VenueResponse, mutation: boolean): unknown {
   }
   const parsed = envelope.safeParse(parseVenueJson(res, mutation));
   if (!parsed.success) {
-    if (mutation) throw new VenueError("unknown_outcome", `Bybit sent an unexpected answer (HTTP ${res.status})`);
+    if (mutation)
+      throw new VenueError(
+        "unknown_outcome",
+        `Bybit sent an unexpected answer (HTTP ${res.status})`,
+      );
     throw new VenueError("bad_response", `Bybit sent an unexpected answer (HTTP ${res.status})`);
   }
-  if (parsed.data.retCode !== 0) throw bybitError(parsed.data.retCode, parsed.data.retMsg, res.status, retryAfter(res));
+  if (parsed.data.retCode !== 0)
+    throw bybitError(parsed.data.retCode, parsed.data.retMsg, res.status, retryAfter(res));
   return parsed.data.result;
 }
 
@@ -44,7 +53,8 @@ export async function bybitServerTime(ctx: AdapterContext): Promise<number> {
     mutation: false,
   });
   const parsed = timeBody.safeParse(parseVenueJson(res, false));
-  if (!parsed.success) throw new VenueError("bad_response", "Bybit: unexpected /v5/market/time answer");
+  if (!parsed.success)
+    throw new VenueError("bad_response", "Bybit: unexpected /v5/market/time answer");
   return parsed.data.time;
 }
 
@@ -63,7 +73,10 @@ export interface SignedResult {
 
 async function attempt(ctx: AdapterContext, call: SignedCall): Promise<SignedResult> {
   const timestamp = venueNow(clockKey(ctx));
-  const sign = bybitSignature(ctx.credentials, bybitPayload(timestamp, ctx.credentials.apiKey, RECV_WINDOW_MS, call.payload));
+  const sign = bybitSignature(
+    ctx.credentials,
+    bybitPayload(timestamp, ctx.credentials.apiKey, RECV_WINDOW_MS, call.payload),
+  );
   const isGet = call.method === "GET";
   const res = await sendVenueRequest({
     method: call.method,
@@ -84,5 +97,9 @@ async function attempt(ctx: AdapterContext, call: SignedCall): Promise<SignedRes
 
 /** A signed private call; a 10002 re-syncs the clock and retries once (withClockRetry). */
 export function bybitSigned(ctx: AdapterContext, call: SignedCall): Promise<SignedResult> {
-  return withClockRetry(clockKey(ctx), () => bybitServerTime(ctx), () => attempt(ctx, call));
+  return withClockRetry(
+    clockKey(ctx),
+    () => bybitServerTime(ctx),
+    () => attempt(ctx, call),
+  );
 }
