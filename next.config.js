@@ -5,7 +5,7 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // pino and its worker-thread transports must be loaded by Node, not bundled.
-  serverExternalPackages: ["pino"],
+  serverExternalPackages: ["pino", "better-sqlite3", "pg", "@node-rs/argon2"],
   async headers() {
     return [
       {

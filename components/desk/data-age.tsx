@@ -8,23 +8,18 @@ import { useRowFetchedAt } from "@/components/desk/row-ages";
 // often, so an old read means that account's polling is failing even if the desk itself is fresh.
 export const ROW_STALE_AFTER_MS = 30_000;
 
-// Text that changes every second in 1,000 rows would make the browser re-lay-out the whole table
-// each tick (measured: most of the tick's cost). A fixed-size box with size+layout containment
-// is a relayout boundary, so a tick only lays out these boxes. Sized for "⚠ 59 min ago".
-const TICKING_BOX = "block h-5 w-28 align-top [contain:size_layout_style]";
-
 export function DataAge({ rowId, initial }: { rowId: string; initial: number | null }) {
   const fetchedAt = useRowFetchedAt(rowId, initial);
   const now = useServerNow();
   const { dayRefMs } = useServerClock();
   if (fetchedAt === null) return <span className="font-medium text-amber-200">never</span>;
 
-  const title = `Read from the venue at ${formatUtcTime(fetchedAt, dayRefMs)} UTC`;
+  const absolute = formatUtcTime(fetchedAt, dayRefMs);
+  const title = `Read from the venue at ${absolute} UTC`;
   if (now === null) {
-    // Until hydrated: the time of day only (it fits the box); the full value is in the title.
     return (
-      <time dateTime={toIsoUtc(fetchedAt)} title={title} className={TICKING_BOX}>
-        {formatUtcTime(fetchedAt, fetchedAt)}
+      <time dateTime={toIsoUtc(fetchedAt)} title={title}>
+        {absolute}
       </time>
     );
   }
@@ -33,7 +28,7 @@ export function DataAge({ rowId, initial }: { rowId: string; initial: number | n
     <time
       dateTime={toIsoUtc(fetchedAt)}
       title={title}
-      className={stale ? `${TICKING_BOX} font-medium text-amber-200` : TICKING_BOX}
+      className={stale ? "font-medium text-amber-200" : undefined}
     >
       {stale && <span aria-hidden="true">⚠ </span>}
       {formatAge(fetchedAt, now)}

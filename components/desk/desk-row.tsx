@@ -11,7 +11,9 @@ import { UtcTime } from "@/components/desk/utc-time";
 import { DataAge } from "@/components/desk/data-age";
 import { ResetButton } from "@/components/desk/reset-button";
 
-const cell = "px-3 py-1.5 align-top whitespace-nowrap";
+// Columns have fixed widths (desk-table.tsx): long identifiers and venue decimals wrap rather
+// than overflow into the next column.
+const cell = "px-2 py-1.5 align-top [overflow-wrap:anywhere]";
 const num = `${cell} text-right`;
 
 interface Props {
@@ -41,13 +43,13 @@ export const DeskRow = memo(function DeskRow({ row, canReset }: Props) {
       }
     >
       <td className={cell}>{VENUE_LABELS[row.venue]}</td>
-      <td className={cell} title={row.accountId}>
+      <td className={cell} title={`Account id: ${row.accountId}`}>
         {row.accountLabel}
       </td>
       <th scope="row" className={`${cell} text-left font-semibold text-slate-50`}>
         {row.scope}
       </th>
-      <td className={`${cell} whitespace-normal`}>
+      <td className={cell}>
         <StatusBadge status={row.status} />
         <RowProblem problem={row.problem} />
       </td>
@@ -65,7 +67,7 @@ export const DeskRow = memo(function DeskRow({ row, canReset }: Props) {
       <td className={cell}>
         <DataAge rowId={row.id} initial={row.fetchedAt} />
       </td>
-      <td className={`${cell} whitespace-normal`}>{canReset && <ResetButton row={row} />}</td>
+      <td className={cell}>{canReset && <ResetButton row={row} />}</td>
     </tr>
   );
 }, sameRow);

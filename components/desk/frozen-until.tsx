@@ -20,9 +20,6 @@ export function FrozenUntil({
   return <Countdown until={frozenUntil} />;
 }
 
-// Fixed-size, contained box so a tick does not re-lay-out the table (see data-age.tsx).
-const TICKING_BOX = "block h-5 w-24 align-top [contain:size_layout_style]";
-
 // Recomputed from the absolute end time on every tick (never decremented), so it stays right
 // across a hidden tab, a slow tick or a wrong browser clock. Past zero we do not claim "active":
 // only the venue can say the freeze ended, so it reads "expiring…" until the next snapshot.
@@ -35,11 +32,10 @@ function Countdown({ until }: { until: number }) {
     <time
       dateTime={toIsoUtc(until)}
       title={`Frozen until ${absolute} UTC`}
-      className={`${TICKING_BOX} font-medium text-rose-100`}
+      className="font-medium text-rose-100"
     >
-      {/* Until hydrated: the time of day only (it fits the box); the full value is in the title. */}
       {remaining === null
-        ? formatUtcTime(until, until)
+        ? `${absolute} UTC`
         : remaining > 0
           ? formatCountdown(remaining)
           : "expiring…"}

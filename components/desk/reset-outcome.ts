@@ -14,31 +14,48 @@ export interface ResetOutcomeView {
   detail?: string;
 }
 
+// Answers where the venue may have acted: no HTTP answer, an unreadable answer (ours or the
+// venue's), a gateway timeout, a generic server fault (it may have struck after the venue call),
+// or the server's own "outcome unknown" error.
+const MAYBE_ACTED_CODES = new Set(["bad_response", "venue_bad_response", "outcome_unknown"]);
+
+function mayHaveActed(error: ApiError): boolean {
+  return (
+    error.status === 0 ||
+    error.status === 500 ||
+    error.status === 504 ||
+    MAYBE_ACTED_CODES.has(error.code)
+  );
+}
+
 export function describeResetResult(result: ResetResult): ResetOutcomeView {
   if (result.outcome === "ok") {
     const at = formatUtcTime(result.serverTime, result.serverTime);
     return { kind: "done", text: `Reset done at ${at} UTC`, detail: result.message || undefined };
   }
-  return { kind: "unknown", text: `Outcome unknown: ${result.message}` };
+  return { kind: "unknown", text: unknownText(result.message) };
 }
 
 export function describeResetError(error: unknown): ResetOutcomeView {
   if (!(error instanceof ApiError)) {
     return {
       kind: "unknown",
-      text: "Outcome unknown: the answer could not be read. Check the row before retrying.",
+      text: unknownText("the answer could not be read. Check the row before retrying."),
     };
   }
   const ref = error.correlationId ? `ref ${error.correlationId}` : undefined;
-  // No HTTP answer, an unreadable answer, or a generic server fault (which may have struck after
-  // the venue call): the reset may or may not have happened.
-  if (error.status === 0 || error.code === "bad_response" || error.status === 500) {
+  if (mayHaveActed(error)) {
     return {
       kind: "unknown",
-      text: `Outcome unknown: ${error.message}. Check the row before retrying.`,
+      text: unknownText(`${error.message}. Check the row before retrying.`),
       detail: ref,
     };
   }
   const venue = error.venueCode ? ` (venue code ${error.venueCode})` : "";
   return { kind: "failed", text: `Failed: ${error.message}${venue}`, detail: ref };
+}
+
+// The server's own message may already start with the words.
+function unknownText(message: string): string {
+  return /^outcome unknown/i.test(message) ? message : `Outcome unknown: ${message}`;
 }

@@ -41,23 +41,35 @@ const VENUE_STATUS: Record<VenueError["kind"], [number, string]> = {
   unknown_outcome: [504, "outcome_unknown"],
 };
 
-export function errorResponse(err: unknown): Response {
+export interface ErrorResult {
+  status: number;
+  body: ApiErrorBody;
+  retryAfterMs?: number;
+}
+
+/** The one mapping from a thrown error to a status and the one JSON error shape. */
+export function toErrorResult(err: unknown): ErrorResult {
   if (err instanceof ApiError) {
-    return json(
-      err.status,
-      { error: { code: err.code, message: err.message, venueCode: err.extra.venueCode } },
-      err.extra.retryAfterMs,
-    );
+    return {
+      status: err.status,
+      body: { error: { code: err.code, message: err.message, venueCode: err.extra.venueCode } },
+      retryAfterMs: err.extra.retryAfterMs,
+    };
   }
   if (err instanceof VenueError) {
     const [status, code] = VENUE_STATUS[err.kind];
-    return json(
+    return {
       status,
-      { error: { code, message: err.message, venueCode: err.details.venueCode } },
-      err.details.retryAfterMs,
-    );
+      body: { error: { code, message: err.message, venueCode: err.details.venueCode } },
+      retryAfterMs: err.details.retryAfterMs,
+    };
   }
   const correlationId = randomUUID();
   log.error({ err, correlationId }, "unhandled error in request handler");
-  return json(500, { error: { code: "internal", message: "internal error", correlationId } });
+  return { status: 500, body: { error: { code: "internal", message: "internal error", correlationId } } };
+}
+
+export function errorResponse(err: unknown): Response {
+  const { status, body, retryAfterMs } = toErrorResult(err);
+  return json(status, body, retryAfterMs);
 }

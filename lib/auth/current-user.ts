@@ -9,19 +9,21 @@ export interface CurrentUser {
   role: Role;
 }
 
-// The seam for sign-in. Until next-auth sign-in lands (its own issue), every request acts as one
-// local operator with the admin role; handlers already ask for a user and a permission, so turning
-// sign-in on changes this file only.
+// The seam for sign-in. Until next-auth sign-in lands, every request acts as one local operator
+// with the admin role; handlers already ask for a user and a permission.
 const LOCAL_OPERATOR: CurrentUser = { username: "local-operator", role: "admin" };
 
 export async function getCurrentUser(): Promise<CurrentUser | null> {
   return LOCAL_OPERATOR;
 }
 
-export async function requirePermission(permission: Permission): Promise<CurrentUser> {
+/** The signed-in user, re-read from the server's source of truth; 401 when there is none. */
+export async function requireUser(): Promise<CurrentUser> {
   const user = await getCurrentUser();
   if (!user) throw new ApiError(401, "unauthenticated", "sign in first");
-  if (!can(user.role, permission))
-    throw new ApiError(403, "forbidden", `your role may not ${permission}`);
   return user;
+}
+
+export function requirePermission(user: CurrentUser, permission: Permission): void {
+  if (!can(user.role, permission)) throw new ApiError(403, "forbidden", `the ${user.role} role may not ${permission}`);
 }

@@ -2,6 +2,8 @@
 // No server imports here: this module ships to the browser.
 import { queryOptions } from "@tanstack/react-query";
 import type { ApiErrorBody, DeskSnapshot, MmpRow, ResetResult } from "@/lib/mmp/types";
+// Type only: the schema (and zod) stay out of the browser bundle; the server validates.
+import type { ResetRequest } from "@/lib/validations/reset";
 
 /** Hierarchical keys: invalidating `mmpKeys.all` refreshes every MMP query at once. */
 export const mmpKeys = {
@@ -36,7 +38,14 @@ export class ApiError extends Error {
 function isApiErrorBody(body: unknown): body is ApiErrorBody {
   if (typeof body !== "object" || body === null || !("error" in body)) return false;
   const error: unknown = body.error;
-  return typeof error === "object" && error !== null && "code" in error && "message" in error;
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    "code" in error &&
+    typeof error.code === "string" &&
+    "message" in error &&
+    typeof error.message === "string"
+  );
 }
 
 /** fetch + JSON that throws `ApiError` for every failure, including a missing or non-JSON body. */
@@ -51,26 +60,37 @@ export async function fetchJson<T>(
     ? setTimeout(() => ((timedOut = true), controller.abort()), timeoutMs)
     : undefined;
   const onOuterAbort = () => controller.abort(outer?.reason);
-  outer?.addEventListener("abort", onOuterAbort, { once: true });
+  if (outer?.aborted) onOuterAbort();
+  else outer?.addEventListener("abort", onOuterAbort, { once: true });
+  const headers = new Headers(rest.headers);
+  if (!headers.has("accept")) headers.set("accept", "application/json");
+
+  // Cancellation by TanStack Query is not a failure to report: rethrow it as it is.
+  const failure = (err: unknown): unknown =>
+    outer?.aborted
+      ? err
+      : timedOut
+        ? new ApiError(
+            0,
+            "timeout",
+            `no answer from the server within ${(timeoutMs ?? 0) / 1000} s`,
+          )
+        : new ApiError(0, "network", "the server could not be reached");
+
   try {
     let res: Response;
+    let body: unknown;
     try {
-      res = await fetch(url, {
-        ...rest,
-        signal: controller.signal,
-        headers: { accept: "application/json", ...rest.headers },
-      });
+      res = await fetch(url, { ...rest, headers, signal: controller.signal });
     } catch (err) {
-      if (outer?.aborted) throw err; // cancelled by TanStack Query: not a failure to report
-      if (timedOut)
-        throw new ApiError(
-          0,
-          "timeout",
-          `no answer from the server within ${(timeoutMs ?? 0) / 1000} s`,
-        );
-      throw new ApiError(0, "network", "the server could not be reached");
+      throw failure(err);
     }
-    const body: unknown = await res.json().catch(() => undefined);
+    try {
+      body = await res.json();
+    } catch (err) {
+      if (outer?.aborted || timedOut) throw failure(err);
+      body = undefined;
+    }
     if (!res.ok) {
       if (isApiErrorBody(body)) {
         const { code, message, venueCode, correlationId } = body.error;
@@ -78,8 +98,13 @@ export async function fetchJson<T>(
       }
       throw new ApiError(res.status, "bad_response", `HTTP ${res.status} from the server`);
     }
-    if (body === undefined)
-      throw new ApiError(res.status, "bad_response", "the server sent no JSON");
+    if (body === undefined) {
+      throw new ApiError(
+        res.status,
+        "bad_response",
+        `HTTP ${res.status} from the server, not JSON`,
+      );
+    }
     return body as T;
   } finally {
     clearTimeout(timer);
@@ -87,22 +112,36 @@ export async function fetchJson<T>(
   }
 }
 
+// A 200 of the wrong shape (a proxy page, a half-deployed API) must become a visible stale
+// warning, not a crash inside the table or a desk silently showing nothing.
+function isDeskSnapshot(body: unknown): body is DeskSnapshot {
+  return (
+    typeof body === "object" &&
+    body !== null &&
+    "serverTime" in body &&
+    typeof body.serverTime === "number" &&
+    "rows" in body &&
+    Array.isArray(body.rows)
+  );
+}
+
+async function fetchSnapshot(signal: AbortSignal): Promise<DeskSnapshot> {
+  const body = await fetchJson<unknown>("/api/mmp", { signal, timeoutMs: SNAPSHOT_TIMEOUT_MS });
+  if (!isDeskSnapshot(body)) {
+    throw new ApiError(200, "bad_response", "unexpected answer from the server");
+  }
+  return body;
+}
+
 export function snapshotQueryOptions() {
   return queryOptions({
     queryKey: mmpKeys.snapshot(),
-    queryFn: ({ signal }) =>
-      fetchJson<DeskSnapshot>("/api/mmp", { signal, timeoutMs: SNAPSHOT_TIMEOUT_MS }),
+    queryFn: ({ signal }) => fetchSnapshot(signal),
     // Polling until the push stream exists; the desk shows a stale warning whenever a poll fails.
     refetchInterval: SNAPSHOT_POLL_MS,
     // The next poll is the retry: backing off would hide a failure behind old data for seconds.
     retry: false,
   });
-}
-
-export interface ResetRequest {
-  accountId: string;
-  scope: string;
-  idempotencyKey: string;
 }
 
 /** 200 → outcome "ok", 202 → outcome "unknown"; everything else throws `ApiError`. */

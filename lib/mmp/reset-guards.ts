@@ -1,54 +1,101 @@
 import "server-only";
-import { singleton } from "@/lib/server/singleton";
-import { ApiError } from "@/lib/api/errors";
+import { randomUUID } from "node:crypto";
+import { ApiError, toErrorResult } from "@/lib/api/errors";
+import { getDb } from "@/lib/db/client";
+import { log } from "@/lib/server/log";
 
-// In-process idempotency and per-row mutual exclusion for resets. A repeated idempotency key
-// replays the first answer (the same promise) without a second venue call; a second reset of a
-// row while one is in flight is refused with "already in progress".
+// Idempotency and per-row mutual exclusion for resets, kept in the database so they hold across
+// every app process on it. A repeated idempotency key replays the first answer (waiting for it if
+// it is still being produced) without a second venue call; a second reset of a row while one is
+// in flight is refused with "already in progress".
 
-interface Remembered<T> {
-  fingerprint: string;
-  result: Promise<T>;
-  at: number;
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
 }
 
-const KEY_TTL_MS = 15 * 60_000;
-const byKey = singleton("reset-idempotency", () => new Map<string, Remembered<unknown>>());
-const inFlightRows = singleton("reset-in-flight", () => new Set<string>());
+const KEY_TTL_MS = 24 * 60 * 60_000;
+const POLL_MS = 50;
+const processId = randomUUID();
 
-function sweep(now: number) {
-  for (const [key, value] of byKey) if (now - value.at > KEY_TTL_MS) byKey.delete(key);
-}
+const isConflict = (err: unknown) => /unique|duplicate|primary key|constraint/i.test(String(err));
+const iso = (ms: number) => new Date(ms).toISOString();
 
-export function runOnce<T>(key: string, fingerprint: string, run: () => Promise<T>): Promise<T> {
-  const now = Date.now();
-  sweep(now);
-  const seen = byKey.get(key) as Remembered<T> | undefined;
-  if (seen) {
-    if (seen.fingerprint !== fingerprint) {
-      return Promise.reject(
-        new ApiError(
-          422,
-          "idempotency_key_reused",
-          "this idempotency key was used for another reset",
-        ),
-      );
+async function waitForAnswer(key: string, maxWaitMs: number): Promise<StoredAnswer> {
+  const { db } = await getDb();
+  const deadline = Date.now() + maxWaitMs;
+  while (Date.now() < deadline) {
+    const row = await db.selectFrom("reset_idempotency").selectAll().where("key", "=", key).executeTakeFirst();
+    if (row?.state === "done" && row.status_code !== null) {
+      return { status: row.status_code, body: JSON.parse(row.body ?? "null") as unknown };
     }
-    return seen.result;
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
-  const result = run();
-  byKey.set(key, { fingerprint, result, at: now });
-  return result;
+  throw new ApiError(409, "reset_in_progress", "the first request with this idempotency key is still running");
 }
 
-export async function withRowLock<T>(rowId: string, run: () => Promise<T>): Promise<T> {
-  if (inFlightRows.has(rowId)) {
-    throw new ApiError(409, "reset_in_progress", "a reset of this row is already in progress");
+export async function runOnce(
+  key: string,
+  fingerprint: string,
+  maxWaitMs: number,
+  run: () => Promise<StoredAnswer>,
+): Promise<StoredAnswer & { replayed: boolean }> {
+  const { db } = await getDb();
+  await db.deleteFrom("reset_idempotency").where("created_at", "<", iso(Date.now() - KEY_TTL_MS)).execute();
+  try {
+    await db
+      .insertInto("reset_idempotency")
+      .values({ key, fingerprint, state: "pending", status_code: null, body: null, created_at: iso(Date.now()) })
+      .execute();
+  } catch (err) {
+    if (!isConflict(err)) throw err;
+    const first = await db.selectFrom("reset_idempotency").select("fingerprint").where("key", "=", key).executeTakeFirst();
+    if (first && first.fingerprint !== fingerprint) {
+      throw new ApiError(422, "idempotency_key_reused", "this idempotency key was used for another reset");
+    }
+    return { ...(await waitForAnswer(key, maxWaitMs)), replayed: true };
   }
-  inFlightRows.add(rowId);
+  // Whatever happens, the key ends "done" with an answer, so a replay never waits forever.
+  const answer = await run().catch((err: unknown): StoredAnswer => {
+    const { status, body } = toErrorResult(err);
+    return { status, body };
+  });
+  await db
+    .updateTable("reset_idempotency")
+    .set({ state: "done", status_code: answer.status, body: JSON.stringify(answer.body) })
+    .where("key", "=", key)
+    .execute();
+  return { ...answer, replayed: false };
+}
+
+export async function withRowLock<T>(rowId: string, ttlMs: number, run: () => Promise<T>): Promise<T> {
+  const { db } = await getDb();
+  const holder = `${processId}:${randomUUID()}`;
+  const expires = iso(Date.now() + ttlMs);
+  let acquired = false;
+  try {
+    await db.insertInto("row_lock").values({ row_id: rowId, holder, expires_at: expires }).execute();
+    acquired = true;
+  } catch (err) {
+    if (!isConflict(err)) throw err;
+    // A lock left by a crashed process expires; take it over only then.
+    const taken = await db
+      .updateTable("row_lock")
+      .set({ holder, expires_at: expires })
+      .where("row_id", "=", rowId)
+      .where("expires_at", "<", iso(Date.now()))
+      .executeTakeFirst();
+    acquired = Number(taken.numUpdatedRows) === 1;
+  }
+  if (!acquired) throw new ApiError(409, "reset_in_progress", "a reset of this row is already in progress");
   try {
     return await run();
   } finally {
-    inFlightRows.delete(rowId);
+    await db
+      .deleteFrom("row_lock")
+      .where("row_id", "=", rowId)
+      .where("holder", "=", holder)
+      .execute()
+      .catch((err: unknown) => log.error({ err, rowId }, "could not release reset lock; it will expire"));
   }
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError, toErrorResult } from "@/lib/api/errors";
 import type { CurrentUser } from "@/lib/auth/current-user";
 import type { ResolvedAccount } from "@/lib/config/load";
 import { getConfig } from "@/lib/config/runtime";
@@ -12,22 +12,20 @@ import {
   readProblem,
   rowsOf,
 } from "@/lib/mmp/account-state";
-import { runOnce, withRowLock } from "@/lib/mmp/reset-guards";
+import { auditAttempt, auditDenied, type AttemptContext, type RequestMeta } from "@/lib/mmp/reset-audit";
+import { runOnce, withRowLock, type StoredAnswer } from "@/lib/mmp/reset-guards";
 import type { MmpRow, ResetResult } from "@/lib/mmp/types";
 import { log } from "@/lib/server/log";
 import type { ResetRequest } from "@/lib/validations/reset";
 import { VenueError } from "@/lib/venues/errors";
 import { adapterFor } from "@/lib/venues/registry";
 
-// One reset, end to end. Invariants: nothing is sent unless a read at most MMP_RESET_FRESH_MS old
-// says the scope is frozen (some venues clear the counters of an active scope on reset, so a
-// reset of an active row is never sent, on any venue); an unknown outcome is never retried — the state is
-// re-read and reported as it is.
-
-export interface ResetAnswer {
-  httpStatus: 200 | 202;
-  result: ResetResult;
-}
+// One reset, end to end. Invariants:
+// - nothing is sent unless a read at most MMP_RESET_FRESH_MS old says the scope is FROZEN (some
+//   venues clear the counters of an active scope on reset, so an active row is never reset);
+// - `requested` is in the audit trail before the venue is called; if it cannot be written,
+//   nothing is sent; every attempt ends with exactly one result row (or one `denied` row);
+// - an unknown outcome is never retried: the state is re-read and reported as it is.
 
 async function resolveTarget(input: ResetRequest) {
   const config = await getConfig();
@@ -35,101 +33,101 @@ async function resolveTarget(input: ResetRequest) {
   if (!account) throw new ApiError(404, "unknown_account", `no account "${input.accountId}"`);
   const adapter = adapterFor(account.venue);
   if (adapter && !adapter.scopePattern.test(input.scope)) {
-    throw new ApiError(
-      400,
-      "invalid_scope",
-      `"${input.scope.slice(0, 64)}" is not a valid ${account.venue} scope`,
-    );
+    throw new ApiError(400, "invalid_scope", `not a valid ${adapter.label} scope`);
   }
   if (account.scopes && !account.scopes.includes(input.scope)) {
-    throw new ApiError(
-      404,
-      "unknown_scope",
-      `account "${account.id}" does not watch ${input.scope}`,
-    );
+    throw new ApiError(404, "unknown_scope", `account "${account.id}" does not watch ${input.scope}`);
   }
   const problem = accountProblem(account);
   const ctx = adapterContext(account);
-  if (problem || !adapter || !ctx)
-    throw new ApiError(
-      409,
-      problem?.code ?? "misconfigured",
-      problem?.message ?? "account cannot be used",
-    );
+  if (problem || !adapter || !ctx) {
+    throw new ApiError(409, problem?.code ?? "misconfigured", problem?.message ?? "account cannot be used");
+  }
   return { account, adapter, ctx };
 }
 
-function findRow(account: ResolvedAccount, scope: string): MmpRow | null {
-  return rowsOf(account).find((r) => r.scope === scope) ?? null;
-}
+const findRow = (account: ResolvedAccount, scope: string): MmpRow | null =>
+  rowsOf(account).find((r) => r.scope === scope) ?? null;
 
 async function freshFrozenRow(account: ResolvedAccount, scope: string): Promise<MmpRow> {
   await readAccount(account, settings().resetFreshMs);
   const problem = readProblem(account);
-  if (problem)
-    throw new ApiError(
-      503,
-      "state_unconfirmed",
-      `cannot confirm the state before resetting: ${problem.message}`,
-    );
+  if (problem) throw new ApiError(503, "state_unconfirmed", `cannot confirm the state before resetting: ${problem.message}`);
   const row = findRow(account, scope);
-  if (!row)
-    throw new ApiError(404, "unknown_scope", `account "${account.id}" has no scope ${scope}`);
+  if (!row) throw new ApiError(404, "unknown_scope", `account "${account.id}" has no scope ${scope}`);
   if (row.status !== "frozen") {
-    throw new ApiError(
-      409,
-      "not_frozen",
-      `${scope} is ${row.status.toUpperCase()}, not frozen: nothing was sent`,
-    );
+    throw new ApiError(409, "not_frozen", `${scope} is ${row.status.toUpperCase()}, not frozen: nothing was sent`);
   }
   return row;
 }
 
-async function execute(input: ResetRequest, user: CurrentUser): Promise<ResetAnswer> {
-  const { account, adapter, ctx } = await resolveTarget(input);
-  const rowId = `${account.id}/${input.scope}`;
-  return withRowLock(rowId, async () => {
-    await freshFrozenRow(account, input.scope);
-    const started = performance.now();
-    try {
-      await adapter.reset(ctx, input.scope);
-    } catch (err) {
-      if (!(err instanceof VenueError) || err.kind !== "unknown_outcome") throw err;
-      await readAccountNow(account);
-      const row = findRow(account, input.scope);
-      const seen = readProblem(account)
-        ? "the re-read failed too"
-        : `a re-read shows ${row?.status.toUpperCase() ?? "no row"}`;
-      log.warn({ user: user.username, row: rowId, reason: err.message }, "reset outcome unknown");
-      const latencyMs = Math.round(performance.now() - started);
-      return {
-        httpStatus: 202,
-        result: {
-          outcome: "unknown",
-          message: `Outcome unknown (${err.message}); ${seen}`,
-          row,
-          latencyMs,
-          serverTime: Date.now(),
-        },
-      };
-    }
-    const latencyMs = Math.round(performance.now() - started);
+const answer = (status: number, result: ResetResult): StoredAnswer => ({ status, body: result });
+
+async function sendAndRecord(
+  attempt: AttemptContext,
+  target: Awaited<ReturnType<typeof resolveTarget>>,
+  scope: string,
+): Promise<StoredAnswer> {
+  const { account, adapter, ctx } = target;
+  const before = await freshFrozenRow(account, scope);
+  try {
+    await auditAttempt(attempt, { outcome: "requested", stateBefore: before });
+  } catch (err) {
+    log.error({ err, row: before.id }, "audit write failed: reset NOT sent");
+    throw new ApiError(503, "audit_unavailable", "the audit trail cannot be written, so nothing was sent");
+  }
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const receipt = await adapter.reset(ctx, scope);
+    const latencyMs = elapsed();
     await readAccountNow(account);
-    log.info({ user: user.username, row: rowId, latencyMs }, "reset ok");
-    return {
-      httpStatus: 200,
-      result: {
-        outcome: "ok",
-        message: "Reset done",
-        row: findRow(account, input.scope),
+    const after = findRow(account, scope);
+    await auditAttempt(attempt, { outcome: "ok", stateBefore: before, stateAfter: after, venueMessage: receipt.venueAnswer, latencyMs });
+    return answer(200, { outcome: "ok", message: "Reset done", row: after, latencyMs, serverTime: Date.now() });
+  } catch (err) {
+    const latencyMs = elapsed();
+    if (err instanceof VenueError && err.kind !== "unknown_outcome") {
+      const mapped = toErrorResult(err);
+      await auditAttempt(attempt, {
+        outcome: "rejected",
+        stateBefore: before,
+        venueCode: err.details.venueCode ?? (err.details.httpStatus ? `HTTP ${err.details.httpStatus}` : err.kind),
+        venueMessage: err.message,
         latencyMs,
-        serverTime: Date.now(),
-      },
-    };
-  });
+      });
+      return { status: mapped.status, body: mapped.body };
+    }
+    // Timeout, dropped connection, 5xx, unreadable answer — or a bug after the call: the venue
+    // may have acted. Re-read and report what is there; never send again.
+    const reason = err instanceof VenueError ? err.message : "internal error after the reset was sent";
+    if (!(err instanceof VenueError)) log.error({ err, row: before.id }, "unexpected error during reset");
+    await readAccountNow(account);
+    const after = findRow(account, scope);
+    const seen = readProblem(account) ? "the re-read failed too" : `a re-read shows ${after?.status.toUpperCase() ?? "no row"}`;
+    await auditAttempt(attempt, { outcome: "unknown", stateBefore: before, stateAfter: after, venueMessage: reason, latencyMs, detail: seen });
+    log.warn({ row: before.id, reason }, "reset outcome unknown");
+    return answer(202, { outcome: "unknown", message: `Outcome unknown (${reason}); ${seen}`, row: after, latencyMs, serverTime: Date.now() });
+  }
 }
 
-export function resetScope(input: ResetRequest, user: CurrentUser): Promise<ResetAnswer> {
+export async function resetScope(input: ResetRequest, user: CurrentUser, meta: RequestMeta): Promise<StoredAnswer> {
+  const s = settings();
+  const lockTtlMs = s.resetTimeoutMs + 2 * s.readTimeoutMs + 5000;
   const fingerprint = `${user.username}|${input.accountId}|${input.scope}`;
-  return runOnce(input.idempotencyKey, fingerprint, () => execute(input, user));
+  const attempt: AttemptContext = { user, meta, accountId: input.accountId, scope: input.scope, idempotencyKey: input.idempotencyKey };
+  const { replayed, ...stored } = await runOnce(input.idempotencyKey, fingerprint, lockTtlMs, async () => {
+    try {
+      const target = await resolveTarget(input);
+      attempt.venue = target.account.venue;
+      return await withRowLock(`${target.account.id}/${input.scope}`, lockTtlMs, () => sendAndRecord(attempt, target, input.scope));
+    } catch (err) {
+      // Refused before anything was sent: one `denied` row says who tried what and why.
+      const refused = toErrorResult(err);
+      if (!(err instanceof ApiError && err.code === "audit_unavailable")) await auditDenied(attempt, err);
+      return { status: refused.status, body: refused.body };
+    }
+  });
+  if (replayed) log.info({ key: input.idempotencyKey }, "idempotent replay of a reset answer");
+  return stored;
 }

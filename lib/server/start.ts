@@ -1,14 +1,16 @@
 import "server-only";
 import { ConfigError } from "@/lib/config/load";
 import { initConfig } from "@/lib/config/runtime";
+import { getDb } from "@/lib/db/client";
 import { log } from "@/lib/server/log";
 
 export async function startServer(): Promise<void> {
   try {
     const config = await initConfig();
+    const { dialect } = await getDb();
     const misconfigured = config.accounts.filter((a) => a.missingEnv.length > 0).map((a) => a.id);
     log.info(
-      { source: config.source, accounts: config.accounts.length, misconfigured },
+      { source: config.source, accounts: config.accounts.length, misconfigured, database: dialect },
       config.demo ? "MMP risk desk started in DEMO MODE" : "MMP risk desk started",
     );
     if (config.demo) {

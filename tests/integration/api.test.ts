@@ -245,7 +245,7 @@ describe("invalid input never reaches the venue", () => {
     ["GET on reset", () => fetch(`${app.url}/api/mmp/reset`), 405],
   ];
 
-  it.each(cases)("%s → %d, zero venue requests", async (_name, send, status) => {
+  it.each(cases)("%s → %i, zero venue requests", async (_name, send, status) => {
     await ctl.clearLog();
     const res = await send();
     expect(res.status).toBe(status);
@@ -328,5 +328,71 @@ describe("key-pair accounts", () => {
     const res = await post({ accountId: "bn-ed25519", scope: "ETHUSDT", idempotencyKey: key() });
     expect(res.status).toBe(200);
     expect(((await res.json()) as ResetResult).row?.status).toBe("active");
+  });
+});
+
+describe("the audit trail of resets", () => {
+  interface AuditRow {
+    seq: number;
+    outcome: string;
+    account_id: string | null;
+    scope: string | null;
+    idempotency_key: string | null;
+    state_before: string | null;
+    state_after: string | null;
+    detail: string | null;
+    venue_code: string | null;
+  }
+  const audit = async (): Promise<{ rows: AuditRow[]; verdict: { ok: boolean } }> =>
+    (await (await fetch(`${app.url}/api/audit?limit=10000`)).json()) as { rows: AuditRow[]; verdict: { ok: boolean } };
+  const forKey = async (k: string) => (await audit()).rows.filter((r) => r.idempotency_key === k).reverse();
+
+  it("a successful reset leaves exactly `requested` then `ok`, with the state before and after", async () => {
+    const k = key();
+    expect((await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: k })).status).toBe(200);
+    const rows = await forKey(k);
+    expect(rows.map((r) => r.outcome)).toEqual(["requested", "ok"]);
+    expect(JSON.parse(rows[0]!.state_before!)).toMatchObject({ status: "frozen" });
+    expect(JSON.parse(rows[1]!.state_after!)).toMatchObject({ status: "active" });
+  });
+
+  it("a hang leaves `requested` + `unknown` and the chain still verifies", async () => {
+    await ctl.fault({ path: "/eapi/v1/mmpReset", kind: "hang" });
+    const k = key();
+    expect((await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: k })).status).toBe(202);
+    expect((await forKey(k)).map((r) => r.outcome)).toEqual(["requested", "unknown"]);
+    expect((await audit()).verdict.ok).toBe(true);
+  });
+
+  it("a venue rejection leaves `requested` + `rejected` with the venue code", async () => {
+    await ctl.fault({ path: "/eapi/v1/mmpReset", kind: "status", status: 400, body: JSON.stringify({ code: -6040, msg: "bad" }) });
+    const k = key();
+    await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: k });
+    const rows = await forKey(k);
+    expect(rows.map((r) => r.outcome)).toEqual(["requested", "rejected"]);
+    expect(rows[1]?.venue_code).toBe("-6040");
+  });
+
+  it("a refused attempt leaves one `denied` row and no `requested`", async () => {
+    const k = key();
+    expect((await post({ accountId: "bn-main", scope: "ETHUSDT", idempotencyKey: k })).status).toBe(409);
+    const rows = await forKey(k);
+    expect(rows.map((r) => r.outcome)).toEqual(["denied"]);
+    expect(rows[0]?.detail).toMatch(/not_frozen/);
+  });
+
+  it("an idempotent replay adds no rows", async () => {
+    const k = key();
+    await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: k });
+    await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: k });
+    expect((await forKey(k)).map((r) => r.outcome)).toEqual(["requested", "ok"]);
+  });
+
+  it("exports CSV with the hashes", async () => {
+    const res = await fetch(`${app.url}/api/audit?format=csv`);
+    expect(res.headers.get("content-type")).toMatch(/text\/csv/);
+    const text = await res.text();
+    expect(text.split("\r\n")[0]).toMatch(/^seq,at,actor,.*,prev_hash,hash$/);
+    expect(text).toMatch(/[0-9a-f]{64}\r\n/);
   });
 });

@@ -54,6 +54,7 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
         MMP_READ_TIMEOUT_MS: "1500",
         MMP_RESET_TIMEOUT_MS: "1500",
         MMP_POLL_INTERVAL_MS: "1000",
+        MMP_SQLITE_PATH: join(dir, "mmp.sqlite"),
         LOG_LEVEL: "info",
         ...options.env,
       },

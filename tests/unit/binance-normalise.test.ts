@@ -12,7 +12,7 @@ const raw = (over: Partial<BinanceMmp> = {}): BinanceMmp => ({
   ...over,
 });
 const NOW = 1_700_000_000_000;
-const ctx = { venueNowMs: NOW, offsetMs: 0, resetAtVenueMs: null };
+const ctx = { venueNowMs: NOW, offsetMs: 0, clearedTriggerAt: null };
 
 describe("normaliseBinance", () => {
   it("never triggered → ACTIVE, limits kept as strings, no vega limit (n/a)", () => {
@@ -50,19 +50,19 @@ describe("normaliseBinance", () => {
     expect(s).toMatchObject({ status: "frozen", frozenUntil: null, frozenPeriodMs: 0 });
   });
 
-  it("a successful reset at or after the trigger clears it even if the venue keeps lastTriggerTime", () => {
+  it("the trigger our reset cleared stays cleared even if the venue keeps lastTriggerTime", () => {
     const trigger = NOW - 5000;
     const s = normaliseBinance(raw({ frozenTimeInMilliseconds: 0, lastTriggerTime: trigger }), {
       ...ctx,
-      resetAtVenueMs: trigger + 10,
+      clearedTriggerAt: trigger,
     });
     expect(s.status).toBe("active");
   });
 
-  it("a trigger after our last reset freezes again", () => {
+  it("a trigger after the one our reset cleared freezes again", () => {
     const s = normaliseBinance(raw({ frozenTimeInMilliseconds: 0, lastTriggerTime: NOW - 100 }), {
       ...ctx,
-      resetAtVenueMs: NOW - 5000,
+      clearedTriggerAt: NOW - 5000,
     });
     expect(s.status).toBe("frozen");
   });

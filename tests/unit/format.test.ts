@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { MmpRow, ResetResult } from "@/lib/mmp/types";
 import {
   formatAge,
@@ -10,7 +10,7 @@ import {
 } from "@/components/desk/format";
 import { sortRows } from "@/components/desk/sort-rows";
 import { describeResetError, describeResetResult } from "@/components/desk/reset-outcome";
-import { ApiError, withRow } from "@/lib/mmp/queries";
+import { ApiError, fetchJson, withRow } from "@/lib/mmp/queries";
 
 const T = Date.UTC(2025, 4, 6, 14, 3, 9); // 2025-05-06 14:03:09 UTC
 
@@ -167,6 +167,15 @@ describe("reset outcome text", () => {
       detail: "ref c-1",
     });
     expect(describeResetError(new TypeError("boom")).kind).toBe("unknown");
+    expect(describeResetError(new ApiError(504, "outcome_unknown", "venue timed out")).kind).toBe(
+      "unknown",
+    );
+    expect(describeResetError(new ApiError(502, "venue_bad_response", "garbled")).kind).toBe(
+      "unknown",
+    );
+    expect(describeResetError(new ApiError(503, "venue_unavailable", "venue down")).kind).toBe(
+      "failed",
+    );
   });
 });
 
@@ -181,5 +190,47 @@ describe("withRow", () => {
   it("ignores unknown ids and rows older than the cached one", () => {
     expect(withRow(snapshot, row({ id: "zzz" }))).toBeUndefined();
     expect(withRow(snapshot, row({ id: "a", fetchedAt: T - 1 }))).toBeUndefined();
+  });
+});
+
+describe("fetchJson", () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const stub = (impl: () => Promise<Response>) => vi.stubGlobal("fetch", vi.fn(impl));
+
+  it("turns an ApiErrorBody into a typed ApiError, venue code included", async () => {
+    const body = { error: { code: "venue_rejected", message: "rejected", venueCode: "-1022" } };
+    stub(async () => Response.json(body, { status: 502 }));
+    await expect(fetchJson("/x")).rejects.toMatchObject({
+      status: 502,
+      code: "venue_rejected",
+      venueCode: "-1022",
+    });
+  });
+  it("reports no answer as status 0, and a non-JSON answer as bad_response", async () => {
+    stub(() => Promise.reject(new TypeError("Failed to fetch")));
+    await expect(fetchJson("/x")).rejects.toMatchObject({ status: 0, code: "network" });
+    stub(async () => new Response("<html>proxy</html>", { status: 504 }));
+    await expect(fetchJson("/x")).rejects.toMatchObject({ status: 504, code: "bad_response" });
+  });
+  it("times out a hung request instead of waiting forever", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(
+        (_url: string, init: RequestInit) =>
+          new Promise<Response>((_, reject) =>
+            init.signal?.addEventListener("abort", () =>
+              reject(new DOMException("aborted", "AbortError")),
+            ),
+          ),
+      ),
+    );
+    await expect(fetchJson("/x", { timeoutMs: 20 })).rejects.toMatchObject({
+      status: 0,
+      code: "timeout",
+    });
+  });
+  it("returns the body of a 202 (outcome unknown) like a 200", async () => {
+    stub(async () => Response.json({ outcome: "unknown" }, { status: 202 }));
+    await expect(fetchJson("/x")).resolves.toEqual({ outcome: "unknown" });
   });
 });

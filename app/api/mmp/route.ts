@@ -1,11 +1,11 @@
 import { handler } from "@/lib/api/handler";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission, requireUser } from "@/lib/auth/current-user";
 import { getDeskSnapshot } from "@/lib/mmp/desk-service";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/mmp – the normalised MMP state of every configured account and scope
 export const GET = handler(async () => {
-  await requirePermission("mmp.view");
+  requirePermission(await requireUser(), "mmp.view");
   return Response.json(await getDeskSnapshot(), { headers: { "Cache-Control": "no-store" } });
 });

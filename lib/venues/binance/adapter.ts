@@ -8,7 +8,7 @@ import type { AdapterContext, ScopeRead, VenueAdapter } from "@/lib/venues/types
 import { binanceMmpSchema, normaliseBinance } from "@/lib/venues/binance/normalise";
 import { binanceServerTime, binanceSigned, clockKey } from "@/lib/venues/binance/request";
 
-// Venue time of our last successful reset per (account, underlying): see normalise.ts.
+// The trigger our last successful reset cleared, per (account, underlying): see normalise.ts.
 // In-process memory; a restart falls back to the venue's own lastTriggerTime.
 const lastResets = singleton("binance-last-resets", () => new Map<string, number>());
 const resetKey = (ctx: AdapterContext, scope: string) => `${ctx.accountId}/${scope}`;
@@ -34,7 +34,7 @@ async function readOne(ctx: AdapterContext, scope: string): Promise<ScopeRead> {
     const state = normaliseBinance(parseMmp(body), {
       venueNowMs: venueNow(clockKey(ctx)),
       offsetMs: clockOffset(clockKey(ctx)),
-      resetAtVenueMs: lastResets.get(resetKey(ctx, scope)) ?? null,
+      clearedTriggerAt: lastResets.get(resetKey(ctx, scope)) ?? null,
     });
     return { scope, state };
   } catch (err) {
@@ -90,7 +90,11 @@ export const binanceAdapter: VenueAdapter = {
       params: { underlying: scope },
       mutation: true,
     });
-    lastResets.set(resetKey(ctx, scope), result.timestamp);
+    // The answer is the MMP object after the reset; a venue that keeps lastTriggerTime tells us
+    // exactly which trigger was cleared. Without a readable answer, the signing time (venue
+    // clock) is the best bound we have.
+    const answer = binanceMmpSchema.safeParse(result.body);
+    lastResets.set(resetKey(ctx, scope), answer.success ? answer.data.lastTriggerTime : result.timestamp);
     return { venueAnswer: JSON.stringify(result.body).slice(0, 500), latencyMs: result.latencyMs };
   },
 

@@ -3,9 +3,11 @@ import type { ScopeState } from "@/lib/venues/types";
 
 // Binance answers MMP config with no frozen flag (venues.md, open point 1). We derive it:
 // frozen when lastTriggerTime > 0 and (frozen period 0 = until manual reset, or venue-now is
-// before lastTriggerTime + frozen period) — unless a successful reset we sent came at or after
-// that trigger. Whether the venue zeroes lastTriggerTime on reset is undocumented; remembering
-// our own last successful reset makes both behaviours show ACTIVE after a reset.
+// before lastTriggerTime + frozen period) — unless our last successful reset cleared that very
+// trigger. Whether the venue zeroes lastTriggerTime on reset is undocumented, so we remember the
+// lastTriggerTime the venue reported in its answer to our reset: that trigger and any earlier
+// one are cleared, a later one freezes again. Only venue times are compared, so a misestimated
+// clock offset cannot hide a new freeze.
 
 const decimal = z.union([z.string(), z.number()]).transform(String);
 
@@ -24,8 +26,8 @@ export interface BinanceNormaliseContext {
   venueNowMs: number;
   /** Venue clock minus ours: subtracted to express venue times on the app server's clock. */
   offsetMs: number;
-  /** Venue time at which our last successful reset of this scope was signed, if any. */
-  resetAtVenueMs: number | null;
+  /** lastTriggerTime reported by the venue in its answer to our last successful reset, if any. */
+  clearedTriggerAt: number | null;
 }
 
 export function normaliseBinance(raw: BinanceMmp, ctx: BinanceNormaliseContext): ScopeState {
@@ -43,7 +45,7 @@ export function normaliseBinance(raw: BinanceMmp, ctx: BinanceNormaliseContext):
     return { ...limits, status: "disabled", frozenUntil: null };
   }
   const clearedByOurReset =
-    trigger !== null && ctx.resetAtVenueMs !== null && trigger <= ctx.resetAtVenueMs;
+    trigger !== null && ctx.clearedTriggerAt !== null && trigger <= ctx.clearedTriggerAt;
   if (trigger === null || clearedByOurReset)
     return { ...limits, status: "active", frozenUntil: null };
   if (raw.frozenTimeInMilliseconds === 0) return { ...limits, status: "frozen", frozenUntil: null };

@@ -1,16 +1,25 @@
 import { handler } from "@/lib/api/handler";
 import { assertSameOrigin, readJson } from "@/lib/api/request";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission, requireUser } from "@/lib/auth/current-user";
+import { auditDenied, requestMeta } from "@/lib/mmp/reset-audit";
 import { resetScope } from "@/lib/mmp/reset-service";
 import { resetRequestSchema } from "@/lib/validations/reset";
 
 export const dynamic = "force-dynamic";
 
-// POST /api/mmp/reset – reset one frozen (account, scope), signed on the server
+// POST /api/mmp/reset – reset one frozen (account, scope), signed on the server, audited
 export const POST = handler(async (req: Request) => {
-  assertSameOrigin(req);
-  const user = await requirePermission("mmp.reset");
-  const input = await readJson(req, resetRequestSchema);
-  const { httpStatus, result } = await resetScope(input, user);
-  return Response.json(result, { status: httpStatus, headers: { "Cache-Control": "no-store" } });
+  const user = await requireUser();
+  const meta = requestMeta(req);
+  let input;
+  try {
+    assertSameOrigin(req);
+    requirePermission(user, "mmp.reset");
+    input = await readJson(req, resetRequestSchema);
+  } catch (err) {
+    await auditDenied({ user, meta }, err);
+    throw err;
+  }
+  const { status, body } = await resetScope(input, user, meta);
+  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
 });

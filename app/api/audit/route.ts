@@ -1,0 +1,29 @@
+import { listAudit, toCsv } from "@/lib/audit/query";
+import { verifyChain } from "@/lib/audit/verify";
+import { ApiError } from "@/lib/api/errors";
+import { handler } from "@/lib/api/handler";
+import { requirePermission, requireUser } from "@/lib/auth/current-user";
+import { getDb } from "@/lib/db/client";
+import { auditFilterSchema } from "@/lib/validations/audit";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/audit – the audit trail, newest first, filtered; ?format=csv downloads it with hashes
+export const GET = handler(async (req: Request) => {
+  requirePermission(await requireUser(), "audit.read");
+  const params = new URL(req.url).searchParams;
+  const parsed = auditFilterSchema.safeParse(Object.fromEntries(params));
+  if (!parsed.success) throw new ApiError(400, "invalid_filter", "invalid audit filter");
+  const rows = await listAudit(parsed.data);
+  if (params.get("format") === "csv") {
+    return new Response(toCsv(rows), {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="mmp-audit-${new Date().toISOString().slice(0, 19).replace(/:/g, "")}Z.csv"`,
+        "Cache-Control": "no-store",
+      },
+    });
+  }
+  const verdict = await verifyChain((await getDb()).db);
+  return Response.json({ rows, verdict }, { headers: { "Cache-Control": "no-store" } });
+});

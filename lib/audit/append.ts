@@ -1,0 +1,96 @@
+import "server-only";
+import { sql } from "kysely";
+import { bodyOf, chainHash, GENESIS, type AuditRowBody } from "@/lib/audit/chain";
+import { clean, json } from "@/lib/audit/sanitize";
+import { getDb } from "@/lib/db/client";
+import type { AuditLogTable } from "@/lib/db/schema";
+
+// Invariants of the audit trail (after openstatus' audit table, plus a hash chain):
+// - append-only: rows are never updated or deleted (database triggers refuse it);
+// - no foreign keys: a row stands on its own, whatever happens to config or users;
+// - one chain: appends are serialised (a process-wide queue, a PostgreSQL advisory lock, and the
+//   primary key on seq as the last word), so two appends can never share a predecessor;
+// - a reset writes `requested` BEFORE the venue is called; if that write fails nothing is sent.
+
+export { AUDIT_OUTCOMES, type AuditOutcome } from "@/lib/audit/outcomes";
+import type { AuditOutcome } from "@/lib/audit/outcomes";
+
+export interface AuditEntry {
+  actor: string;
+  role: string;
+  action: string;
+  outcome: AuditOutcome;
+  venue?: string | null;
+  accountId?: string | null;
+  scope?: string | null;
+  stateBefore?: unknown;
+  stateAfter?: unknown;
+  idempotencyKey?: string | null;
+  clientIp?: string | null;
+  userAgent?: string | null;
+  venueCode?: string | null;
+  venueMessage?: string | null;
+  latencyMs?: number | null;
+  detail?: string | null;
+}
+
+const CHAIN_LOCK_ID = 7_715_001;
+let queue: Promise<unknown> = Promise.resolve();
+
+function toBody(seq: number, e: AuditEntry): AuditRowBody {
+  return {
+    seq,
+    at: new Date().toISOString(),
+    actor: clean(e.actor, 64) ?? "",
+    role: clean(e.role, 16) ?? "",
+    action: clean(e.action, 32) ?? "",
+    outcome: e.outcome,
+    venue: clean(e.venue, 16),
+    account_id: clean(e.accountId, 64),
+    scope: clean(e.scope, 64),
+    state_before: json(e.stateBefore),
+    state_after: json(e.stateAfter),
+    idempotency_key: clean(e.idempotencyKey, 64),
+    client_ip: clean(e.clientIp, 64),
+    user_agent: clean(e.userAgent, 200),
+    venue_code: clean(e.venueCode, 32),
+    venue_message: clean(e.venueMessage, 500),
+    latency_ms: e.latencyMs ?? null,
+    detail: clean(e.detail, 500),
+  };
+}
+
+async function appendOnce(entry: AuditEntry): Promise<AuditLogTable> {
+  const { db, dialect } = await getDb();
+  return db.transaction().execute(async (trx) => {
+    if (dialect === "postgres") await sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_ID})`.execute(trx);
+    const last = await trx.selectFrom("audit_log").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
+    const body = toBody((last?.seq ?? 0) + 1, entry);
+    const row: AuditLogTable = { ...body, prev_hash: last?.hash ?? GENESIS, hash: chainHash(last?.hash ?? GENESIS, body) };
+    await trx.insertInto("audit_log").values(row).execute();
+    return row;
+  });
+}
+
+/** Appends one row to the chain. Throws if it cannot be written: callers fail closed. */
+export function appendAudit(entry: AuditEntry): Promise<AuditLogTable> {
+  const run = async () => {
+    let lastError: unknown;
+    // Another process may take the same seq between our read and insert (SQLite has no advisory
+    // lock); the primary key refuses the second insert and we re-read the head and try again.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      try {
+        return await appendOnce(entry);
+      } catch (err) {
+        lastError = err;
+        if (!/unique|duplicate|primary key|SQLITE_BUSY|locked/i.test(String(err))) throw err;
+      }
+    }
+    throw lastError;
+  };
+  const next = queue.then(run, run);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+export { bodyOf };

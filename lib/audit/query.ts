@@ -1,0 +1,37 @@
+import "server-only";
+import { getDb } from "@/lib/db/client";
+import type { AuditLogTable } from "@/lib/db/schema";
+import type { AuditFilter } from "@/lib/validations/audit";
+
+/** Audit rows matching the filter, newest first. Times compare as ISO-8601 UTC text. */
+export async function listAudit(filter: AuditFilter): Promise<AuditLogTable[]> {
+  const { db } = await getDb();
+  let q = db.selectFrom("audit_log").selectAll();
+  if (filter.actor) q = q.where("actor", "=", filter.actor);
+  if (filter.account) q = q.where("account_id", "=", filter.account);
+  if (filter.scope) q = q.where("scope", "=", filter.scope);
+  if (filter.outcome) q = q.where("outcome", "=", filter.outcome);
+  if (filter.from) q = q.where("at", ">=", new Date(filter.from).toISOString());
+  if (filter.to) q = q.where("at", "<=", new Date(filter.to).toISOString());
+  return q.orderBy("seq", "desc").limit(filter.limit).execute();
+}
+
+const COLUMNS: (keyof AuditLogTable)[] = [
+  "seq", "at", "actor", "role", "action", "outcome", "venue", "account_id", "scope",
+  "state_before", "state_after", "idempotency_key", "client_ip", "user_agent",
+  "venue_code", "venue_message", "latency_ms", "detail", "prev_hash", "hash",
+];
+
+// Cells that a spreadsheet would run as a formula get a leading quote (CSV injection).
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(rows: AuditLogTable[]): string {
+  const lines = [COLUMNS.join(",")];
+  for (const row of rows) lines.push(COLUMNS.map((c) => cell(row[c])).join(","));
+  return `${lines.join("\r\n")}\r\n`;
+}

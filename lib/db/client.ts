@@ -1,0 +1,51 @@
+import "server-only";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import { dialectFor, type Dialect } from "@/lib/db/dialect";
+import { migrateToLatest } from "@/lib/db/migrate";
+import type { Database } from "@/lib/db/schema";
+import { singleton } from "@/lib/server/singleton";
+
+// One database handle per process: SQLite under ./data/ by default, PostgreSQL when DATABASE_URL
+// is a postgres:// URL. Migrations run once when the handle is first opened.
+
+export interface Db {
+  db: Kysely<Database>;
+  dialect: Dialect;
+}
+
+export const DEFAULT_SQLITE_PATH = "./data/mmp.sqlite";
+
+export function openDb(env: Record<string, string | undefined> = process.env): Db {
+  const dialect = dialectFor(env.DATABASE_URL);
+  if (dialect === "postgres") {
+    const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 10 });
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect };
+  }
+  const path = resolve(env.MMP_SQLITE_PATH ?? DEFAULT_SQLITE_PATH);
+  mkdirSync(dirname(path), { recursive: true });
+  const file = new SQLite(path);
+  // WAL lets readers (audit page, verifier) run while a reset appends; the busy timeout makes a
+  // second process wait for a write lock instead of failing.
+  file.pragma("journal_mode = WAL");
+  file.pragma("busy_timeout = 5000");
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) }), dialect };
+}
+
+const state = singleton<{ ready: Promise<Db> | null }>("db", () => ({ ready: null }));
+
+/** The process's database, migrated to the latest schema. */
+export function getDb(): Promise<Db> {
+  state.ready ??= (async () => {
+    const handle = openDb();
+    await migrateToLatest(handle.db, handle.dialect);
+    return handle;
+  })().catch((err: unknown) => {
+    state.ready = null;
+    throw err;
+  });
+  return state.ready;
+}

@@ -1,0 +1,28 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import type { Dialect } from "@/lib/db/dialect";
+import * as m0001 from "@/lib/db/migrations/0001-audit-and-resets";
+
+// Migrations are listed here (not read from a folder) so they survive bundling. The same list
+// runs on SQLite and PostgreSQL; a migration that needs dialect-specific SQL receives the dialect.
+const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, d: Dialect) => Promise<void>; down?: (db: Kysely<unknown>) => Promise<void> }> = {
+  "0001-audit-and-resets": m0001,
+};
+
+function provider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, m] of Object.entries(MIGRATIONS)) {
+        out[name] = { up: (db) => m.up(db, dialect), down: m.down };
+      }
+      return out;
+    },
+  };
+}
+
+export async function migrateToLatest<T>(db: Kysely<T>, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db: db as unknown as Kysely<unknown>, provider: provider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

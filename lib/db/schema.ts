@@ -1,0 +1,49 @@
+// Tables, as Kysely sees them. One schema for SQLite and PostgreSQL: only portable column types
+// (text, integer), timestamps as ISO-8601 UTC text with milliseconds, JSON as text.
+
+/** The audit trail: append-only, hash-chained (lib/audit/append.ts states the invariants). */
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  actor: string;
+  role: string;
+  action: string;
+  outcome: string;
+  venue: string | null;
+  account_id: string | null;
+  scope: string | null;
+  state_before: string | null;
+  state_after: string | null;
+  idempotency_key: string | null;
+  client_ip: string | null;
+  user_agent: string | null;
+  venue_code: string | null;
+  venue_message: string | null;
+  latency_ms: number | null;
+  detail: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** First answer per idempotency key, so a repeated click replays it without a venue call. */
+export interface ResetIdempotencyTable {
+  key: string;
+  fingerprint: string;
+  state: string; // "pending" | "done"
+  status_code: number | null;
+  body: string | null;
+  created_at: string;
+}
+
+/** Per-row reset lock, shared by every app process on the same database. */
+export interface RowLockTable {
+  row_id: string;
+  holder: string;
+  expires_at: string;
+}
+
+export interface Database {
+  audit_log: AuditLogTable;
+  reset_idempotency: ResetIdempotencyTable;
+  row_lock: RowLockTable;
+}

@@ -1,0 +1,10 @@
+import { beforeAll } from "vitest";
+import { auditChainSuite } from "../support/audit-chain-suite";
+import { tempSqlitePath } from "../support/databases";
+
+beforeAll(() => {
+  delete process.env.DATABASE_URL;
+  process.env.MMP_SQLITE_PATH = tempSqlitePath();
+});
+
+auditChainSuite("sqlite");
