@@ -4,6 +4,9 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // The build type-checks the app only; `npm run typecheck` (tsc over tsconfig.json) covers tests
+  // and scripts too, and runs first in the test suite.
+  typescript: { tsconfigPath: "tsconfig.app.json" },
   // pino and its worker-thread transports must be loaded by Node, not bundled.
   serverExternalPackages: ["pino", "better-sqlite3", "pg", "@node-rs/argon2"],
   async headers() {
@@ -20,4 +23,4 @@ const nextConfig = {
   },
 };
 
-module.exports = nextConfig;
+export default nextConfig;

@@ -2,9 +2,12 @@
 
 import { useState, type ReactNode } from "react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { SessionProvider } from "next-auth/react";
 
 // One QueryClient per browser session (useState keeps it across re-renders and navigations);
 // on the server each request renders its own, so no user's data leaks into another's page.
+// SessionProvider re-reads the session every minute, which also renews the idle-timeout cookie
+// while a page is open.
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
     () =>
@@ -16,5 +19,9 @@ export function Providers({ children }: { children: ReactNode }) {
         },
       }),
   );
-  return <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
+  return (
+    <SessionProvider refetchInterval={60} refetchOnWindowFocus={false}>
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    </SessionProvider>
+  );
 }

@@ -3,6 +3,11 @@ import { getDb } from "@/lib/db/client";
 import type { AuditLogTable } from "@/lib/db/schema";
 import type { AuditFilter } from "@/lib/validations/audit";
 
+/** A time without an offset (from a datetime-local field) is read as UTC, as the page says. */
+function utcIso(value: string): string {
+  return new Date(/(z|[+-]\d\d:?\d\d)$/i.test(value) ? value : `${value}Z`).toISOString();
+}
+
 /** Audit rows matching the filter, newest first. Times compare as ISO-8601 UTC text. */
 export async function listAudit(filter: AuditFilter): Promise<AuditLogTable[]> {
   const { db } = await getDb();
@@ -11,8 +16,8 @@ export async function listAudit(filter: AuditFilter): Promise<AuditLogTable[]> {
   if (filter.account) q = q.where("account_id", "=", filter.account);
   if (filter.scope) q = q.where("scope", "=", filter.scope);
   if (filter.outcome) q = q.where("outcome", "=", filter.outcome);
-  if (filter.from) q = q.where("at", ">=", new Date(filter.from).toISOString());
-  if (filter.to) q = q.where("at", "<=", new Date(filter.to).toISOString());
+  if (filter.from) q = q.where("at", ">=", utcIso(filter.from));
+  if (filter.to) q = q.where("at", "<=", utcIso(filter.to));
   return q.orderBy("seq", "desc").limit(filter.limit).execute();
 }
 

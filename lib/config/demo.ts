@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import type { AppConfigFile } from "@/lib/config/schema";
+import { ROLES, type AppConfigFile, type Role } from "@/lib/config/schema";
 import type { SimAccountSpec } from "@/lib/simulator/types";
 
 // Demo mode: the accounts of a fictional desk, served by the built-in simulator. Keys are random
@@ -129,6 +129,8 @@ export interface DemoSetup {
   file: (baseUrl: string) => AppConfigFile;
   /** Environment variables holding the generated demo credentials. */
   env: Record<string, string>;
+  /** One demo user per role, with a random password shown once in the terminal. */
+  users: { username: string; role: Role; password: string }[];
 }
 
 const envPrefix = (id: string) => `MMP_DEMO_${id.toUpperCase().replace(/-/g, "_")}`;
@@ -156,5 +158,11 @@ export function createDemoSetup(): DemoSetup {
     })),
     users: [],
   });
-  return { simAccounts, file, env };
+  const users = ROLES.map((role) => ({ username: role, role, password: randomBytes(6).toString("base64url") }));
+  return { simAccounts, file, env, users };
+}
+
+export function printDemoUsers(users: DemoSetup["users"]): void {
+  const lines = users.map((u) => `    ${u.username.padEnd(8)} ${u.password}   (${u.role})`);
+  console.log(`\n  Demo users (username, password) — valid until this process stops:\n${lines.join("\n")}\n`);
 }

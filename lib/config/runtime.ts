@@ -1,16 +1,20 @@
 import "server-only";
+import { statSync } from "node:fs";
 import type { LoadedConfig } from "@/lib/config/load";
 import { configPathFromEnv, parseConfigFile, resolveAccounts } from "@/lib/config/load";
-import { createDemoSetup } from "@/lib/config/demo";
+import { createDemoSetup, printDemoUsers } from "@/lib/config/demo";
+import { hashPassword } from "@/lib/auth/passwords";
 import { singleton } from "@/lib/server/singleton";
 import { log } from "@/lib/server/log";
 
 interface ConfigState {
   current: LoadedConfig | null;
   starting: Promise<LoadedConfig> | null;
+  /** The file and its modification time, to reload it when an operator edits it. */
+  file: { path: string; mtimeMs: number } | null;
 }
 
-const state = singleton<ConfigState>("config", () => ({ current: null, starting: null }));
+const state = singleton<ConfigState>("config", () => ({ current: null, starting: null, file: null }));
 
 /** Loads the config once per process (start-up, from instrumentation.ts); in demo mode it also
  * starts the built-in simulator. Safe to call again: later calls share the first result. */
@@ -23,12 +27,37 @@ export function initConfig(): Promise<LoadedConfig> {
 }
 
 export async function getConfig(): Promise<LoadedConfig> {
-  return state.current ?? initConfig();
+  if (!state.current) return initConfig();
+  reloadIfChanged();
+  return state.current;
+}
+
+/** Re-reads the config file when it changed (a stat per call). A broken edit keeps the last good
+ * config and says so in the log, rather than taking the desk down. */
+function reloadIfChanged(): void {
+  const file = state.file;
+  if (!file || !state.current) return;
+  let mtimeMs: number;
+  try {
+    mtimeMs = statSync(file.path).mtimeMs;
+  } catch {
+    return;
+  }
+  if (mtimeMs === file.mtimeMs) return;
+  file.mtimeMs = mtimeMs;
+  try {
+    const parsed = parseConfigFile(file.path);
+    state.current = { ...state.current, accounts: resolveAccounts(parsed, process.env), users: parsed.users };
+    log.info({ source: file.path }, "configuration reloaded");
+  } catch (err) {
+    log.error({ err: err instanceof Error ? err.message : String(err) }, "configuration change ignored: invalid file");
+  }
 }
 
 async function load(): Promise<LoadedConfig> {
   const path = configPathFromEnv(process.env);
   if (path) {
+    state.file = { path, mtimeMs: statSync(path).mtimeMs };
     const file = parseConfigFile(path);
     const config: LoadedConfig = {
       demo: false,

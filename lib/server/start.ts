@@ -17,9 +17,6 @@ export async function startServer(): Promise<void> {
       console.log(
         "\n  DEMO MODE: built-in exchange simulator, fictional accounts; no real venue is contacted.",
       );
-      console.log(
-        "  Sign-in is not enabled yet in this build: every visitor acts as the local operator.\n",
-      );
     }
   } catch (err) {
     if (err instanceof ConfigError) {

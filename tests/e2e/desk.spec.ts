@@ -1,10 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
 import { FIXTURE_ACCOUNTS } from "../support/fixtures";
 import { simControl } from "../support/sim-client";
+import { appUrl, login } from "./login";
 
 // The desk in real Chromium against the production build and the simulator.
 
-const appUrl = () => process.env.E2E_APP_URL!;
 const ctl = () => simControl(process.env.E2E_SIM_URL!);
 const main = FIXTURE_ACCOUNTS.find((a) => a.id === "bn-main")!;
 
@@ -20,8 +20,9 @@ const resetsFor = async (scope: string) =>
     (e) => e.body.includes(`underlying=${scope}`) || e.query.includes(`underlying=${scope}`),
   );
 
-test.beforeEach(async () => {
+test.beforeEach(async ({ page }) => {
   await ctl().restore();
+  await login(page, "trader1");
 });
 
 test("the desk shows frozen rows first, with status text, countdown and n/a limits", async ({

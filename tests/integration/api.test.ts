@@ -3,6 +3,7 @@ import type { DeskSnapshot, MmpRow, ResetResult } from "@/lib/mmp/types";
 import { startAppUnderTest, type AppUnderTest } from "../support/app-server";
 import { fixtureAccount } from "../support/fixtures";
 import { simControl } from "../support/sim-client";
+import { signIn } from "../support/session";
 import { waitFor } from "../support/wait";
 
 // The production app over HTTP, against the simulator over HTTP: the routes, their validation
@@ -13,16 +14,18 @@ let ctl: ReturnType<typeof simControl>;
 let n = 0;
 const key = () => `test-key-${Date.now()}-${(n += 1)}`;
 
+let cookie = "";
+
 function post(body: unknown, init: { headers?: Record<string, string>; raw?: string } = {}) {
   return fetch(`${app.url}/api/mmp/reset`, {
     method: "POST",
-    headers: { "content-type": "application/json", origin: app.url, ...init.headers },
+    headers: { "content-type": "application/json", origin: app.url, cookie, ...init.headers },
     body: init.raw ?? JSON.stringify(body),
   });
 }
 
 async function snapshot(): Promise<DeskSnapshot> {
-  const res = await fetch(`${app.url}/api/mmp`);
+  const res = await fetch(`${app.url}/api/mmp`, { headers: { cookie } });
   expect(res.status).toBe(200);
   return (await res.json()) as DeskSnapshot;
 }
@@ -32,6 +35,7 @@ const resetCount = async () => (await ctl.log({ path: "/eapi/v1/mmpReset" })).le
 beforeAll(async () => {
   app = await startAppUnderTest();
   ctl = simControl(app.sim.url);
+  cookie = await signIn(app.url, "trader1");
 });
 afterAll(() => app?.stop());
 // After a restore the simulator is back to its start state; wait until the app has read it, as
@@ -79,7 +83,7 @@ describe("GET /api/mmp", () => {
   });
 
   it("answers a wrong method with 405", async () => {
-    expect((await fetch(`${app.url}/api/mmp`, { method: "DELETE" })).status).toBe(405);
+    expect((await fetch(`${app.url}/api/mmp`, { method: "DELETE", headers: { cookie } })).status).toBe(405);
   });
 });
 
@@ -344,7 +348,7 @@ describe("the audit trail of resets", () => {
     venue_code: string | null;
   }
   const audit = async (): Promise<{ rows: AuditRow[]; verdict: { ok: boolean } }> =>
-    (await (await fetch(`${app.url}/api/audit?limit=10000`)).json()) as { rows: AuditRow[]; verdict: { ok: boolean } };
+    (await (await fetch(`${app.url}/api/audit?limit=10000`, { headers: { cookie } })).json()) as { rows: AuditRow[]; verdict: { ok: boolean } };
   const forKey = async (k: string) => (await audit()).rows.filter((r) => r.idempotency_key === k).reverse();
 
   it("a successful reset leaves exactly `requested` then `ok`, with the state before and after", async () => {
@@ -389,7 +393,7 @@ describe("the audit trail of resets", () => {
   });
 
   it("exports CSV with the hashes", async () => {
-    const res = await fetch(`${app.url}/api/audit?format=csv`);
+    const res = await fetch(`${app.url}/api/audit?format=csv`, { headers: { cookie } });
     expect(res.headers.get("content-type")).toMatch(/text\/csv/);
     const text = await res.text();
     expect(text.split("\r\n")[0]).toMatch(/^seq,at,actor,.*,prev_hash,hash$/);

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppUnderTest, type AppUnderTest } from "../support/app-server";
 import { FIXTURE_SECRETS } from "../support/fixtures";
+import { signIn } from "../support/session";
 import { simControl } from "../support/sim-client";
 
 // Secrets stay on the server: scan the production client bundle, every kind of API answer, the
@@ -40,15 +41,19 @@ describe("no secret leaves the server", () => {
 
   it("API answers, error answers, the page and the server log contain no secret", async () => {
     const ctl = simControl(app.sim.url);
+    const cookie = await signIn(app.url, "admin1");
     const bodies: string[] = [];
     const reset = (body: unknown, headers: Record<string, string> = {}) =>
       fetch(`${app.url}/api/mmp/reset`, {
         method: "POST",
-        headers: { "content-type": "application/json", origin: app.url, ...headers },
+        headers: { "content-type": "application/json", origin: app.url, cookie, ...headers },
         body: JSON.stringify(body),
       });
-    bodies.push(await (await fetch(`${app.url}/api/mmp`)).text());
-    bodies.push(await (await fetch(`${app.url}/`)).text());
+    bodies.push(await (await fetch(`${app.url}/api/mmp`, { headers: { cookie } })).text());
+    bodies.push(await (await fetch(`${app.url}/`, { headers: { cookie } })).text());
+    bodies.push(await (await fetch(`${app.url}/audit`, { headers: { cookie } })).text());
+    bodies.push(await (await fetch(`${app.url}/api/audit?format=csv`, { headers: { cookie } })).text());
+    bodies.push(await (await fetch(`${app.url}/api/auth/session`, { headers: { cookie } })).text());
     bodies.push(
       await (
         await reset({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: "secret-scan-1" })
@@ -74,7 +79,7 @@ describe("no secret leaves the server", () => {
       ).text(),
     );
     await ctl.fault({ path: "/eapi/v1/mmp", kind: "status", status: 500, times: 0 });
-    bodies.push(await (await fetch(`${app.url}/api/mmp`)).text());
+    bodies.push(await (await fetch(`${app.url}/api/mmp`, { headers: { cookie } })).text());
     await ctl.clearFaults();
     expect(bodies.join("\n").length).toBeGreaterThan(1000);
     expect(findSecrets(bodies.join("\n"))).toEqual([]);

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "@/lib/simulator";
 import type { SimHandle } from "@/lib/simulator/types";
-import { fixtureConfig, fixtureEnv, simAccounts } from "./fixtures";
+import type { AppConfigFile } from "@/lib/config/schema";
+import { fixtureConfig, fixtureEnv, fixtureUsers, simAccounts } from "./fixtures";
 import { waitFor } from "./wait";
 
 // Starts the built-in simulator in this process and the *production build* of the app as a child
@@ -16,6 +17,9 @@ export interface AppUnderTest {
   sim: SimHandle;
   logs: () => string;
   stop: () => Promise<void>;
+  /** Rewrites the config file (the app reloads it on its next request). */
+  editConfig: (edit: (config: AppConfigFile) => AppConfigFile) => void;
+  sqlitePath: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -32,13 +36,21 @@ export async function freePort(): Promise<number> {
 
 export interface StartOptions {
   env?: Record<string, string>;
+  /** Point the app at this PostgreSQL database instead of a temp SQLite file. */
+  databaseUrl?: string;
 }
 
 export async function startAppUnderTest(options: StartOptions = {}): Promise<AppUnderTest> {
   const sim = await startSimulator({ accounts: simAccounts() });
   const dir = mkdtempSync(join(tmpdir(), "mmp-app-"));
   const configPath = join(dir, "mmp.config.json");
-  writeFileSync(configPath, JSON.stringify(fixtureConfig(sim.url), null, 2));
+  let config = fixtureConfig(sim.url, await fixtureUsers());
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+  const editConfig = (edit: (c: AppConfigFile) => AppConfigFile) => {
+    config = edit(config);
+    writeFileSync(configPath, JSON.stringify(config, null, 2));
+  };
+  const sqlitePath = join(dir, "mmp.sqlite");
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = "";
@@ -54,7 +66,10 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
         MMP_READ_TIMEOUT_MS: "1500",
         MMP_RESET_TIMEOUT_MS: "1500",
         MMP_POLL_INTERVAL_MS: "1000",
-        MMP_SQLITE_PATH: join(dir, "mmp.sqlite"),
+        MMP_SQLITE_PATH: sqlitePath,
+        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+        NEXTAUTH_URL: url,
+        NEXTAUTH_SECRET: "test-only-nextauth-secret-0123456789abcdef",
         LOG_LEVEL: "info",
         ...options.env,
       },
@@ -73,12 +88,12 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
   try {
     await waitFor(async () => {
       if (child.exitCode !== null) throw new Error(`app exited early:\n${output}`);
-      const res = await fetch(`${url}/api/mmp`).catch(() => null);
+      const res = await fetch(`${url}/api/auth/csrf`).catch(() => null);
       return res?.status === 200;
     }, 60_000);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { url, sim, logs: () => output, stop };
+  return { url, sim, logs: () => output, stop, editConfig, sqlitePath };
 }

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
-import fixture from "./fixture-accounts.json";
-import type { AppConfigFile } from "@/lib/config/schema";
+import fixture from "./fixture-accounts.json" with { type: "json" };
+import { hash } from "@node-rs/argon2";
+import type { AppConfigFile, Role } from "@/lib/config/schema";
 import type { SimAccountSpec } from "@/lib/simulator/types";
 
 // Test accounts shared by the integration and browser tests. The same file feeds the build step
@@ -50,7 +51,22 @@ export function fixtureEnv(): Record<string, string> {
   return env;
 }
 
-export function fixtureConfig(baseUrl: string): AppConfigFile {
+/** Test users, one or more per role; the password of each is `pw-<username>`. */
+export const FIXTURE_USERS: { username: string; role: Role }[] = [
+  { username: "viewer1", role: "viewer" },
+  { username: "screen1", role: "screen" },
+  { username: "admin1", role: "admin" },
+  ...Array.from({ length: 10 }, (_, i) => ({ username: `trader${i + 1}`, role: "trader" as const })),
+];
+export const passwordOf = (username: string) => `pw-${username}`;
+
+export async function fixtureUsers(): Promise<AppConfigFile["users"]> {
+  return Promise.all(
+    FIXTURE_USERS.map(async (u) => ({ ...u, passwordHash: await hash(passwordOf(u.username)) })),
+  );
+}
+
+export function fixtureConfig(baseUrl: string, users: AppConfigFile["users"] = []): AppConfigFile {
   return {
     accounts: FIXTURE_ACCOUNTS.map((a) => ({
       id: a.id,
@@ -63,7 +79,7 @@ export function fixtureConfig(baseUrl: string): AppConfigFile {
       keyType: a.keyType ?? "hmac",
       scopes: a.scopes.map((s) => s.scope),
     })),
-    users: [],
+    users,
   };
 }
 

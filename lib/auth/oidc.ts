@@ -1,0 +1,44 @@
+import "server-only";
+import { z } from "zod";
+import type { Role } from "@/lib/config/schema";
+import { ROLES } from "@/lib/config/schema";
+
+// Single sign-on through any standard OIDC provider, switched on by environment variables:
+//   MMP_OIDC_ISSUER, MMP_OIDC_CLIENT_ID, MMP_OIDC_CLIENT_SECRET   (all three turn it on)
+//   MMP_OIDC_NAME          button label (default "Single sign-on")
+//   MMP_OIDC_ROLE_CLAIM    claim holding the user's groups or role (default "groups")
+//   MMP_OIDC_ROLE_MAP      JSON {"<group or claim value>": "viewer|screen|trader|admin", ...}
+// A user whose claims map to no role cannot sign in; with several, the most privileged wins.
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  name: string;
+  roleClaim: string;
+  roleMap: Record<string, Role>;
+}
+
+const roleMapSchema = z.record(z.string(), z.enum(ROLES));
+
+export function oidcSettings(env: Record<string, string | undefined> = process.env): OidcSettings | null {
+  const { MMP_OIDC_ISSUER: issuer, MMP_OIDC_CLIENT_ID: clientId, MMP_OIDC_CLIENT_SECRET: clientSecret } = env;
+  if (!issuer || !clientId || !clientSecret) return null;
+  return {
+    issuer: issuer.replace(/\/+$/, ""),
+    clientId,
+    clientSecret,
+    name: env.MMP_OIDC_NAME ?? "Single sign-on",
+    roleClaim: env.MMP_OIDC_ROLE_CLAIM ?? "groups",
+    roleMap: roleMapSchema.parse(JSON.parse(env.MMP_OIDC_ROLE_MAP ?? "{}")),
+  };
+}
+
+const RANK: Record<Role, number> = { screen: 0, viewer: 1, trader: 2, admin: 3 };
+
+export function roleFromClaims(claims: Record<string, unknown>, s: Pick<OidcSettings, "roleClaim" | "roleMap">): Role | null {
+  const raw = claims[s.roleClaim];
+  const values = Array.isArray(raw) ? raw.filter((v): v is string => typeof v === "string") : typeof raw === "string" ? [raw] : [];
+  const roles = values.map((v) => s.roleMap[v]).filter((r): r is Role => r !== undefined);
+  return roles.sort((a, b) => RANK[b] - RANK[a])[0] ?? null;
+}

@@ -1,0 +1,81 @@
+import "server-only";
+import type { AuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { oidcSettings, roleFromClaims } from "@/lib/auth/oidc";
+import { verifyPassword } from "@/lib/auth/passwords";
+import { sessionLifetimes } from "@/lib/auth/session-policy";
+import { getConfig } from "@/lib/config/runtime";
+import type { Role } from "@/lib/config/schema";
+import { authSecret } from "@/lib/auth/secret";
+
+// next-auth configuration: credentials for the users in MMP_CONFIG, optional OIDC. Sessions are
+// JWTs in an HttpOnly, SameSite=Lax cookie (Secure and __Secure- prefixed when NEXTAUTH_URL is
+// https). The token carries who signed in, how and when; the role in it is only a hint — every
+// privileged call re-reads the user (lib/auth/current-user.ts).
+
+export interface DeskToken {
+  username: string;
+  role: Role;
+  provider: "credentials" | "oidc";
+  loginAt: number;
+}
+
+export async function authOptions(): Promise<AuthOptions> {
+  const config = await getConfig();
+  const oidc = oidcSettings();
+  const providers: AuthOptions["providers"] = [
+    CredentialsProvider({
+      name: "password",
+      credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials) {
+        const username = String(credentials?.username ?? "").slice(0, 64);
+        const user = (await getConfig()).users.find((u) => u.username === username) ?? null;
+        const ok = await verifyPassword(user?.passwordHash ?? null, String(credentials?.password ?? ""));
+        return ok && user ? { id: user.username, name: user.username, role: user.role } : null;
+      },
+    }),
+  ];
+  if (oidc) {
+    providers.push({
+      id: "oidc",
+      name: oidc.name,
+      type: "oauth",
+      wellKnown: `${oidc.issuer}/.well-known/openid-configuration`,
+      clientId: oidc.clientId,
+      clientSecret: oidc.clientSecret,
+      authorization: { params: { scope: "openid profile email" } },
+      idToken: true,
+      checks: ["pkce", "state"],
+      profile(profile: Record<string, unknown>) {
+        const name = String(profile.preferred_username ?? profile.email ?? profile.sub);
+        return { id: String(profile.sub), name, role: roleFromClaims(profile, oidc) };
+      },
+    });
+  }
+  const lifetimes = sessionLifetimes();
+  return {
+    secret: authSecret(config.demo),
+    providers,
+    pages: { signIn: "/login" },
+    session: { strategy: "jwt", maxAge: lifetimes.idleSeconds, updateAge: 60 },
+    callbacks: {
+      signIn: ({ user }) => Boolean((user as { role?: Role | null }).role),
+      jwt({ token, user, account }) {
+        if (user) {
+          const signedIn: DeskToken = {
+            username: user.name ?? user.id,
+            role: (user as unknown as { role: Role }).role,
+            provider: account?.provider === "oidc" ? "oidc" : "credentials",
+            loginAt: Date.now(),
+          };
+          Object.assign(token, signedIn);
+        }
+        return token;
+      },
+      session({ session, token }) {
+        const t = token as unknown as Partial<DeskToken>;
+        return { ...session, user: { name: t.username }, desk: { username: t.username, role: t.role, provider: t.provider, loginAt: t.loginAt } };
+      },
+    },
+  };
+}

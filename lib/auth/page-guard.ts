@@ -1,0 +1,12 @@
+import "server-only";
+import { redirect } from "next/navigation";
+import { getCurrentUser, type CurrentUser } from "@/lib/auth/current-user";
+import { can, type Permission } from "@/lib/auth/permissions";
+
+/** For pages: the signed-in user with the permission, or a redirect to sign-in / the desk. */
+export async function pageUser(path: string, permission: Permission): Promise<CurrentUser> {
+  const user = await getCurrentUser();
+  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(path)}`);
+  if (!can(user.role, permission)) redirect(user.role === "screen" ? "/screen" : "/");
+  return user;
+}
