@@ -26,7 +26,8 @@ export function AppHeader({ user, title }: { user: CurrentUser; title: string })
       </div>
       <div className="flex items-center gap-3">
         <p className="text-sm text-slate-400">
-          Signed in as <span className="font-medium text-slate-200">{user.username}</span> ({user.role})
+          Signed in as <span className="font-medium text-slate-200">{user.username}</span> (
+          {user.role})
         </p>
         <SignOutButton />
       </div>

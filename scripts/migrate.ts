@@ -6,7 +6,11 @@ import { migrateToLatest } from "@/lib/db/migrate";
 const { db, dialect } = openDb();
 try {
   const applied = await migrateToLatest(db, dialect);
-  console.log(applied.length ? `applied on ${dialect}: ${applied.join(", ")}` : `${dialect}: already up to date`);
+  console.log(
+    applied.length
+      ? `applied on ${dialect}: ${applied.join(", ")}`
+      : `${dialect}: already up to date`,
+  );
 } finally {
   await db.destroy();
 }

@@ -8,7 +8,9 @@ const { db } = openDb();
 try {
   const verdict = await verifyChain(db);
   if (verdict.ok) {
-    console.log(`OK: ${verdict.rows} rows, chain intact; head #${verdict.head?.seq ?? 0} ${verdict.head?.hash ?? "(empty)"}`);
+    console.log(
+      `OK: ${verdict.rows} rows, chain intact; head #${verdict.head?.seq ?? 0} ${verdict.head?.hash ?? "(empty)"}`,
+    );
   } else {
     console.log(`ALTERED: first bad row #${verdict.firstBad?.seq}: ${verdict.firstBad?.reason}`);
   }

@@ -6,9 +6,15 @@ import { safeCallbackPath } from "@/lib/auth/safe-redirect";
 
 export const dynamic = "force-dynamic";
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
-  const callbackPath = safeCallbackPath(typeof params.callbackUrl === "string" ? params.callbackUrl : null);
+  const callbackPath = safeCallbackPath(
+    typeof params.callbackUrl === "string" ? params.callbackUrl : null,
+  );
   if (await getCurrentUser()) redirect(callbackPath);
   return (
     <main className="mx-auto mt-24 max-w-sm rounded-lg border border-slate-800 bg-slate-900/60 p-6">

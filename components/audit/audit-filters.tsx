@@ -4,7 +4,8 @@ import type { AuditFilter } from "@/lib/validations/audit";
 // A plain GET form: filters live in the URL, so a filtered view can be bookmarked or shared and
 // the CSV link exports exactly what is on screen. No client JavaScript needed.
 export function AuditFilters({ filter, csvHref }: { filter: AuditFilter; csvHref: string }) {
-  const input = "mt-1 rounded border border-slate-700 bg-slate-900 px-2 py-1 text-sm text-slate-100";
+  const input =
+    "mt-1 rounded border border-slate-700 bg-slate-900 px-2 py-1 text-sm text-slate-100";
   const label = "flex flex-col text-xs font-medium text-slate-300";
   return (
     <form method="get" className="mb-3 flex flex-wrap items-end gap-3" aria-label="Audit filters">
@@ -33,16 +34,35 @@ export function AuditFilters({ filter, csvHref }: { filter: AuditFilter; csvHref
       </label>
       <label className={label}>
         From (UTC)
-        <input name="from" type="datetime-local" step="1" defaultValue={filter.from?.slice(0, 19) ?? ""} className={input} />
+        <input
+          name="from"
+          type="datetime-local"
+          step="1"
+          defaultValue={filter.from?.slice(0, 19) ?? ""}
+          className={input}
+        />
       </label>
       <label className={label}>
         To (UTC)
-        <input name="to" type="datetime-local" step="1" defaultValue={filter.to?.slice(0, 19) ?? ""} className={input} />
+        <input
+          name="to"
+          type="datetime-local"
+          step="1"
+          defaultValue={filter.to?.slice(0, 19) ?? ""}
+          className={input}
+        />
       </label>
-      <button type="submit" className="rounded bg-sky-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-sky-600">
+      <button
+        type="submit"
+        className="rounded bg-sky-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-sky-600"
+      >
         Filter
       </button>
-      <a href={csvHref} className="rounded border border-slate-600 px-3 py-1.5 text-sm text-slate-100 hover:bg-slate-800" download>
+      <a
+        href={csvHref}
+        className="rounded border border-slate-600 px-3 py-1.5 text-sm text-slate-100 hover:bg-slate-800"
+        download
+      >
         Export CSV
       </a>
     </form>

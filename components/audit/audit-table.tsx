@@ -16,7 +16,17 @@ export function AuditTable({ rows }: { rows: AuditLogTable[] }) {
       <caption className="sr-only">Audit trail, newest first</caption>
       <thead className="bg-slate-900 text-left text-xs uppercase tracking-wide text-slate-400">
         <tr>
-          {["#", "Time (UTC)", "User", "Outcome", "Account / scope", "Venue answer", "Latency", "Detail", "Hash"].map((h) => (
+          {[
+            "#",
+            "Time (UTC)",
+            "User",
+            "Outcome",
+            "Account / scope",
+            "Venue answer",
+            "Latency",
+            "Detail",
+            "Hash",
+          ].map((h) => (
             <th key={h} scope="col" className={cell}>
               {h}
             </th>
@@ -33,7 +43,9 @@ export function AuditTable({ rows }: { rows: AuditLogTable[] }) {
             <td className={cell}>
               {r.actor} <span className="text-slate-500">({r.role})</span>
             </td>
-            <td className={`${cell} font-semibold ${OUTCOME_STYLE[r.outcome] ?? ""}`}>{r.outcome}</td>
+            <td className={`${cell} font-semibold ${OUTCOME_STYLE[r.outcome] ?? ""}`}>
+              {r.outcome}
+            </td>
             <td className={cell}>
               {r.account_id ?? "—"} / <span className="font-semibold">{r.scope ?? "—"}</span>
               {r.venue ? <span className="text-slate-500"> · {r.venue}</span> : null}
@@ -42,10 +54,14 @@ export function AuditTable({ rows }: { rows: AuditLogTable[] }) {
               {r.venue_code ? <code className="mr-1 font-mono">{r.venue_code}</code> : null}
               {r.venue_message}
             </td>
-            <td className={`${cell} tabular-nums`}>{r.latency_ms === null ? "" : `${r.latency_ms} ms`}</td>
+            <td className={`${cell} tabular-nums`}>
+              {r.latency_ms === null ? "" : `${r.latency_ms} ms`}
+            </td>
             <td className={`${cell} max-w-72 break-words text-slate-300`}>
               {r.detail}
-              {r.idempotency_key ? <div className="font-mono text-xs text-slate-500">key {r.idempotency_key}</div> : null}
+              {r.idempotency_key ? (
+                <div className="font-mono text-xs text-slate-500">key {r.idempotency_key}</div>
+              ) : null}
             </td>
             <td className={`${cell} font-mono text-xs text-slate-500`} title={r.hash}>
               {r.hash.slice(0, 10)}…

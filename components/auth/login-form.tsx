@@ -24,29 +24,48 @@ export function LoginForm({ callbackPath, sso }: { callbackPath: string; sso: st
     else setError("Wrong username or password.");
   }
 
-  const field = "mt-1 w-full rounded border border-slate-600 bg-slate-900 px-3 py-2 text-slate-100 focus-visible:outline-2 focus-visible:outline-sky-400";
+  const field =
+    "mt-1 w-full rounded border border-slate-600 bg-slate-900 px-3 py-2 text-slate-100 focus-visible:outline-2 focus-visible:outline-sky-400";
   return (
     <div className="space-y-4">
-      <form onSubmit={onSubmit} className="space-y-3" aria-describedby={error ? "login-error" : undefined}>
+      <form
+        onSubmit={onSubmit}
+        className="space-y-3"
+        aria-describedby={error ? "login-error" : undefined}
+      >
         <label className="block text-sm text-slate-300">
           Username
           <input name="username" autoComplete="username" required className={field} />
         </label>
         <label className="block text-sm text-slate-300">
           Password
-          <input name="password" type="password" autoComplete="current-password" required className={field} />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            className={field}
+          />
         </label>
         {error ? (
           <p id="login-error" role="alert" className="text-sm text-rose-300">
             {error}
           </p>
         ) : null}
-        <button type="submit" disabled={busy} className="w-full rounded bg-sky-600 px-3 py-2 font-semibold text-white hover:bg-sky-500 disabled:opacity-60">
+        <button
+          type="submit"
+          disabled={busy}
+          className="w-full rounded bg-sky-600 px-3 py-2 font-semibold text-white hover:bg-sky-500 disabled:opacity-60"
+        >
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </form>
       {sso ? (
-        <button type="button" onClick={() => void signIn("oidc", { callbackUrl: callbackPath })} className="w-full rounded border border-slate-600 px-3 py-2 text-slate-100 hover:bg-slate-800">
+        <button
+          type="button"
+          onClick={() => void signIn("oidc", { callbackUrl: callbackPath })}
+          className="w-full rounded border border-slate-600 px-3 py-2 text-slate-100 hover:bg-slate-800"
+        >
           Sign in with {sso}
         </button>
       ) : null}

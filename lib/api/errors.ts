@@ -66,7 +66,10 @@ export function toErrorResult(err: unknown): ErrorResult {
   }
   const correlationId = randomUUID();
   log.error({ err, correlationId }, "unhandled error in request handler");
-  return { status: 500, body: { error: { code: "internal", message: "internal error", correlationId } } };
+  return {
+    status: 500,
+    body: { error: { code: "internal", message: "internal error", correlationId } },
+  };
 }
 
 export function errorResponse(err: unknown): Response {

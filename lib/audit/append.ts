@@ -63,10 +63,20 @@ function toBody(seq: number, e: AuditEntry): AuditRowBody {
 async function appendOnce(entry: AuditEntry): Promise<AuditLogTable> {
   const { db, dialect } = await getDb();
   return db.transaction().execute(async (trx) => {
-    if (dialect === "postgres") await sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_ID})`.execute(trx);
-    const last = await trx.selectFrom("audit_log").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
+    if (dialect === "postgres")
+      await sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_ID})`.execute(trx);
+    const last = await trx
+      .selectFrom("audit_log")
+      .select(["seq", "hash"])
+      .orderBy("seq", "desc")
+      .limit(1)
+      .executeTakeFirst();
     const body = toBody((last?.seq ?? 0) + 1, entry);
-    const row: AuditLogTable = { ...body, prev_hash: last?.hash ?? GENESIS, hash: chainHash(last?.hash ?? GENESIS, body) };
+    const row: AuditLogTable = {
+      ...body,
+      prev_hash: last?.hash ?? GENESIS,
+      hash: chainHash(last?.hash ?? GENESIS, body),
+    };
     await trx.insertInto("audit_log").values(row).execute();
     return row;
   });

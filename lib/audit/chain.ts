@@ -15,7 +15,9 @@ export function canonical(row: AuditRowBody): string {
 }
 
 export function chainHash(prevHash: string, row: AuditRowBody): string {
-  return createHash("sha256").update(`${prevHash}\n${canonical(row)}`, "utf8").digest("hex");
+  return createHash("sha256")
+    .update(`${prevHash}\n${canonical(row)}`, "utf8")
+    .digest("hex");
 }
 
 export function bodyOf(row: AuditLogTable): AuditRowBody {

@@ -22,9 +22,26 @@ export async function listAudit(filter: AuditFilter): Promise<AuditLogTable[]> {
 }
 
 const COLUMNS: (keyof AuditLogTable)[] = [
-  "seq", "at", "actor", "role", "action", "outcome", "venue", "account_id", "scope",
-  "state_before", "state_after", "idempotency_key", "client_ip", "user_agent",
-  "venue_code", "venue_message", "latency_ms", "detail", "prev_hash", "hash",
+  "seq",
+  "at",
+  "actor",
+  "role",
+  "action",
+  "outcome",
+  "venue",
+  "account_id",
+  "scope",
+  "state_before",
+  "state_after",
+  "idempotency_key",
+  "client_ip",
+  "user_agent",
+  "venue_code",
+  "venue_message",
+  "latency_ms",
+  "detail",
+  "prev_hash",
+  "hash",
 ];
 
 // Cells that a spreadsheet would run as a formula get a leading quote (CSV injection).

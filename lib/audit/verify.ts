@@ -25,9 +25,15 @@ export function createVerifier() {
       if (failure) return false;
       count += 1;
       const expectedSeq = (head?.seq ?? 0) + 1;
-      if (row.seq !== expectedSeq) failure = { seq: row.seq, reason: `sequence gap: expected ${expectedSeq}, found ${row.seq}` };
-      else if (row.prev_hash !== prev) failure = { seq: row.seq, reason: "prev_hash does not match the previous row's hash" };
-      else if (chainHash(prev, bodyOf(row)) !== row.hash) failure = { seq: row.seq, reason: "row content does not match its hash (edited)" };
+      if (row.seq !== expectedSeq)
+        failure = {
+          seq: row.seq,
+          reason: `sequence gap: expected ${expectedSeq}, found ${row.seq}`,
+        };
+      else if (row.prev_hash !== prev)
+        failure = { seq: row.seq, reason: "prev_hash does not match the previous row's hash" };
+      else if (chainHash(prev, bodyOf(row)) !== row.hash)
+        failure = { seq: row.seq, reason: "row content does not match its hash (edited)" };
       if (failure) return false;
       prev = row.hash;
       head = { seq: row.seq, hash: row.hash };
@@ -52,7 +58,13 @@ export async function verifyChain(db: Kysely<Database>): Promise<ChainVerdict> {
   const verifier = createVerifier();
   let after = 0;
   for (;;) {
-    const page = await db.selectFrom("audit_log").selectAll().where("seq", ">", after).orderBy("seq").limit(PAGE).execute();
+    const page = await db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("seq", ">", after)
+      .orderBy("seq")
+      .limit(PAGE)
+      .execute();
     for (const row of page) if (!verifier.push(row)) return verifier.result();
     const last = page[page.length - 1];
     if (!last || page.length < PAGE) return verifier.result();

@@ -18,7 +18,9 @@ export interface CurrentUser {
 // role takes effect on the next request even with an old cookie. SSO users not listed in the
 // config keep the role their identity provider's claims gave them at sign-in.
 export async function getCurrentUser(): Promise<CurrentUser | null> {
-  const session = (await getServerSession(await authOptions())) as { desk?: Partial<DeskToken> } | null;
+  const session = (await getServerSession(await authOptions())) as {
+    desk?: Partial<DeskToken>;
+  } | null;
   const desk = session?.desk;
   if (!desk?.username || !desk.loginAt || !desk.provider) return null;
   const listed = (await getConfig()).users.find((u) => u.username === desk.username);
@@ -36,5 +38,6 @@ export async function requireUser(): Promise<CurrentUser> {
 }
 
 export function requirePermission(user: CurrentUser, permission: Permission): void {
-  if (!can(user.role, permission)) throw new ApiError(403, "forbidden", `the ${user.role} role may not ${permission}`);
+  if (!can(user.role, permission))
+    throw new ApiError(403, "forbidden", `the ${user.role} role may not ${permission}`);
 }

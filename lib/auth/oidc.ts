@@ -21,8 +21,14 @@ export interface OidcSettings {
 
 const roleMapSchema = z.record(z.string(), z.enum(ROLES));
 
-export function oidcSettings(env: Record<string, string | undefined> = process.env): OidcSettings | null {
-  const { MMP_OIDC_ISSUER: issuer, MMP_OIDC_CLIENT_ID: clientId, MMP_OIDC_CLIENT_SECRET: clientSecret } = env;
+export function oidcSettings(
+  env: Record<string, string | undefined> = process.env,
+): OidcSettings | null {
+  const {
+    MMP_OIDC_ISSUER: issuer,
+    MMP_OIDC_CLIENT_ID: clientId,
+    MMP_OIDC_CLIENT_SECRET: clientSecret,
+  } = env;
   if (!issuer || !clientId || !clientSecret) return null;
   return {
     issuer: issuer.replace(/\/+$/, ""),
@@ -36,9 +42,16 @@ export function oidcSettings(env: Record<string, string | undefined> = process.e
 
 const RANK: Record<Role, number> = { screen: 0, viewer: 1, trader: 2, admin: 3 };
 
-export function roleFromClaims(claims: Record<string, unknown>, s: Pick<OidcSettings, "roleClaim" | "roleMap">): Role | null {
+export function roleFromClaims(
+  claims: Record<string, unknown>,
+  s: Pick<OidcSettings, "roleClaim" | "roleMap">,
+): Role | null {
   const raw = claims[s.roleClaim];
-  const values = Array.isArray(raw) ? raw.filter((v): v is string => typeof v === "string") : typeof raw === "string" ? [raw] : [];
+  const values = Array.isArray(raw)
+    ? raw.filter((v): v is string => typeof v === "string")
+    : typeof raw === "string"
+      ? [raw]
+      : [];
   const roles = values.map((v) => s.roleMap[v]).filter((r): r is Role => r !== undefined);
   return roles.sort((a, b) => RANK[b] - RANK[a])[0] ?? null;
 }

@@ -26,11 +26,17 @@ export async function authOptions(): Promise<AuthOptions> {
   const providers: AuthOptions["providers"] = [
     CredentialsProvider({
       name: "password",
-      credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
+      credentials: {
+        username: { label: "Username", type: "text" },
+        password: { label: "Password", type: "password" },
+      },
       async authorize(credentials) {
         const username = String(credentials?.username ?? "").slice(0, 64);
         const user = (await getConfig()).users.find((u) => u.username === username) ?? null;
-        const ok = await verifyPassword(user?.passwordHash ?? null, String(credentials?.password ?? ""));
+        const ok = await verifyPassword(
+          user?.passwordHash ?? null,
+          String(credentials?.password ?? ""),
+        );
         return ok && user ? { id: user.username, name: user.username, role: user.role } : null;
       },
     }),
@@ -74,7 +80,11 @@ export async function authOptions(): Promise<AuthOptions> {
       },
       session({ session, token }) {
         const t = token as unknown as Partial<DeskToken>;
-        return { ...session, user: { name: t.username }, desk: { username: t.username, role: t.role, provider: t.provider, loginAt: t.loginAt } };
+        return {
+          ...session,
+          user: { name: t.username },
+          desk: { username: t.username, role: t.role, provider: t.provider, loginAt: t.loginAt },
+        };
       },
     },
   };

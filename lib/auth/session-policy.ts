@@ -11,7 +11,9 @@ export interface SessionLifetimes {
 
 const hours = (h: number) => h * 3_600_000;
 
-export function sessionLifetimes(env: Record<string, string | undefined> = process.env): SessionLifetimes {
+export function sessionLifetimes(
+  env: Record<string, string | undefined> = process.env,
+): SessionLifetimes {
   const idleSeconds = Number(env.MMP_SESSION_IDLE_SECONDS ?? 8 * 3600);
   const absolute = hours(Number(env.MMP_SESSION_ABSOLUTE_HOURS ?? 12));
   const screen = hours(Number(env.MMP_SCREEN_SESSION_DAYS ?? 30) * 24);

@@ -110,6 +110,64 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
     },
   },
   {
+    label: "OKX portfolio margin (demo)",
+    spec: {
+      id: "okx-pm",
+      venue: "okx",
+      passphrase: "generated",
+      scopes: [
+        {
+          scope: "BTC-USD",
+          windowMs: 5000,
+          frozenPeriodMs: 0,
+          qtyLimit: "100",
+          deltaLimit: "0",
+          triggeredAt: "now",
+        },
+        {
+          scope: "ETH-USD",
+          windowMs: 5000,
+          frozenPeriodMs: 30_000,
+          qtyLimit: "500",
+          deltaLimit: "0",
+        },
+      ],
+    },
+  },
+  {
+    label: "Deribit MM (demo)",
+    spec: {
+      id: "deribit-mm",
+      venue: "deribit",
+      scopes: [
+        {
+          scope: "btc_usd",
+          windowMs: 5000,
+          frozenPeriodMs: 60_000,
+          qtyLimit: "20",
+          deltaLimit: "10",
+          vegaLimit: "50000",
+        },
+        {
+          scope: "eth_usd",
+          windowMs: 5000,
+          frozenPeriodMs: 0,
+          qtyLimit: "200",
+          deltaLimit: "100",
+          vegaLimit: "20000",
+          triggeredAt: "now",
+        },
+        {
+          scope: "btc_usd/mm1",
+          windowMs: 10_000,
+          frozenPeriodMs: 0,
+          qtyLimit: "50",
+          deltaLimit: "25",
+        },
+      ],
+    },
+  },
+  {
     label: "Bybit unified (demo, MMP off)",
     spec: {
       id: "bybit-nomm",
@@ -142,7 +200,9 @@ export function createDemoSetup(): DemoSetup {
     const secret = randomBytes(32).toString("hex");
     env[`${envPrefix(spec.id)}_KEY`] = apiKey;
     env[`${envPrefix(spec.id)}_SECRET`] = secret;
-    return { ...spec, apiKey, secret };
+    const passphrase = spec.passphrase ? randomBytes(12).toString("hex") : undefined;
+    if (passphrase) env[`${envPrefix(spec.id)}_PASSPHRASE`] = passphrase;
+    return { ...spec, apiKey, secret, passphrase };
   });
   const file = (baseUrl: string): AppConfigFile => ({
     accounts: DEMO_ACCOUNTS.map(({ spec, label }) => ({
@@ -152,17 +212,24 @@ export function createDemoSetup(): DemoSetup {
       baseUrl,
       apiKeyEnv: `${envPrefix(spec.id)}_KEY`,
       apiSecretEnv: `${envPrefix(spec.id)}_SECRET`,
+      ...(spec.passphrase ? { passphraseEnv: `${envPrefix(spec.id)}_PASSPHRASE` } : {}),
       demoTrading: false,
       keyType: "hmac",
       scopes: spec.scopes.map((s) => s.scope),
     })),
     users: [],
   });
-  const users = ROLES.map((role) => ({ username: role, role, password: randomBytes(6).toString("base64url") }));
+  const users = ROLES.map((role) => ({
+    username: role,
+    role,
+    password: randomBytes(6).toString("base64url"),
+  }));
   return { simAccounts, file, env, users };
 }
 
 export function printDemoUsers(users: DemoSetup["users"]): void {
   const lines = users.map((u) => `    ${u.username.padEnd(8)} ${u.password}   (${u.role})`);
-  console.log(`\n  Demo users (username, password) — valid until this process stops:\n${lines.join("\n")}\n`);
+  console.log(
+    `\n  Demo users (username, password) — valid until this process stops:\n${lines.join("\n")}\n`,
+  );
 }

@@ -14,7 +14,11 @@ interface ConfigState {
   file: { path: string; mtimeMs: number } | null;
 }
 
-const state = singleton<ConfigState>("config", () => ({ current: null, starting: null, file: null }));
+const state = singleton<ConfigState>("config", () => ({
+  current: null,
+  starting: null,
+  file: null,
+}));
 
 /** Loads the config once per process (start-up, from instrumentation.ts); in demo mode it also
  * starts the built-in simulator. Safe to call again: later calls share the first result. */
@@ -47,10 +51,17 @@ function reloadIfChanged(): void {
   file.mtimeMs = mtimeMs;
   try {
     const parsed = parseConfigFile(file.path);
-    state.current = { ...state.current, accounts: resolveAccounts(parsed, process.env), users: parsed.users };
+    state.current = {
+      ...state.current,
+      accounts: resolveAccounts(parsed, process.env),
+      users: parsed.users,
+    };
     log.info({ source: file.path }, "configuration reloaded");
   } catch (err) {
-    log.error({ err: err instanceof Error ? err.message : String(err) }, "configuration change ignored: invalid file");
+    log.error(
+      { err: err instanceof Error ? err.message : String(err) },
+      "configuration change ignored: invalid file",
+    );
   }
 }
 
@@ -91,10 +102,18 @@ async function startDemo(): Promise<LoadedConfig> {
     { simulator: sim.url },
     "demo mode: no MMP_CONFIG and no ./mmp.config.json; using the built-in simulator",
   );
+  const users = await Promise.all(
+    demo.users.map(async (u) => ({
+      username: u.username,
+      role: u.role,
+      passwordHash: await hashPassword(u.password),
+    })),
+  );
+  printDemoUsers(demo.users);
   return {
     demo: true,
     source: `demo (simulator ${sim.url})`,
     accounts: resolveAccounts(file, env),
-    users: file.users,
+    users,
   };
 }

@@ -4,7 +4,13 @@ import * as m0001 from "@/lib/db/migrations/0001-audit-and-resets";
 
 // Migrations are listed here (not read from a folder) so they survive bundling. The same list
 // runs on SQLite and PostgreSQL; a migration that needs dialect-specific SQL receives the dialect.
-const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, d: Dialect) => Promise<void>; down?: (db: Kysely<unknown>) => Promise<void> }> = {
+const MIGRATIONS: Record<
+  string,
+  {
+    up: (db: Kysely<unknown>, d: Dialect) => Promise<void>;
+    down?: (db: Kysely<unknown>) => Promise<void>;
+  }
+> = {
   "0001-audit-and-resets": m0001,
 };
 
@@ -21,7 +27,10 @@ function provider(dialect: Dialect): MigrationProvider {
 }
 
 export async function migrateToLatest<T>(db: Kysely<T>, dialect: Dialect): Promise<string[]> {
-  const migrator = new Migrator({ db: db as unknown as Kysely<unknown>, provider: provider(dialect) });
+  const migrator = new Migrator({
+    db: db as unknown as Kysely<unknown>,
+    provider: provider(dialect),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);

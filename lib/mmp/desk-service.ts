@@ -8,12 +8,15 @@ import type { DeskSnapshot } from "@/lib/mmp/types";
  * number of viewers cost the venues the same. */
 export async function getDeskSnapshot(): Promise<DeskSnapshot> {
   const config = await getConfig();
-  const maxAgeMs = settings().pollIntervalMs / 2;
+  const { pollIntervalMs, staleAfterMs } = settings();
+  const maxAgeMs = pollIntervalMs / 2;
   await Promise.all(config.accounts.map((account) => readAccount(account, maxAgeMs)));
   const now = Date.now();
   return {
     serverTime: now,
     demo: config.demo,
     rows: config.accounts.flatMap((account) => rowsOf(account, now)),
+    pollIntervalMs,
+    staleAfterMs,
   };
 }

@@ -28,7 +28,10 @@ export function requestMeta(req: Request): RequestMeta {
   };
 }
 
-export function auditAttempt(ctx: AttemptContext, entry: Omit<AuditEntry, "actor" | "role" | "action">) {
+export function auditAttempt(
+  ctx: AttemptContext,
+  entry: Omit<AuditEntry, "actor" | "role" | "action">,
+) {
   return appendAudit({
     actor: ctx.user.username,
     role: ctx.user.role,

@@ -25,13 +25,21 @@ async function waitForAnswer(key: string, maxWaitMs: number): Promise<StoredAnsw
   const { db } = await getDb();
   const deadline = Date.now() + maxWaitMs;
   while (Date.now() < deadline) {
-    const row = await db.selectFrom("reset_idempotency").selectAll().where("key", "=", key).executeTakeFirst();
+    const row = await db
+      .selectFrom("reset_idempotency")
+      .selectAll()
+      .where("key", "=", key)
+      .executeTakeFirst();
     if (row?.state === "done" && row.status_code !== null) {
       return { status: row.status_code, body: JSON.parse(row.body ?? "null") as unknown };
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
-  throw new ApiError(409, "reset_in_progress", "the first request with this idempotency key is still running");
+  throw new ApiError(
+    409,
+    "reset_in_progress",
+    "the first request with this idempotency key is still running",
+  );
 }
 
 export async function runOnce(
@@ -41,17 +49,35 @@ export async function runOnce(
   run: () => Promise<StoredAnswer>,
 ): Promise<StoredAnswer & { replayed: boolean }> {
   const { db } = await getDb();
-  await db.deleteFrom("reset_idempotency").where("created_at", "<", iso(Date.now() - KEY_TTL_MS)).execute();
+  await db
+    .deleteFrom("reset_idempotency")
+    .where("created_at", "<", iso(Date.now() - KEY_TTL_MS))
+    .execute();
   try {
     await db
       .insertInto("reset_idempotency")
-      .values({ key, fingerprint, state: "pending", status_code: null, body: null, created_at: iso(Date.now()) })
+      .values({
+        key,
+        fingerprint,
+        state: "pending",
+        status_code: null,
+        body: null,
+        created_at: iso(Date.now()),
+      })
       .execute();
   } catch (err) {
     if (!isConflict(err)) throw err;
-    const first = await db.selectFrom("reset_idempotency").select("fingerprint").where("key", "=", key).executeTakeFirst();
+    const first = await db
+      .selectFrom("reset_idempotency")
+      .select("fingerprint")
+      .where("key", "=", key)
+      .executeTakeFirst();
     if (first && first.fingerprint !== fingerprint) {
-      throw new ApiError(422, "idempotency_key_reused", "this idempotency key was used for another reset");
+      throw new ApiError(
+        422,
+        "idempotency_key_reused",
+        "this idempotency key was used for another reset",
+      );
     }
     return { ...(await waitForAnswer(key, maxWaitMs)), replayed: true };
   }
@@ -68,13 +94,20 @@ export async function runOnce(
   return { ...answer, replayed: false };
 }
 
-export async function withRowLock<T>(rowId: string, ttlMs: number, run: () => Promise<T>): Promise<T> {
+export async function withRowLock<T>(
+  rowId: string,
+  ttlMs: number,
+  run: () => Promise<T>,
+): Promise<T> {
   const { db } = await getDb();
   const holder = `${processId}:${randomUUID()}`;
   const expires = iso(Date.now() + ttlMs);
   let acquired = false;
   try {
-    await db.insertInto("row_lock").values({ row_id: rowId, holder, expires_at: expires }).execute();
+    await db
+      .insertInto("row_lock")
+      .values({ row_id: rowId, holder, expires_at: expires })
+      .execute();
     acquired = true;
   } catch (err) {
     if (!isConflict(err)) throw err;
@@ -87,7 +120,8 @@ export async function withRowLock<T>(rowId: string, ttlMs: number, run: () => Pr
       .executeTakeFirst();
     acquired = Number(taken.numUpdatedRows) === 1;
   }
-  if (!acquired) throw new ApiError(409, "reset_in_progress", "a reset of this row is already in progress");
+  if (!acquired)
+    throw new ApiError(409, "reset_in_progress", "a reset of this row is already in progress");
   try {
     return await run();
   } finally {
@@ -96,6 +130,8 @@ export async function withRowLock<T>(rowId: string, ttlMs: number, run: () => Pr
       .where("row_id", "=", rowId)
       .where("holder", "=", holder)
       .execute()
-      .catch((err: unknown) => log.error({ err, rowId }, "could not release reset lock; it will expire"));
+      .catch((err: unknown) =>
+        log.error({ err, rowId }, "could not release reset lock; it will expire"),
+      );
   }
 }

@@ -12,7 +12,12 @@ import {
   readProblem,
   rowsOf,
 } from "@/lib/mmp/account-state";
-import { auditAttempt, auditDenied, type AttemptContext, type RequestMeta } from "@/lib/mmp/reset-audit";
+import {
+  auditAttempt,
+  auditDenied,
+  type AttemptContext,
+  type RequestMeta,
+} from "@/lib/mmp/reset-audit";
 import { runOnce, withRowLock, type StoredAnswer } from "@/lib/mmp/reset-guards";
 import type { MmpRow, ResetResult } from "@/lib/mmp/types";
 import { log } from "@/lib/server/log";
@@ -36,12 +41,20 @@ async function resolveTarget(input: ResetRequest) {
     throw new ApiError(400, "invalid_scope", `not a valid ${adapter.label} scope`);
   }
   if (account.scopes && !account.scopes.includes(input.scope)) {
-    throw new ApiError(404, "unknown_scope", `account "${account.id}" does not watch ${input.scope}`);
+    throw new ApiError(
+      404,
+      "unknown_scope",
+      `account "${account.id}" does not watch ${input.scope}`,
+    );
   }
   const problem = accountProblem(account);
   const ctx = adapterContext(account);
   if (problem || !adapter || !ctx) {
-    throw new ApiError(409, problem?.code ?? "misconfigured", problem?.message ?? "account cannot be used");
+    throw new ApiError(
+      409,
+      problem?.code ?? "misconfigured",
+      problem?.message ?? "account cannot be used",
+    );
   }
   return { account, adapter, ctx };
 }
@@ -52,11 +65,21 @@ const findRow = (account: ResolvedAccount, scope: string): MmpRow | null =>
 async function freshFrozenRow(account: ResolvedAccount, scope: string): Promise<MmpRow> {
   await readAccount(account, settings().resetFreshMs);
   const problem = readProblem(account);
-  if (problem) throw new ApiError(503, "state_unconfirmed", `cannot confirm the state before resetting: ${problem.message}`);
+  if (problem)
+    throw new ApiError(
+      503,
+      "state_unconfirmed",
+      `cannot confirm the state before resetting: ${problem.message}`,
+    );
   const row = findRow(account, scope);
-  if (!row) throw new ApiError(404, "unknown_scope", `account "${account.id}" has no scope ${scope}`);
+  if (!row)
+    throw new ApiError(404, "unknown_scope", `account "${account.id}" has no scope ${scope}`);
   if (row.status !== "frozen") {
-    throw new ApiError(409, "not_frozen", `${scope} is ${row.status.toUpperCase()}, not frozen: nothing was sent`);
+    throw new ApiError(
+      409,
+      "not_frozen",
+      `${scope} is ${row.status.toUpperCase()}, not frozen: nothing was sent`,
+    );
   }
   return row;
 }
@@ -74,7 +97,11 @@ async function sendAndRecord(
     await auditAttempt(attempt, { outcome: "requested", stateBefore: before });
   } catch (err) {
     log.error({ err, row: before.id }, "audit write failed: reset NOT sent");
-    throw new ApiError(503, "audit_unavailable", "the audit trail cannot be written, so nothing was sent");
+    throw new ApiError(
+      503,
+      "audit_unavailable",
+      "the audit trail cannot be written, so nothing was sent",
+    );
   }
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
@@ -83,8 +110,20 @@ async function sendAndRecord(
     const latencyMs = elapsed();
     await readAccountNow(account);
     const after = findRow(account, scope);
-    await auditAttempt(attempt, { outcome: "ok", stateBefore: before, stateAfter: after, venueMessage: receipt.venueAnswer, latencyMs });
-    return answer(200, { outcome: "ok", message: "Reset done", row: after, latencyMs, serverTime: Date.now() });
+    await auditAttempt(attempt, {
+      outcome: "ok",
+      stateBefore: before,
+      stateAfter: after,
+      venueMessage: receipt.venueAnswer,
+      latencyMs,
+    });
+    return answer(200, {
+      outcome: "ok",
+      message: "Reset done",
+      row: after,
+      latencyMs,
+      serverTime: Date.now(),
+    });
   } catch (err) {
     const latencyMs = elapsed();
     if (err instanceof VenueError && err.kind !== "unknown_outcome") {
@@ -92,7 +131,9 @@ async function sendAndRecord(
       await auditAttempt(attempt, {
         outcome: "rejected",
         stateBefore: before,
-        venueCode: err.details.venueCode ?? (err.details.httpStatus ? `HTTP ${err.details.httpStatus}` : err.kind),
+        venueCode:
+          err.details.venueCode ??
+          (err.details.httpStatus ? `HTTP ${err.details.httpStatus}` : err.kind),
         venueMessage: err.message,
         latencyMs,
       });
@@ -100,34 +141,69 @@ async function sendAndRecord(
     }
     // Timeout, dropped connection, 5xx, unreadable answer — or a bug after the call: the venue
     // may have acted. Re-read and report what is there; never send again.
-    const reason = err instanceof VenueError ? err.message : "internal error after the reset was sent";
-    if (!(err instanceof VenueError)) log.error({ err, row: before.id }, "unexpected error during reset");
+    const reason =
+      err instanceof VenueError ? err.message : "internal error after the reset was sent";
+    if (!(err instanceof VenueError))
+      log.error({ err, row: before.id }, "unexpected error during reset");
     await readAccountNow(account);
     const after = findRow(account, scope);
-    const seen = readProblem(account) ? "the re-read failed too" : `a re-read shows ${after?.status.toUpperCase() ?? "no row"}`;
-    await auditAttempt(attempt, { outcome: "unknown", stateBefore: before, stateAfter: after, venueMessage: reason, latencyMs, detail: seen });
+    const seen = readProblem(account)
+      ? "the re-read failed too"
+      : `a re-read shows ${after?.status.toUpperCase() ?? "no row"}`;
+    await auditAttempt(attempt, {
+      outcome: "unknown",
+      stateBefore: before,
+      stateAfter: after,
+      venueMessage: reason,
+      latencyMs,
+      detail: seen,
+    });
     log.warn({ row: before.id, reason }, "reset outcome unknown");
-    return answer(202, { outcome: "unknown", message: `Outcome unknown (${reason}); ${seen}`, row: after, latencyMs, serverTime: Date.now() });
+    return answer(202, {
+      outcome: "unknown",
+      message: `Outcome unknown (${reason}); ${seen}`,
+      row: after,
+      latencyMs,
+      serverTime: Date.now(),
+    });
   }
 }
 
-export async function resetScope(input: ResetRequest, user: CurrentUser, meta: RequestMeta): Promise<StoredAnswer> {
+export async function resetScope(
+  input: ResetRequest,
+  user: CurrentUser,
+  meta: RequestMeta,
+): Promise<StoredAnswer> {
   const s = settings();
   const lockTtlMs = s.resetTimeoutMs + 2 * s.readTimeoutMs + 5000;
   const fingerprint = `${user.username}|${input.accountId}|${input.scope}`;
-  const attempt: AttemptContext = { user, meta, accountId: input.accountId, scope: input.scope, idempotencyKey: input.idempotencyKey };
-  const { replayed, ...stored } = await runOnce(input.idempotencyKey, fingerprint, lockTtlMs, async () => {
-    try {
-      const target = await resolveTarget(input);
-      attempt.venue = target.account.venue;
-      return await withRowLock(`${target.account.id}/${input.scope}`, lockTtlMs, () => sendAndRecord(attempt, target, input.scope));
-    } catch (err) {
-      // Refused before anything was sent: one `denied` row says who tried what and why.
-      const refused = toErrorResult(err);
-      if (!(err instanceof ApiError && err.code === "audit_unavailable")) await auditDenied(attempt, err);
-      return { status: refused.status, body: refused.body };
-    }
-  });
+  const attempt: AttemptContext = {
+    user,
+    meta,
+    accountId: input.accountId,
+    scope: input.scope,
+    idempotencyKey: input.idempotencyKey,
+  };
+  const { replayed, ...stored } = await runOnce(
+    input.idempotencyKey,
+    fingerprint,
+    lockTtlMs,
+    async () => {
+      try {
+        const target = await resolveTarget(input);
+        attempt.venue = target.account.venue;
+        return await withRowLock(`${target.account.id}/${input.scope}`, lockTtlMs, () =>
+          sendAndRecord(attempt, target, input.scope),
+        );
+      } catch (err) {
+        // Refused before anything was sent: one `denied` row says who tried what and why.
+        const refused = toErrorResult(err);
+        if (!(err instanceof ApiError && err.code === "audit_unavailable"))
+          await auditDenied(attempt, err);
+        return { status: refused.status, body: refused.body };
+      }
+    },
+  );
   if (replayed) log.info({ key: input.idempotencyKey }, "idempotent replay of a reset answer");
   return stored;
 }

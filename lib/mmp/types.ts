@@ -46,6 +46,61 @@ export interface DeskSnapshot {
   serverTime: number;
   demo: boolean;
   rows: MmpRow[];
+  /** How often the server polls each account (frozen accounts are polled faster). */
+  pollIntervalMs: number;
+  /** A row whose fetchedAt is older than this is stale: show it UNKNOWN, never as it was. */
+  staleAfterMs: number;
+}
+
+// --- Live stream: GET /api/stream (server-sent events) -------------------------------------
+// event: snapshot    data: DeskSnapshot        — first message after (re)connecting
+// event: account     data: AccountUpdate       — after every poll of an account (or a push)
+// event: transition  data: RowTransition       — a row changed status (alerts use it)
+// comment ": ping" every 15 s keeps proxies from closing an idle stream.
+
+export interface AccountUpdate {
+  accountId: string;
+  serverTime: number;
+  /** Every row of the account, as the server sees it now (replace the account's rows). */
+  rows: MmpRow[];
+}
+
+export interface RowTransition {
+  rowId: string;
+  accountId: string;
+  accountLabel: string;
+  venue: Venue;
+  scope: string;
+  from: MmpStatus;
+  to: MmpStatus;
+  /** Server clock. */
+  at: number;
+  frozenUntil: number | null;
+}
+
+// --- Trigger history: GET /api/mmp/history -------------------------------------------------
+export interface TriggerEvent {
+  id: number;
+  rowId: string;
+  accountId: string;
+  venue: Venue;
+  scope: string;
+  /** When the desk saw the row freeze (epoch ms). */
+  frozenAt: number;
+  frozenUntil: number | null;
+  /** When it was seen active again; null while still frozen. */
+  endedAt: number | null;
+  /** "expired" (frozen period ran out), "reset" (by resetBy), "cleared" (active again, cause unknown). */
+  endedBy: "expired" | "reset" | "cleared" | null;
+  resetBy: string | null;
+}
+
+/** GET /api/mmp/history?row=<rowId>&limit=20 → { events } (newest first);
+ *  GET /api/mmp/history → { events: last 200 across the desk, buckets: 24 hourly counts of
+ *  freezes ending now (oldest first) }. */
+export interface TriggerHistory {
+  events: TriggerEvent[];
+  buckets: { start: number; count: number }[];
 }
 
 export type ResetOutcome = "ok" | "unknown";

@@ -4,6 +4,7 @@ import type { SimCore } from "@/lib/simulator/core";
 import type { SimRequest } from "@/lib/simulator/http";
 import type { ScopeState } from "@/lib/simulator/state";
 import { FAULT_KINDS } from "@/lib/simulator/types";
+import { websocketHosts } from "@/lib/simulator/venues/deribit-ws";
 
 // JSON control API under /__sim/ for tests and demos. Bodies are validated strictly (unknown keys
 // rejected) so a typo in a test fails loudly instead of silently configuring nothing.
@@ -44,6 +45,8 @@ const faultSchema = z.strictObject({
 });
 
 const clockSchema = z.strictObject({ venue: z.enum(VENUES).optional(), skewMs: z.number().int() });
+
+const wsDropSchema = z.strictObject({ venue: z.enum(VENUES).optional() });
 
 const logFilterSchema = z.strictObject({
   venue: z.enum(VENUES).optional(),
@@ -96,6 +99,12 @@ export function handleControl(core: SimCore, req: SimRequest): ControlAnswer {
           return ok(s.snapshot(now));
         }),
       );
+    case "POST /__sim/ws/drop":
+      // Cuts every websocket of a venue (no venue = all) abruptly, to exercise reconnects.
+      return withBody(req, wsDropSchema, ({ venue }) => {
+        const hosts = websocketHosts(core).filter((h) => venue === undefined || h.venue === venue);
+        return ok({ closed: hosts.reduce((n, h) => n + h.websockets.drop(), 0) });
+      });
     default:
       return fail(404, "not_found", `no control route ${route}`);
   }

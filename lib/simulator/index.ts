@@ -6,13 +6,21 @@ import { createRequestHandler } from "@/lib/simulator/server";
 import type { SimHandle, SimOptions } from "@/lib/simulator/types";
 import { createBinanceProtocol } from "@/lib/simulator/venues/binance";
 import { createBybitProtocol } from "@/lib/simulator/venues/bybit";
+import { createDeribitProtocol } from "@/lib/simulator/venues/deribit";
+import { closeWebsockets, upgradeHandler } from "@/lib/simulator/venues/deribit-ws";
+import { createOkxProtocol } from "@/lib/simulator/venues/okx";
 
 // Entry point of the built-in exchange simulator (see README.md beside this file).
 
 export type * from "@/lib/simulator/types";
 
 /** One factory per simulated venue; a new venue is one more module and one more line here. */
-const PROTOCOLS: readonly ProtocolFactory[] = [createBinanceProtocol, createBybitProtocol];
+const PROTOCOLS: readonly ProtocolFactory[] = [
+  createBinanceProtocol,
+  createBybitProtocol,
+  createOkxProtocol,
+  createDeribitProtocol,
+];
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
 
@@ -24,6 +32,8 @@ export async function startSimulator(opts: SimOptions): Promise<SimHandle> {
   }
   const core = new SimCore(opts, PROTOCOLS);
   const server = createServer(createRequestHandler(core));
+  // Push channels (Deribit's /ws/api/v2) share the HTTP port, as on the venues.
+  server.on("upgrade", upgradeHandler(core));
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -44,6 +54,8 @@ export async function startSimulator(opts: SimOptions): Promise<SimHandle> {
       closing ??= new Promise<void>((resolve) => {
         fills?.stop();
         core.close();
+        // Upgraded sockets are no longer HTTP connections: closeAllConnections() misses them.
+        closeWebsockets(core);
         server.close(() => resolve());
         // Hung (fault "hang") and keep-alive sockets would otherwise hold close() forever.
         server.closeAllConnections();

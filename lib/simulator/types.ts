@@ -41,6 +41,13 @@ export interface SimAccountSpec {
    * every mmp-* call with retCode 3500713. Default true.
    */
   mmpEnabled?: boolean;
+  /** OKX: the API key's passphrase (required for OKX accounts; 50105 when it does not match). */
+  passphrase?: string;
+  /**
+   * OKX: a demo-trading key. Its requests must carry `x-simulated-trading: 1`; a live key's must
+   * not (50101 either way). Default false.
+   */
+  demoTrading?: boolean;
   scopes: SimScopeSpec[];
 }
 
@@ -54,6 +61,11 @@ export interface SimOptions {
   fillGenerator?: boolean | { intervalMs: number; probability: number };
   /** Whether a Binance mmpReset zeroes lastTriggerTime (undocumented by the venue). Default false. */
   binanceResetClearsTrigger?: boolean;
+  /**
+   * OKX `mmpFrozenUntil` as the time left in ms (how OKX describes it) instead of the default
+   * epoch ms, so clients can be tested against both readings (venues.md, Open point 2).
+   */
+  okxFrozenUntilAsDuration?: boolean;
 }
 
 export interface SimHandle {

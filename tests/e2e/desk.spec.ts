@@ -129,3 +129,26 @@ test("a Bybit row resets with one click, next to the Binance rows", async ({ pag
   await expect(target).toContainText("ACTIVE");
   expect(await ctl().log({ path: "/v5/account/mmp-reset" })).toHaveLength(1);
 });
+
+test("OKX and Deribit rows (incl. a Deribit MMP group) reset with one click each", async ({
+  page,
+}) => {
+  await page.goto(appUrl());
+  for (const [label, scope] of [
+    ["OKX main", "BTC-USD"],
+    ["Deribit main", "btc_usd"],
+    ["Deribit main", "btc_usd/mm1"],
+  ] as const) {
+    const target = row(page, label, scope);
+    await expect(target).toContainText("FROZEN");
+    await target
+      .getByRole("button", { name: new RegExp(`Reset ${scope.replace("/", "\\/")} on ${label}`) })
+      .click();
+    await expect(target).toContainText("ACTIVE");
+  }
+  expect(await ctl().log({ path: "/api/v5/account/mmp-reset" })).toHaveLength(1);
+  expect(await ctl().log({ path: "/api/v2/private/reset_mmp" })).toHaveLength(2);
+  // n/a where the venue has no such limit; Deribit's seconds shown as seconds.
+  await expect(row(page, "OKX main", "ETH-USD")).toContainText("n/a");
+  await expect(row(page, "Deribit main", "eth_usd")).toContainText("5 s");
+});

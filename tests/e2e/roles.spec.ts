@@ -7,7 +7,10 @@ import { appUrl, login } from "./login";
 
 const ctl = () => simControl(process.env.E2E_SIM_URL!);
 const frozenRow = (page: import("@playwright/test").Page) =>
-  page.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "BTCUSDT", exact: true }) }).filter({ hasText: "Binance main" });
+  page
+    .getByRole("row")
+    .filter({ has: page.getByRole("rowheader", { name: "BTCUSDT", exact: true }) })
+    .filter({ hasText: "Binance main" });
 
 test.beforeEach(async () => {
   await ctl().restore();
@@ -21,7 +24,9 @@ test("a viewer sees the desk and the audit trail, but no Reset", async ({ page }
   await expect(page.getByRole("heading", { name: "Audit trail" })).toBeVisible();
 });
 
-test("a screen account sees the desk without Reset and cannot open the audit trail", async ({ page }) => {
+test("a screen account sees the desk without Reset and cannot open the audit trail", async ({
+  page,
+}) => {
   await login(page, "screen1");
   await expect(frozenRow(page)).toContainText("FROZEN");
   await expect(page.getByRole("button", { name: /^Reset/ })).toHaveCount(0);
@@ -36,12 +41,18 @@ test("an admin can reset and sees the audit link", async ({ page }) => {
   await expect(page.getByRole("link", { name: "Audit" })).toBeVisible();
 });
 
-test("a trader resets, then finds the reset in the audit trail and in the CSV export", async ({ page }) => {
+test("a trader resets, then finds the reset in the audit trail and in the CSV export", async ({
+  page,
+}) => {
   await login(page, "trader3");
-  await frozenRow(page).getByRole("button", { name: /Reset BTCUSDT/ }).click();
+  await frozenRow(page)
+    .getByRole("button", { name: /Reset BTCUSDT/ })
+    .click();
   await expect(frozenRow(page)).toContainText("ACTIVE");
   await page.getByRole("link", { name: "Audit" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Integrity check passed" })).toBeVisible();
+  await expect(
+    page.getByRole("status").filter({ hasText: "Integrity check passed" }),
+  ).toBeVisible();
   await page.getByLabel("User").fill("trader3");
   await page.getByRole("button", { name: "Filter" }).click();
   const rows = page.getByRole("table").getByRole("row");

@@ -83,7 +83,9 @@ describe("GET /api/mmp", () => {
   });
 
   it("answers a wrong method with 405", async () => {
-    expect((await fetch(`${app.url}/api/mmp`, { method: "DELETE", headers: { cookie } })).status).toBe(405);
+    expect(
+      (await fetch(`${app.url}/api/mmp`, { method: "DELETE", headers: { cookie } })).status,
+    ).toBe(405);
   });
 });
 
@@ -273,7 +275,9 @@ describe("Bybit on the desk", () => {
     await ctl.freeze(fixtureAccount("bb-main").apiKey, "ETH");
     await waitFor(async () => row(await snapshot(), "bb-main/ETH")?.status === "frozen");
     const s = await snapshot();
-    expect(new Set(s.rows.map((r) => r.venue))).toEqual(new Set(["binance", "bybit"]));
+    expect(new Set(s.rows.map((r) => r.venue))).toEqual(
+      new Set(["binance", "bybit", "okx", "deribit"]),
+    );
     expect(row(s, "bb-main/BTC")).toMatchObject({
       status: "frozen",
       frozenUntil: null,
@@ -348,12 +352,18 @@ describe("the audit trail of resets", () => {
     venue_code: string | null;
   }
   const audit = async (): Promise<{ rows: AuditRow[]; verdict: { ok: boolean } }> =>
-    (await (await fetch(`${app.url}/api/audit?limit=10000`, { headers: { cookie } })).json()) as { rows: AuditRow[]; verdict: { ok: boolean } };
-  const forKey = async (k: string) => (await audit()).rows.filter((r) => r.idempotency_key === k).reverse();
+    (await (await fetch(`${app.url}/api/audit?limit=10000`, { headers: { cookie } })).json()) as {
+      rows: AuditRow[];
+      verdict: { ok: boolean };
+    };
+  const forKey = async (k: string) =>
+    (await audit()).rows.filter((r) => r.idempotency_key === k).reverse();
 
   it("a successful reset leaves exactly `requested` then `ok`, with the state before and after", async () => {
     const k = key();
-    expect((await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: k })).status).toBe(200);
+    expect((await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: k })).status).toBe(
+      200,
+    );
     const rows = await forKey(k);
     expect(rows.map((r) => r.outcome)).toEqual(["requested", "ok"]);
     expect(JSON.parse(rows[0]!.state_before!)).toMatchObject({ status: "frozen" });
@@ -363,13 +373,20 @@ describe("the audit trail of resets", () => {
   it("a hang leaves `requested` + `unknown` and the chain still verifies", async () => {
     await ctl.fault({ path: "/eapi/v1/mmpReset", kind: "hang" });
     const k = key();
-    expect((await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: k })).status).toBe(202);
+    expect((await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: k })).status).toBe(
+      202,
+    );
     expect((await forKey(k)).map((r) => r.outcome)).toEqual(["requested", "unknown"]);
     expect((await audit()).verdict.ok).toBe(true);
   });
 
   it("a venue rejection leaves `requested` + `rejected` with the venue code", async () => {
-    await ctl.fault({ path: "/eapi/v1/mmpReset", kind: "status", status: 400, body: JSON.stringify({ code: -6040, msg: "bad" }) });
+    await ctl.fault({
+      path: "/eapi/v1/mmpReset",
+      kind: "status",
+      status: 400,
+      body: JSON.stringify({ code: -6040, msg: "bad" }),
+    });
     const k = key();
     await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: k });
     const rows = await forKey(k);
@@ -379,7 +396,9 @@ describe("the audit trail of resets", () => {
 
   it("a refused attempt leaves one `denied` row and no `requested`", async () => {
     const k = key();
-    expect((await post({ accountId: "bn-main", scope: "ETHUSDT", idempotencyKey: k })).status).toBe(409);
+    expect((await post({ accountId: "bn-main", scope: "ETHUSDT", idempotencyKey: k })).status).toBe(
+      409,
+    );
     const rows = await forKey(k);
     expect(rows.map((r) => r.outcome)).toEqual(["denied"]);
     expect(rows[0]?.detail).toMatch(/not_frozen/);
@@ -398,5 +417,55 @@ describe("the audit trail of resets", () => {
     const text = await res.text();
     expect(text.split("\r\n")[0]).toMatch(/^seq,at,actor,.*,prev_hash,hash$/);
     expect(text).toMatch(/[0-9a-f]{64}\r\n/);
+  });
+});
+
+describe("OKX and Deribit on the desk", () => {
+  it("show the right units and n/a where the venue has no such limit", async () => {
+    const s = await snapshot();
+    expect(row(s, "okx-main/BTC-USD")).toMatchObject({
+      status: "frozen",
+      frozenUntil: null,
+      frozenPeriodMs: 0,
+      qtyLimit: "100",
+      deltaLimit: null,
+      vegaLimit: null,
+    });
+    expect(row(s, "okx-main/ETH-USD")).toMatchObject({
+      status: "active",
+      windowMs: 5000,
+      frozenPeriodMs: 30000,
+    });
+    // Deribit speaks seconds: interval 5 must show as 5 000 ms, not 5 ms.
+    expect(row(s, "deribit-main/eth_usd")).toMatchObject({
+      status: "active",
+      windowMs: 5000,
+      frozenPeriodMs: 60000,
+      vegaLimit: "20000",
+    });
+    expect(row(s, "deribit-main/btc_usd")).toMatchObject({ status: "frozen", frozenUntil: null });
+    expect(row(s, "deribit-main/btc_usd/mm1")).toMatchObject({ status: "frozen", windowMs: 10000 });
+  });
+
+  it.each([
+    ["okx-main", "BTC-USD", "/api/v5/account/mmp-reset"],
+    ["deribit-main", "btc_usd", "/api/v2/private/reset_mmp"],
+    ["deribit-main", "btc_usd/mm1", "/api/v2/private/reset_mmp"],
+  ])("resets %s %s with one venue call", async (accountId, scope, path) => {
+    const res = await post({ accountId, scope, idempotencyKey: key() });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as ResetResult).row?.status).toBe("active");
+    expect(await ctl.log({ path })).toHaveLength(1);
+  });
+
+  it("validates OKX and Deribit scopes strictly", async () => {
+    for (const [accountId, scope] of [
+      ["okx-main", "BTC-USD&instFamily=ETH-USD"],
+      ["deribit-main", "BTC_USD"],
+      ["deribit-main", "btc_usd/../x"],
+    ]) {
+      expect((await post({ accountId, scope, idempotencyKey: key() })).status).toBe(400);
+    }
+    expect(await ctl.log()).toHaveLength(0);
   });
 });

@@ -52,7 +52,9 @@ describe("no secret leaves the server", () => {
     bodies.push(await (await fetch(`${app.url}/api/mmp`, { headers: { cookie } })).text());
     bodies.push(await (await fetch(`${app.url}/`, { headers: { cookie } })).text());
     bodies.push(await (await fetch(`${app.url}/audit`, { headers: { cookie } })).text());
-    bodies.push(await (await fetch(`${app.url}/api/audit?format=csv`, { headers: { cookie } })).text());
+    bodies.push(
+      await (await fetch(`${app.url}/api/audit?format=csv`, { headers: { cookie } })).text(),
+    );
     bodies.push(await (await fetch(`${app.url}/api/auth/session`, { headers: { cookie } })).text());
     bodies.push(
       await (

@@ -12,7 +12,14 @@ export function auditChainSuite(dialect: "sqlite" | "postgres") {
       const { getDb } = await import("@/lib/db/client");
       const rows = await Promise.all(
         Array.from({ length: 100 }, (_, i) =>
-          appendAudit({ actor: `user${i % 10}`, role: "trader", action: "mmp.reset", outcome: "requested", accountId: "acc", scope: `S${i}` }),
+          appendAudit({
+            actor: `user${i % 10}`,
+            role: "trader",
+            action: "mmp.reset",
+            outcome: "requested",
+            accountId: "acc",
+            scope: `S${i}`,
+          }),
         ),
       );
       expect(new Set(rows.map((r) => r.seq)).size).toBe(100);
@@ -21,7 +28,11 @@ export function auditChainSuite(dialect: "sqlite" | "postgres") {
       const verdict = await verifyChain(db);
       expect(verdict).toMatchObject({ ok: true, rows: 100, firstBad: null });
       expect(verdict.head?.seq).toBe(100);
-      const all = await db.selectFrom("audit_log").select(["seq", "prev_hash", "hash"]).orderBy("seq").execute();
+      const all = await db
+        .selectFrom("audit_log")
+        .select(["seq", "prev_hash", "hash"])
+        .orderBy("seq")
+        .execute();
       all.forEach((r, i) => {
         if (i > 0) expect(r.prev_hash).toBe(all[i - 1]!.hash);
       });
@@ -30,13 +41,23 @@ export function auditChainSuite(dialect: "sqlite" | "postgres") {
     it("refuses UPDATE and DELETE on the trail", async () => {
       const { getDb } = await import("@/lib/db/client");
       const { db } = await getDb();
-      await expect(db.updateTable("audit_log").set({ actor: "mallory" }).where("seq", "=", 3).execute()).rejects.toThrow(/append-only/);
-      await expect(db.deleteFrom("audit_log").where("seq", "=", 3).execute()).rejects.toThrow(/append-only/);
+      await expect(
+        db.updateTable("audit_log").set({ actor: "mallory" }).where("seq", "=", 3).execute(),
+      ).rejects.toThrow(/append-only/);
+      await expect(db.deleteFrom("audit_log").where("seq", "=", 3).execute()).rejects.toThrow(
+        /append-only/,
+      );
     });
 
     it("stores user-supplied text safely (no line breaks reach a log line)", async () => {
       const { appendAudit } = await import("@/lib/audit/append");
-      const row = await appendAudit({ actor: "eve\nFAKE ok row", role: "trader", action: "mmp.reset", outcome: "denied", scope: "X\r\n=cmd|' /C calc'!A0" });
+      const row = await appendAudit({
+        actor: "eve\nFAKE ok row",
+        role: "trader",
+        action: "mmp.reset",
+        outcome: "denied",
+        scope: "X\r\n=cmd|' /C calc'!A0",
+      });
       expect(row.actor).toBe("eve\\u000aFAKE ok row");
       expect(row.scope).not.toMatch(/[\r\n]/);
     });
@@ -57,7 +78,11 @@ export function auditChainSuite(dialect: "sqlite" | "postgres") {
       const { getDb } = await import("@/lib/db/client");
       const { verifyChain } = await import("@/lib/audit/verify");
       const { db } = await getDb();
-      await db.updateTable("audit_log").set({ outcome: "requested" }).where("seq", "=", 42).execute();
+      await db
+        .updateTable("audit_log")
+        .set({ outcome: "requested" })
+        .where("seq", "=", 42)
+        .execute();
       expect((await verifyChain(db)).ok).toBe(true);
       if (dialect === "sqlite") await sql`DROP TRIGGER audit_log_no_delete`.execute(db);
       await db.deleteFrom("audit_log").where("seq", "=", 7).execute();

@@ -16,8 +16,15 @@ import { waitFor } from "./wait";
 
 const run = promisify(execFile);
 const FROZEN_ROWS: [string, string][] = [
-  ["bn-main", "BTCUSDT"], ["bn-main", "ETHUSDT"], ["bn-alt", "BTCUSDT"], ["bn-alt", "SOLUSDT"],
-  ["bb-main", "BTC"], ["bb-main", "ETH"], ["bb-main", "SOL"], ["bb-rsa", "BTC"], ["bn-ed25519", "ETHUSDT"],
+  ["bn-main", "BTCUSDT"],
+  ["bn-main", "ETHUSDT"],
+  ["bn-alt", "BTCUSDT"],
+  ["bn-alt", "SOLUSDT"],
+  ["bb-main", "BTC"],
+  ["bb-main", "ETH"],
+  ["bb-main", "SOL"],
+  ["bb-rsa", "BTC"],
+  ["bn-ed25519", "ETHUSDT"],
 ];
 
 interface Row {
@@ -43,28 +50,48 @@ export function concurrencySuite(dialect: "sqlite" | "postgres") {
     });
 
     const verifyScript = () =>
-      run(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/verify-audit.ts"], {
-        env: { ...process.env, ...(pgdb ? { DATABASE_URL: pgdb.url } : { DATABASE_URL: "", MMP_SQLITE_PATH: app.sqlitePath }) },
-      }).then(
+      run(
+        process.execPath,
+        ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/verify-audit.ts"],
+        {
+          env: {
+            ...process.env,
+            ...(pgdb
+              ? { DATABASE_URL: pgdb.url }
+              : { DATABASE_URL: "", MMP_SQLITE_PATH: app.sqlitePath }),
+          },
+        },
+      ).then(
         (r) => ({ code: 0, out: r.stdout }),
         (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
       );
 
     it("leaves one unforked chain that verifies, with every attempt accounted for", async () => {
       const ctl = simControl(app.sim.url);
-      for (const [account, scope] of FROZEN_ROWS) await ctl.freeze(fixtureAccount(account).apiKey, scope);
+      for (const [account, scope] of FROZEN_ROWS)
+        await ctl.freeze(fixtureAccount(account).apiKey, scope);
       await waitFor(async () => {
-        const body = (await (await fetch(`${app.url}/api/mmp`, { headers: { cookie: admin } })).json()) as { rows: { id: string; status: string }[] };
-        return FROZEN_ROWS.every(([a, s]) => body.rows.find((r) => r.id === `${a}/${s}`)?.status === "frozen");
+        const body = (await (
+          await fetch(`${app.url}/api/mmp`, { headers: { cookie: admin } })
+        ).json()) as { rows: { id: string; status: string }[] };
+        return FROZEN_ROWS.every(
+          ([a, s]) => body.rows.find((r) => r.id === `${a}/${s}`)?.status === "frozen",
+        );
       });
-      const traders = await Promise.all(Array.from({ length: 10 }, (_, i) => signIn(app.url, `trader${i + 1}`)));
+      const traders = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => signIn(app.url, `trader${i + 1}`)),
+      );
       const keys = Array.from({ length: 100 }, (_, i) => `conc-${dialect}-${i}`);
       const statuses = await Promise.all(
         keys.map((idempotencyKey, i) => {
           const [accountId, scope] = FROZEN_ROWS[i % FROZEN_ROWS.length]!;
           return fetch(`${app.url}/api/mmp/reset`, {
             method: "POST",
-            headers: { "content-type": "application/json", origin: app.url, cookie: traders[i % 10]! },
+            headers: {
+              "content-type": "application/json",
+              origin: app.url,
+              cookie: traders[i % 10]!,
+            },
             body: JSON.stringify({ accountId, scope, idempotencyKey }),
           }).then((r) => r.status);
         }),
@@ -75,16 +102,30 @@ export function concurrencySuite(dialect: "sqlite" | "postgres") {
       expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(FROZEN_ROWS.length);
 
       const res = await fetch(`${app.url}/api/audit?limit=10000`, { headers: { cookie: admin } });
-      const { rows, verdict } = (await res.json()) as { rows: Row[]; verdict: { ok: boolean; rows: number } };
+      const { rows, verdict } = (await res.json()) as {
+        rows: Row[];
+        verdict: { ok: boolean; rows: number };
+      };
       expect(verdict.ok).toBe(true);
       const ours = rows.filter((r) => r.idempotency_key?.startsWith(`conc-${dialect}-`));
       for (const k of keys) {
-        const outcomes = ours.filter((r) => r.idempotency_key === k).map((r) => r.outcome).reverse();
-        expect([["denied"], ["requested", "ok"], ["requested", "unknown"], ["requested", "rejected"]]).toContainEqual(outcomes);
+        const outcomes = ours
+          .filter((r) => r.idempotency_key === k)
+          .map((r) => r.outcome)
+          .reverse();
+        expect([
+          ["denied"],
+          ["requested", "ok"],
+          ["requested", "unknown"],
+          ["requested", "rejected"],
+        ]).toContainEqual(outcomes);
       }
       const seqs = rows.map((r) => r.seq).sort((a, b) => a - b);
       expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
-      expect(await verifyScript()).toMatchObject({ code: 0, out: expect.stringMatching(/^OK: \d+ rows, chain intact/) });
+      expect(await verifyScript()).toMatchObject({
+        code: 0,
+        out: expect.stringMatching(/^OK: \d+ rows, chain intact/),
+      });
     });
 
     it("an edit made directly in the database is named by the verify script", async () => {
@@ -96,14 +137,18 @@ export function concurrencySuite(dialect: "sqlite" | "postgres") {
         await c.end();
       } else {
         const db = new SQLite(app.sqlitePath);
-        db.exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 17;");
+        db.exec(
+          "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 17;",
+        );
         db.close();
       }
       const result = await verifyScript();
       expect(result.code).toBe(1);
       expect(result.out).toMatch(/first bad row #17: row content does not match its hash/);
       const res = await fetch(`${app.url}/api/audit?limit=1`, { headers: { cookie: admin } });
-      expect(((await res.json()) as { verdict: { firstBad: { seq: number } } }).verdict.firstBad.seq).toBe(17);
+      expect(
+        ((await res.json()) as { verdict: { firstBad: { seq: number } } }).verdict.firstBad.seq,
+      ).toBe(17);
     });
   });
 }

@@ -38,7 +38,7 @@ export const fixtureAccount = (id: string): FixtureAccount => {
   return found;
 };
 
-const envName = (id: string, part: "KEY" | "SECRET") =>
+const envName = (id: string, part: "KEY" | "SECRET" | "PASSPHRASE") =>
   `MMP_TEST_${id.toUpperCase().replace(/-/g, "_")}_${part}`;
 
 export function fixtureEnv(): Record<string, string> {
@@ -47,6 +47,7 @@ export function fixtureEnv(): Record<string, string> {
     if (a.omitEnv) continue;
     env[envName(a.id, "KEY")] = a.apiKey;
     env[envName(a.id, "SECRET")] = a.appSecret ?? a.secret;
+    if (a.passphrase) env[envName(a.id, "PASSPHRASE")] = a.passphrase;
   }
   return env;
 }
@@ -56,7 +57,10 @@ export const FIXTURE_USERS: { username: string; role: Role }[] = [
   { username: "viewer1", role: "viewer" },
   { username: "screen1", role: "screen" },
   { username: "admin1", role: "admin" },
-  ...Array.from({ length: 10 }, (_, i) => ({ username: `trader${i + 1}`, role: "trader" as const })),
+  ...Array.from({ length: 10 }, (_, i) => ({
+    username: `trader${i + 1}`,
+    role: "trader" as const,
+  })),
 ];
 export const passwordOf = (username: string) => `pw-${username}`;
 
@@ -75,6 +79,7 @@ export function fixtureConfig(baseUrl: string, users: AppConfigFile["users"] = [
       baseUrl,
       apiKeyEnv: envName(a.id, "KEY"),
       apiSecretEnv: envName(a.id, "SECRET"),
+      ...(a.passphrase ? { passphraseEnv: envName(a.id, "PASSPHRASE") } : {}),
       demoTrading: false,
       keyType: a.keyType ?? "hmac",
       scopes: a.scopes.map((s) => s.scope),
@@ -88,6 +93,7 @@ export function fixtureConfig(baseUrl: string, users: AppConfigFile["users"] = [
 export const FIXTURE_SECRETS = FIXTURE_ACCOUNTS.flatMap((a) => [
   a.secret,
   ...(a.appSecret ? [a.appSecret] : []),
+  ...(a.passphrase ? [a.passphrase] : []),
 ]).map((s) => (s.includes("-----BEGIN") ? s.split("\n")[1]! : s));
 
 export function simAccounts(): SimAccountSpec[] {
@@ -101,5 +107,6 @@ export function simAccounts(): SimAccountSpec[] {
     keyType: a.keyType,
     publicKeyPem: a.publicKeyPem,
     mmpEnabled: a.mmpEnabled,
+    passphrase: a.passphrase,
   }));
 }

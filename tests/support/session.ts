@@ -2,7 +2,11 @@ import { passwordOf } from "./fixtures";
 
 // Signs in through next-auth's real credentials flow (CSRF token, callback, session cookie) and
 // returns the Cookie header a browser would send afterwards.
-export async function signIn(appUrl: string, username: string, password = passwordOf(username)): Promise<string> {
+export async function signIn(
+  appUrl: string,
+  username: string,
+  password = passwordOf(username),
+): Promise<string> {
   const csrf = await fetch(`${appUrl}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const jar = new Map<string, string>();

@@ -37,7 +37,11 @@ describe("OIDC", () => {
     MMP_OIDC_ISSUER: "https://idp.example/",
     MMP_OIDC_CLIENT_ID: "desk",
     MMP_OIDC_CLIENT_SECRET: "s",
-    MMP_OIDC_ROLE_MAP: JSON.stringify({ "risk-admins": "admin", "risk-traders": "trader", wall: "screen" }),
+    MMP_OIDC_ROLE_MAP: JSON.stringify({
+      "risk-admins": "admin",
+      "risk-traders": "trader",
+      wall: "screen",
+    }),
   };
 
   it("is off unless issuer, client id and secret are all set", () => {

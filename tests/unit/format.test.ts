@@ -180,7 +180,13 @@ describe("reset outcome text", () => {
 });
 
 describe("withRow", () => {
-  const snapshot = { serverTime: T, demo: false, rows: [row({ id: "a" }), row({ id: "b" })] };
+  const snapshot = {
+    serverTime: T,
+    demo: false,
+    rows: [row({ id: "a" }), row({ id: "b" })],
+    pollIntervalMs: 2000,
+    staleAfterMs: 6000,
+  };
   it("replaces the row with the same id and keeps the other row objects", () => {
     const next = withRow(snapshot, row({ id: "b", status: "frozen", fetchedAt: T + 1 }));
     expect(next?.rows[1]?.status).toBe("frozen");

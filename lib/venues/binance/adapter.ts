@@ -94,7 +94,10 @@ export const binanceAdapter: VenueAdapter = {
     // exactly which trigger was cleared. Without a readable answer, the signing time (venue
     // clock) is the best bound we have.
     const answer = binanceMmpSchema.safeParse(result.body);
-    lastResets.set(resetKey(ctx, scope), answer.success ? answer.data.lastTriggerTime : result.timestamp);
+    lastResets.set(
+      resetKey(ctx, scope),
+      answer.success ? answer.data.lastTriggerTime : result.timestamp,
+    );
     return { venueAnswer: JSON.stringify(result.body).slice(0, 500), latencyMs: result.latencyMs };
   },
 

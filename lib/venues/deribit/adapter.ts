@@ -1,0 +1,119 @@
+import "server-only";
+import { z } from "zod";
+import { clockOffset, venueNow } from "@/lib/venues/clock";
+import { VenueError, isVenueError } from "@/lib/venues/errors";
+import type { AdapterContext, ScopeRead, ScopeState, VenueAdapter } from "@/lib/venues/types";
+import {
+  deribitConfigSchema,
+  deribitStatusSchema,
+  normaliseDeribit,
+  sameGroup,
+} from "@/lib/venues/deribit/normalise";
+import { subscribeDeribit } from "@/lib/venues/deribit/push";
+import { clockKey, deribitPrivate, deribitServerTime } from "@/lib/venues/deribit/request";
+import { DERIBIT_SCOPE_PATTERN, deribitScope, parseDeribitScope } from "@/lib/venues/deribit/scope";
+
+const EMPTY = {
+  frozenUntil: null,
+  windowMs: null,
+  frozenPeriodMs: null,
+  qtyLimit: null,
+  deltaLimit: null,
+  vegaLimit: null,
+  lastTriggerAt: null,
+} as const;
+
+const rowWithout = (status: "disabled" | "unknown", code: string, message: string): ScopeState => ({
+  ...EMPTY,
+  status,
+  problem: { code, message },
+});
+
+// Without index_name both lists cover every index and every MMP group, so one read is always
+// exactly two calls, however many scopes the account watches.
+async function readAll(ctx: AdapterContext) {
+  const [config, status] = await Promise.all([
+    deribitPrivate(ctx, { method: "private/get_mmp_config", params: {}, mutation: false }),
+    deribitPrivate(ctx, { method: "private/get_mmp_status", params: {}, mutation: false }),
+  ]);
+  const configs = z.array(deribitConfigSchema).safeParse(config.result);
+  if (!configs.success)
+    throw new VenueError("bad_response", "Deribit: unexpected get_mmp_config answer");
+  const statuses = z.array(deribitStatusSchema).safeParse(status.result);
+  if (!statuses.success)
+    throw new VenueError("bad_response", "Deribit: unexpected get_mmp_status answer");
+  return { configs: configs.data, statuses: statuses.data };
+}
+
+function readScope(
+  scope: string,
+  all: Awaited<ReturnType<typeof readAll>>,
+  ctx: AdapterContext,
+): ScopeRead {
+  if (!DERIBIT_SCOPE_PATTERN.test(scope)) {
+    return { scope, state: rowWithout("unknown", "bad_scope", `Deribit: bad scope "${scope}"`) };
+  }
+  const { index, group } = parseDeribitScope(scope);
+  const key = { index_name: index, mmp_group: group };
+  const config = all.configs.find((c) => sameGroup(c, key));
+  if (!config) {
+    return {
+      scope,
+      state: rowWithout("disabled", "not_configured", `Deribit: no MMP configuration for ${scope}`),
+    };
+  }
+  const status = all.statuses.find((s) => sameGroup(s, key)) ?? null;
+  const clock = { offsetMs: clockOffset(clockKey(ctx)), venueNowMs: venueNow(clockKey(ctx)) };
+  return { scope, state: normaliseDeribit(config, status, clock) };
+}
+
+export const deribitAdapter: VenueAdapter = {
+  venue: "deribit",
+  label: "Deribit",
+  keyTypes: ["hmac"],
+  needsPassphrase: false,
+  scopePattern: DERIBIT_SCOPE_PATTERN,
+
+  async listScopes(ctx) {
+    const { configs } = await readAll(ctx);
+    const scopes = configs.map((c) => deribitScope(c.index_name, c.mmp_group));
+    return [...new Set(scopes)].filter((s) => DERIBIT_SCOPE_PATTERN.test(s)).sort();
+  },
+
+  async readScopes(ctx, scopes) {
+    try {
+      const all = await readAll(ctx);
+      return scopes.map((scope) => readScope(scope, all, ctx));
+    } catch (err) {
+      // 13040 "not an MMP user" is the account's state, shown as DISABLED rather than an error.
+      if (isVenueError(err) && err.kind === "not_enabled") {
+        return scopes.map((scope) => ({
+          scope,
+          state: rowWithout("disabled", "not_enabled", err.message),
+        }));
+      }
+      throw err;
+    }
+  },
+
+  async reset(ctx, scope) {
+    const { index, group } = parseDeribitScope(scope);
+    const { result, latencyMs } = await deribitPrivate(ctx, {
+      method: "private/reset_mmp",
+      params: { index_name: index, ...(group ? { mmp_group: group } : {}) },
+      mutation: true,
+    });
+    // Anything but the documented "ok" leaves us unable to say what the venue did.
+    if (result !== "ok") {
+      throw new VenueError(
+        "unknown_outcome",
+        `Deribit: unexpected reset_mmp answer ${JSON.stringify(result).slice(0, 200)}`,
+      );
+    }
+    return { venueAnswer: JSON.stringify({ result }), latencyMs };
+  },
+
+  serverTime: deribitServerTime,
+
+  subscribe: subscribeDeribit,
+};

@@ -1,0 +1,108 @@
+import "server-only";
+import { z } from "zod";
+import { clockOffset } from "@/lib/venues/clock";
+import { VenueError } from "@/lib/venues/errors";
+import type { AdapterContext, ScopeRead, ScopeState, VenueAdapter } from "@/lib/venues/types";
+import { normaliseOkx, okxMmpSchema } from "@/lib/venues/okx/normalise";
+import { clockKey, okxServerTime, okxSigned, type SignedResult } from "@/lib/venues/okx/request";
+
+// OKX v5 MMP (options, Portfolio Margin accounts with the MMP privilege). Scopes are instrument
+// families ("BTC-USD"). The mmp-config read is limited to 5 requests per 2 s per account
+// (venues.md, Open point 4), so one unfiltered read serves every scope of the account.
+
+const SCOPE_PATTERN = /^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$/;
+const familyOf = z.looseObject({ instFamily: z.string() });
+const resetData = z.array(z.looseObject({ result: z.boolean() })).min(1);
+
+const EMPTY = {
+  frozenUntil: null,
+  windowMs: null,
+  frozenPeriodMs: null,
+  qtyLimit: null,
+  deltaLimit: null,
+  vegaLimit: null,
+  lastTriggerAt: null,
+} as const;
+
+/** Every configured family of the account, in one request (no instFamily filter). */
+function readConfig(ctx: AdapterContext): Promise<SignedResult> {
+  return okxSigned(ctx, { method: "GET", path: "/api/v5/account/mmp-config", mutation: false });
+}
+
+function stateOf(ctx: AdapterContext, read: SignedResult, scope: string): ScopeState {
+  const raw = read.data.find((e) => {
+    const f = familyOf.safeParse(e);
+    return f.success && f.data.instFamily === scope;
+  });
+  if (raw === undefined) {
+    // No entry: MMP is not configured for this family on this account.
+    return {
+      ...EMPTY,
+      status: "disabled",
+      problem: { code: "not_configured", message: `OKX: no MMP configuration for ${scope}` },
+    };
+  }
+  const entry = okxMmpSchema.safeParse(raw);
+  if (!entry.success) {
+    // One unreadable entry must not blank the account's other rows.
+    return {
+      ...EMPTY,
+      status: "unknown",
+      problem: { code: "bad_response", message: `OKX: unexpected mmp-config entry for ${scope}` },
+    };
+  }
+  return normaliseOkx(entry.data, {
+    offsetMs: clockOffset(clockKey(ctx)),
+    receivedAt: read.receivedAt,
+  });
+}
+
+export const okxAdapter: VenueAdapter = {
+  venue: "okx",
+  label: "OKX",
+  keyTypes: ["hmac"],
+  needsPassphrase: true,
+  scopePattern: SCOPE_PATTERN,
+
+  async listScopes(ctx) {
+    const { data } = await readConfig(ctx);
+    const families = data.flatMap((e) => {
+      const f = familyOf.safeParse(e);
+      return f.success ? [f.data.instFamily] : [];
+    });
+    return [...new Set(families)].sort();
+  },
+
+  async readScopes(ctx, scopes): Promise<ScopeRead[]> {
+    if (scopes.length === 0) return [];
+    const read = await readConfig(ctx);
+    return scopes.map((scope) => ({ scope, state: stateOf(ctx, read, scope) }));
+  },
+
+  async reset(ctx, scope) {
+    if (!SCOPE_PATTERN.test(scope)) {
+      throw new VenueError("bad_scope", `OKX: "${scope.slice(0, 40)}" is not an instFamily`);
+    }
+    // The body is serialised once and those exact bytes are both signed and sent.
+    const { data, latencyMs } = await okxSigned(ctx, {
+      method: "POST",
+      path: "/api/v5/account/mmp-reset",
+      body: JSON.stringify({ instType: "OPTION", instFamily: scope }),
+      mutation: true,
+    });
+    const parsed = resetData.safeParse(data);
+    const answer = parsed.success ? parsed.data[0] : undefined;
+    // code "0" with an answer we cannot read: the reset may or may not have happened.
+    if (!answer) {
+      throw new VenueError("unknown_outcome", "OKX: mmp-reset accepted with an unreadable answer");
+    }
+    if (!answer.result) {
+      throw new VenueError("rejected", "OKX: mmp-reset answered result false", {
+        venueCode: "0",
+      });
+    }
+    return { venueAnswer: JSON.stringify({ code: "0", data }).slice(0, 500), latencyMs };
+  },
+
+  serverTime: okxServerTime,
+};

@@ -1,0 +1,310 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Secret } from "@/lib/config/secret";
+import { startSimulator } from "@/lib/simulator";
+import type { SimAccountSpec, SimHandle, SimScopeSpec } from "@/lib/simulator/types";
+import { syncClock } from "@/lib/venues/clock";
+import { VenueError } from "@/lib/venues/errors";
+import { okxAdapter } from "@/lib/venues/okx/adapter";
+import { clockKey } from "@/lib/venues/okx/request";
+import type { AdapterContext } from "@/lib/venues/types";
+import { simControl } from "../support/sim-client";
+
+// The OKX adapter against an in-process simulator over real HTTP. The accounts are defined here
+// (the shared fixtures have no OKX account).
+
+// OKX has no delta limit: "0" means none to the simulator's state machine.
+const scope = (s: string, over: Partial<SimScopeSpec> = {}): SimScopeSpec => ({
+  scope: s,
+  windowMs: 5000,
+  frozenPeriodMs: 100_000,
+  qtyLimit: "25",
+  deltaLimit: "0",
+  ...over,
+});
+const MANY = ["ADA-USD", "DOGE-USD", "LTC-USD", "XRP-USD", "BCH-USD", "DOT-USD", "TRX-USD"];
+
+const MAIN: SimAccountSpec = {
+  id: "okx-main",
+  venue: "okx",
+  apiKey: "okxMainKey01",
+  secret: "okx-main-secret",
+  passphrase: "Main-Pass-1",
+  scopes: [
+    scope("BTC-USD", { frozenPeriodMs: 0, qtyLimit: "100", triggeredAt: "now" }),
+    scope("ETH-USD", { windowMs: 3000, qtyLimit: "50.5" }),
+    scope("SOL-USD", { enabled: false }),
+    ...MANY.map((s) => scope(s)),
+  ],
+};
+const DEMO: SimAccountSpec = {
+  id: "okx-demo",
+  venue: "okx",
+  apiKey: "okxDemoKey01",
+  secret: "okx-demo-secret",
+  passphrase: "Demo-Pass-1",
+  demoTrading: true,
+  scopes: [scope("BTC-USD", { frozenPeriodMs: 0, triggeredAt: "now" })],
+};
+
+let sim: SimHandle;
+let ctl: ReturnType<typeof simControl>;
+let n = 0;
+
+interface CtxOpts {
+  account?: SimAccountSpec;
+  secret?: string;
+  passphrase?: string | null;
+  over?: Partial<AdapterContext>;
+  url?: string;
+}
+function ctx(o: CtxOpts = {}): AdapterContext {
+  const account = o.account ?? MAIN;
+  const passphrase = o.passphrase === undefined ? (account.passphrase ?? "") : o.passphrase;
+  n += 1;
+  return {
+    accountId: `okx${n}`,
+    baseUrl: o.url ?? sim.url,
+    credentials: {
+      apiKey: account.apiKey,
+      apiSecret: new Secret(o.secret ?? account.secret),
+      passphrase: passphrase === null ? null : new Secret(passphrase),
+      keyType: "hmac",
+    },
+    timeouts: { readMs: 1000, resetMs: 1000 },
+    demoTrading: account.demoTrading ?? false,
+    ...o.over,
+  };
+}
+const RESET = "/api/v5/account/mmp-reset";
+const CONFIG = "/api/v5/account/mmp-config";
+const resets = async () => (await ctl.log({ path: RESET })).length;
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as VenueError,
+  );
+/** The app's clock offset is process-wide: re-measure it so one test's skew never leaks. */
+const resync = (c = ctx()) => syncClock(clockKey(c), () => okxAdapter.serverTime(c));
+
+beforeAll(async () => {
+  sim = await startSimulator({ accounts: [MAIN, DEMO] });
+  ctl = simControl(sim.url);
+});
+afterAll(() => sim.close());
+beforeEach(async () => {
+  await ctl.restore();
+  await resync();
+  await ctl.clearLog();
+});
+
+describe("OKX adapter against the simulator", () => {
+  it("reads state: FROZEN until manual reset, ACTIVE, DISABLED, not configured; no delta/vega", async () => {
+    const reads = await okxAdapter.readScopes(ctx(), ["BTC-USD", "ETH-USD", "SOL-USD", "AVAX-USD"]);
+    const by = Object.fromEntries(reads.map((r) => [r.scope, r.state]));
+    expect(by["BTC-USD"]).toMatchObject({
+      status: "frozen",
+      frozenUntil: null,
+      frozenPeriodMs: 0,
+      qtyLimit: "100",
+      deltaLimit: null,
+      vegaLimit: null,
+    });
+    expect(by["ETH-USD"]).toEqual({
+      status: "active",
+      frozenUntil: null,
+      windowMs: 3000,
+      frozenPeriodMs: 100_000,
+      qtyLimit: "50.5",
+      deltaLimit: null,
+      vegaLimit: null,
+      lastTriggerAt: null,
+      problem: null,
+    });
+    expect(by["SOL-USD"]?.status).toBe("disabled");
+    expect(by["AVAX-USD"]).toMatchObject({
+      status: "disabled",
+      problem: { code: "not_configured" },
+    });
+  });
+
+  it("readScopes makes ONE upstream GET, without instFamily, for many scopes", async () => {
+    const scopes = ["BTC-USD", "ETH-USD", "SOL-USD", ...MANY];
+    const reads = await okxAdapter.readScopes(ctx(), scopes);
+    expect(reads.map((r) => r.scope)).toEqual(scopes);
+    expect(reads.filter((r) => r.state.status === "active")).toHaveLength(MANY.length + 1);
+    const gets = await ctl.log({ path: CONFIG });
+    expect(gets).toHaveLength(1);
+    expect(gets[0]).toMatchObject({ method: "GET", query: "", venueCode: null });
+  });
+
+  it("lists every configured family from one mmp-config read", async () => {
+    expect(await okxAdapter.listScopes(ctx())).toEqual(
+      ["BTC-USD", "ETH-USD", "SOL-USD", ...MANY].sort(),
+    );
+    expect(await ctl.log({ path: CONFIG })).toHaveLength(1);
+  });
+
+  it("a timed freeze (epoch mmpFrozenUntil) has a countdown end on our clock", async () => {
+    await ctl.freeze(MAIN.apiKey, "ETH-USD");
+    const [eth] = await okxAdapter.readScopes(ctx(), ["ETH-USD"]);
+    expect(eth?.state.status).toBe("frozen");
+    expect(eth?.state.frozenUntil).toBeGreaterThan(Date.now() + 90_000);
+    expect(eth?.state.frozenUntil).toBeLessThanOrEqual(Date.now() + 100_000 + 50);
+    expect(eth?.state.lastTriggerAt).toBeGreaterThan(Date.now() - 5000);
+  });
+
+  it("handles the duration form of mmpFrozenUntil (simulator okxFrozenUntilAsDuration)", async () => {
+    const other = await startSimulator({ accounts: [MAIN], okxFrozenUntilAsDuration: true });
+    try {
+      await simControl(other.url).freeze(MAIN.apiKey, "ETH-USD");
+      const c = ctx({ url: other.url });
+      const before = Date.now();
+      const [eth, btc] = await okxAdapter.readScopes(c, ["ETH-USD", "BTC-USD"]);
+      expect(eth?.state.status).toBe("frozen");
+      // ~100 s left, anchored on our clock when the answer arrived.
+      expect(eth?.state.frozenUntil).toBeGreaterThan(before + 90_000);
+      expect(eth?.state.frozenUntil).toBeLessThanOrEqual(Date.now() + 100_000 + 50);
+      expect(eth?.state.lastTriggerAt).toBeGreaterThan(before - 5000);
+      expect(eth?.state.lastTriggerAt).toBeLessThanOrEqual(Date.now() + 50);
+      expect(btc?.state).toMatchObject({ status: "frozen", frozenUntil: null });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("a reset unfreezes, with exactly one reset request whose body is the signed JSON", async () => {
+    const c = ctx();
+    const receipt = await okxAdapter.reset(c, "BTC-USD");
+    expect(receipt.venueAnswer).toBe('{"code":"0","data":[{"result":true}]}');
+    const [btc] = await okxAdapter.readScopes(c, ["BTC-USD"]);
+    expect(btc?.state.status).toBe("active");
+    const log = await ctl.log({ path: RESET });
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ method: "POST", venueCode: null });
+    expect(log[0]?.body).toBe('{"instType":"OPTION","instFamily":"BTC-USD"}');
+  });
+
+  it("refuses a scope outside the instFamily pattern before any request", async () => {
+    for (const bad of ["btc-usd", "BTC", "BTC-USD-SWAP", "BTC-USD&x=1"]) {
+      expect(okxAdapter.scopePattern.test(bad)).toBe(false);
+      expect((await fail(okxAdapter.reset(ctx(), bad)))?.kind).toBe("bad_scope");
+    }
+    expect(await resets()).toBe(0);
+  });
+
+  it("a wrong secret is a clear invalid-signature error (50113)", async () => {
+    const err = await fail(okxAdapter.readScopes(ctx({ secret: "wrong" }), ["BTC-USD"]));
+    expect(err?.kind).toBe("signature");
+    expect(err?.details).toMatchObject({ venueCode: "50113", httpStatus: 401 });
+    expect(err?.message).toBe("OKX: invalid signature (50113): Invalid Sign");
+  });
+
+  it("a wrong passphrase is a clear auth error (50105); a missing one sends nothing", async () => {
+    const err = await fail(okxAdapter.reset(ctx({ passphrase: "Main-Pass-2" }), "BTC-USD"));
+    expect(err?.kind).toBe("auth");
+    expect(err?.details.venueCode).toBe("50105");
+    expect(err?.message).toMatch(/^OKX: wrong passphrase \(50105\)/);
+    expect(err?.message).not.toContain("Main-Pass");
+    await ctl.clearLog();
+    const none = await fail(okxAdapter.readScopes(ctx({ passphrase: null }), ["BTC-USD"]));
+    expect(none?.kind).toBe("auth");
+    expect(await ctl.log()).toHaveLength(0);
+  });
+
+  it.each([40_000, -40_000])(
+    "absorbs a 50102 (venue clock %i ms off) by one re-sync and retry",
+    async (skewMs) => {
+      const c = ctx();
+      await okxAdapter.readScopes(c, ["BTC-USD"]);
+      await ctl.skew(skewMs, "okx");
+      await ctl.clearLog();
+      await okxAdapter.reset(c, "BTC-USD");
+      const log = await ctl.log({ path: RESET });
+      expect(log.map((e) => String(e.venueCode))).toEqual(["50102", "null"]);
+      // Exactly one re-sync in between.
+      expect(await ctl.log({ path: "/api/v5/public/time" })).toHaveLength(1);
+      const [btc] = await okxAdapter.readScopes(c, ["BTC-USD"]);
+      expect(btc?.state.status).toBe("active");
+    },
+  );
+
+  it.each([500, 503])("a %i on reset is an unknown outcome, sent once", async (status) => {
+    await ctl.fault({ venue: "okx", path: RESET, kind: "status", status });
+    expect((await fail(okxAdapter.reset(ctx(), "BTC-USD")))?.kind).toBe("unknown_outcome");
+    expect(await resets()).toBe(1);
+  });
+
+  it("a hang or a truncated answer on reset is an unknown outcome, sent once", async () => {
+    await ctl.fault({ venue: "okx", path: RESET, kind: "hang", apply: true });
+    const started = Date.now();
+    const c = ctx({ over: { timeouts: { readMs: 1000, resetMs: 300 } } });
+    expect((await fail(okxAdapter.reset(c, "BTC-USD")))?.kind).toBe("unknown_outcome");
+    expect(Date.now() - started).toBeLessThan(1300);
+    expect(await resets()).toBe(1);
+    await ctl.fault({ venue: "okx", path: RESET, kind: "bad-json", apply: true });
+    expect((await fail(okxAdapter.reset(ctx(), "ETH-USD")))?.kind).toBe("unknown_outcome");
+    expect(await resets()).toBe(2);
+  });
+
+  it("sends x-simulated-trading: 1 for a demo-trading account, and only then", async () => {
+    const [btc] = await okxAdapter.readScopes(ctx({ account: DEMO }), ["BTC-USD"]);
+    expect(btc?.state.status).toBe("frozen");
+    await okxAdapter.reset(ctx({ account: DEMO }), "BTC-USD");
+    // The simulator refuses a demo key without the header and a live key with it (50101).
+    const noHeader = await fail(
+      okxAdapter.readScopes(ctx({ account: DEMO, over: { demoTrading: false } }), ["BTC-USD"]),
+    );
+    expect(noHeader).toMatchObject({ kind: "auth", details: { venueCode: "50101" } });
+    expect(noHeader?.message).toMatch(/other environment/);
+    const liveWithHeader = await fail(
+      okxAdapter.readScopes(ctx({ over: { demoTrading: true } }), ["BTC-USD"]),
+    );
+    expect(liveWithHeader?.details.venueCode).toBe("50101");
+  });
+
+  it("the venue's rate limit (5 reads / 2 s) surfaces as rate_limited", async () => {
+    const c = ctx();
+    for (let i = 0; i < 5; i += 1) await okxAdapter.readScopes(c, ["BTC-USD"]);
+    const err = await fail(okxAdapter.readScopes(c, ["BTC-USD"]));
+    expect(err).toMatchObject({ kind: "rate_limited", details: { httpStatus: 429 } });
+  });
+
+  it.each([
+    ["50011", "rate_limited"],
+    ["50120", "auth"],
+    ["50111", "auth"],
+    ["51034", "rejected"],
+    ["59999", "rejected"],
+  ])("code %s in an HTTP 200 answer → %s", async (code, kind) => {
+    await ctl.fault({
+      venue: "okx",
+      path: CONFIG,
+      kind: "status",
+      status: 200,
+      retryAfterSec: 3,
+      body: JSON.stringify({ code, msg: "venue text", data: [] }),
+    });
+    const err = await fail(okxAdapter.readScopes(ctx(), ["BTC-USD"]));
+    expect(err).toMatchObject({ kind, details: { venueCode: code, venueMessage: "venue text" } });
+    expect(err?.message).toMatch(new RegExp(`^OKX: .+ \\(${code}\\): venue text$`));
+    if (kind === "rate_limited") expect(err?.details.retryAfterMs).toBe(3000);
+  });
+
+  it("a numeric code is not OKX's envelope: bad_response on a read", async () => {
+    await ctl.fault({
+      venue: "okx",
+      path: CONFIG,
+      kind: "status",
+      status: 200,
+      body: JSON.stringify({ code: 0, msg: "", data: [] }),
+    });
+    expect((await fail(okxAdapter.readScopes(ctx(), ["BTC-USD"])))?.kind).toBe("bad_response");
+  });
+
+  it("serverTime reads data[0].ts", async () => {
+    await ctl.skew(12_345, "okx");
+    const t = await okxAdapter.serverTime(ctx());
+    expect(t - Date.now()).toBeGreaterThan(12_000);
+    expect(t - Date.now()).toBeLessThan(12_700);
+  });
+});
