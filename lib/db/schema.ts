@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 // Tables, as Kysely sees them. One schema for SQLite and PostgreSQL: only portable column types
 // (text, integer), timestamps as ISO-8601 UTC text with milliseconds, JSON as text.
 
@@ -42,7 +44,22 @@ export interface RowLockTable {
   expires_at: string;
 }
 
+/** A freeze seen by the desk (times as ISO-8601 UTC text). */
+export interface TriggerEventTable {
+  id: Generated<number>;
+  row_id: string;
+  account_id: string;
+  venue: string;
+  scope: string;
+  frozen_at: string;
+  frozen_until: string | null;
+  ended_at: string | null;
+  ended_by: string | null;
+  reset_by: string | null;
+}
+
 export interface Database {
+  trigger_event: TriggerEventTable;
   audit_log: AuditLogTable;
   reset_idempotency: ResetIdempotencyTable;
   row_lock: RowLockTable;

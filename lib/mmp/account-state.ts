@@ -178,3 +178,20 @@ export async function readAccountNow(account: ResolvedAccount): Promise<void> {
 export function readProblem(account: ResolvedAccount): RowProblem | null {
   return entryFor(account.id).problem;
 }
+
+/** A venue pushed a trigger: show the scope FROZEN now; the next poll confirms or corrects it. */
+export function applyPushTrigger(
+  account: ResolvedAccount,
+  scope: string,
+  frozenUntil: number | null,
+): boolean {
+  const entry = entryFor(account.id);
+  const found = entry.reads.some((r) => r.scope === scope);
+  if (!found) return false;
+  entry.reads = entry.reads.map((r) =>
+    r.scope === scope
+      ? { scope, state: { ...r.state, status: "frozen", frozenUntil, lastTriggerAt: Date.now() } }
+      : r,
+  );
+  return true;
+}

@@ -3,13 +3,15 @@ import { getConfig } from "@/lib/config/runtime";
 import { settings } from "@/lib/config/settings";
 import { readAccount, rowsOf } from "@/lib/mmp/account-state";
 import type { DeskSnapshot } from "@/lib/mmp/types";
+import { monitorRunning } from "@/lib/monitor/monitor";
 
-/** The desk: every account × scope. Reads younger than half a poll interval are shared, so any
- * number of viewers cost the venues the same. */
+/** The desk: every account × scope, from the latest reads. While the monitor polls, a viewer
+ * never causes a venue read (only an account never read yet is read, once, shared); without it
+ * (e.g. a process that does not poll) reads younger than half a poll interval are shared. */
 export async function getDeskSnapshot(): Promise<DeskSnapshot> {
   const config = await getConfig();
   const { pollIntervalMs, staleAfterMs } = settings();
-  const maxAgeMs = pollIntervalMs / 2;
+  const maxAgeMs = monitorRunning() ? Number.POSITIVE_INFINITY : pollIntervalMs / 2;
   await Promise.all(config.accounts.map((account) => readAccount(account, maxAgeMs)));
   const now = Date.now();
   return {

@@ -21,6 +21,8 @@ import {
 import { runOnce, withRowLock, type StoredAnswer } from "@/lib/mmp/reset-guards";
 import type { MmpRow, ResetResult } from "@/lib/mmp/types";
 import { log } from "@/lib/server/log";
+import { noteReset } from "@/lib/history/triggers";
+import { publishAccount } from "@/lib/live/publish";
 import type { ResetRequest } from "@/lib/validations/reset";
 import { VenueError } from "@/lib/venues/errors";
 import { adapterFor } from "@/lib/venues/registry";
@@ -108,7 +110,9 @@ async function sendAndRecord(
   try {
     const receipt = await adapter.reset(ctx, scope);
     const latencyMs = elapsed();
+    noteReset(before.id, attempt.user.username);
     await readAccountNow(account);
+    publishAccount(account);
     const after = findRow(account, scope);
     await auditAttempt(attempt, {
       outcome: "ok",
@@ -146,6 +150,7 @@ async function sendAndRecord(
     if (!(err instanceof VenueError))
       log.error({ err, row: before.id }, "unexpected error during reset");
     await readAccountNow(account);
+    publishAccount(account);
     const after = findRow(account, scope);
     const seen = readProblem(account)
       ? "the re-read failed too"

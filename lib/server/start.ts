@@ -2,6 +2,8 @@ import "server-only";
 import { ConfigError } from "@/lib/config/load";
 import { initConfig } from "@/lib/config/runtime";
 import { getDb } from "@/lib/db/client";
+import { authSecret } from "@/lib/auth/secret";
+import { startMonitor } from "@/lib/monitor/monitor";
 import { log } from "@/lib/server/log";
 
 export async function startServer(): Promise<void> {
@@ -18,6 +20,9 @@ export async function startServer(): Promise<void> {
         "\n  DEMO MODE: built-in exchange simulator, fictional accounts; no real venue is contacted.",
       );
     }
+    // A real config needs a stable session key; fail at start, not at the first sign-in.
+    authSecret(config.demo);
+    if (process.env.MMP_MONITOR !== "off") startMonitor();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`\nMMP risk desk: configuration error\n${err.message}\n`);

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+import { handler } from "@/lib/api/handler";
+import { requirePermission, requireUser } from "@/lib/auth/current-user";
+import { deskHistory, rowHistory } from "@/lib/history/triggers";
+import type { TriggerHistory } from "@/lib/mmp/types";
+
+export const dynamic = "force-dynamic";
+
+const query = z.object({
+  row: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}\/[A-Za-z0-9_/-]{1,64}$/)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+});
+
+// GET /api/mmp/history – trigger history of one row (?row=) or of the whole desk (last 24 h)
+export const GET = handler(async (req: Request) => {
+  requirePermission(await requireUser(), "mmp.view");
+  const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+  if (!parsed.success) throw new ApiError(400, "invalid_query", "invalid history query");
+  const body: TriggerHistory = parsed.data.row
+    ? { events: await rowHistory(parsed.data.row, parsed.data.limit), buckets: [] }
+    : await deskHistory();
+  return Response.json(body, { headers: { "Cache-Control": "no-store" } });
+});

@@ -1,0 +1,63 @@
+import "server-only";
+import type { ResolvedAccount } from "@/lib/config/load";
+import { recordFreeze, recordUnfreeze } from "@/lib/history/triggers";
+import { hub } from "@/lib/live/hub";
+import { sendFreezeWebhook } from "@/lib/live/webhook";
+import { rowsOf } from "@/lib/mmp/account-state";
+import type { MmpStatus, RowTransition } from "@/lib/mmp/types";
+import { log } from "@/lib/server/log";
+import { singleton } from "@/lib/server/singleton";
+
+// Publishes an account's rows to every open stream and turns status changes into transitions.
+// A transition is between KNOWN states (active / frozen / disabled): a freeze seen through a
+// venue outage (frozen → unknown → frozen) is one freeze, so it alerts, records history and calls
+// the webhook once. The diff runs synchronously, so concurrent publishers cannot double-count.
+
+const lastKnown = singleton("last-known-status", () => new Map<string, MmpStatus>());
+
+export function publishAccount(account: ResolvedAccount): void {
+  const now = Date.now();
+  const rows = rowsOf(account, now);
+  const transitions: RowTransition[] = [];
+  for (const row of rows) {
+    if (row.status === "unknown") continue;
+    const before = lastKnown.get(row.id);
+    lastKnown.set(row.id, row.status);
+    if (before === row.status) continue;
+    if (before === undefined && row.status !== "frozen") continue;
+    transitions.push({
+      rowId: row.id,
+      accountId: row.accountId,
+      accountLabel: row.accountLabel,
+      venue: row.venue,
+      scope: row.scope,
+      from: before ?? "unknown",
+      to: row.status,
+      at: now,
+      frozenUntil: row.frozenUntil,
+    });
+  }
+  hub.emit("account", { accountId: account.id, serverTime: now, rows });
+  for (const t of transitions) {
+    hub.emit("transition", t);
+    void record(t, rows.find((r) => r.id === t.rowId) ?? null);
+  }
+}
+
+async function record(
+  t: RowTransition,
+  row: ReturnType<typeof rowsOf>[number] | null,
+): Promise<void> {
+  try {
+    if (t.to === "frozen" && row) {
+      // A freeze already open in the history (seen before a restart, or by another process) is
+      // not a new freeze: no second event, no second webhook.
+      if (await recordFreeze(row, t.from === "unknown" ? (row.lastTriggerAt ?? t.at) : t.at))
+        await sendFreezeWebhook(t);
+    } else if (t.from === "frozen") {
+      await recordUnfreeze(t.rowId, t.at);
+    }
+  } catch (err) {
+    log.error({ err, row: t.rowId }, "could not record a trigger transition");
+  }
+}

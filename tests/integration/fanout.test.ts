@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAppUnderTest, type AppUnderTest } from "../support/app-server";
+import { signIn } from "../support/session";
+import { simControl } from "../support/sim-client";
+import { openStream, type SseClient } from "../support/sse-client";
+
+// Upstream request rate does not grow with the number of viewers: the simulator counts the MMP
+// reads during 60 s with 1 stream client and during 60 s with 200, and they match within 5 %.
+
+const WINDOW_MS = Number(process.env.MMP_FANOUT_WINDOW_MS ?? 60_000);
+const READ_PATHS = [
+  "/eapi/v1/mmp",
+  "/v5/account/mmp-state",
+  "/api/v5/account/mmp-config",
+  "/api/v2/private/get_mmp_config",
+  "/api/v2/private/get_mmp_status",
+];
+
+let app: AppUnderTest;
+let cookie = "";
+
+beforeAll(async () => {
+  app = await startAppUnderTest();
+  cookie = await signIn(app.url, "viewer1");
+});
+afterAll(() => app?.stop());
+
+async function readsDuring(clients: number): Promise<number> {
+  const ctl = simControl(app.sim.url);
+  const streams: SseClient[] = await Promise.all(
+    Array.from({ length: clients }, () => openStream(`${app.url}/api/stream`, cookie)),
+  );
+  expect(streams.every((s) => s.status === 200)).toBe(true);
+  await ctl.clearLog();
+  await new Promise((r) => setTimeout(r, WINDOW_MS)); // a measurement window, not a wait for a condition
+  const log = await ctl.log();
+  const received = streams.filter((s) => s.events.some((e) => e.event === "account")).length;
+  streams.forEach((s) => s.close());
+  expect(received).toBe(clients);
+  return log.filter((e) => READ_PATHS.includes(e.path)).length;
+}
+
+describe("fan-out", () => {
+  it(
+    "1 and 200 stream clients cost the venues the same number of reads (±5 %)",
+    async () => {
+      const one = await readsDuring(1);
+      const many = await readsDuring(200);
+      console.log(
+        `upstream MMP reads per ${WINDOW_MS / 1000} s: 1 client ${one}, 200 clients ${many}`,
+      );
+      expect(one).toBeGreaterThan(50);
+      expect(Math.abs(many - one) / one).toBeLessThanOrEqual(0.05);
+    },
+    3 * WINDOW_MS,
+  );
+});

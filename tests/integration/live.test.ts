@@ -1,0 +1,191 @@
+import { createServer, type Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AccountUpdate, DeskSnapshot, RowTransition, TriggerHistory } from "@/lib/mmp/types";
+import { freePort, startAppUnderTest, type AppUnderTest } from "../support/app-server";
+import { fixtureAccount } from "../support/fixtures";
+import { signIn } from "../support/session";
+import { simControl } from "../support/sim-client";
+import { openStream } from "../support/sse-client";
+import { waitFor } from "../support/wait";
+
+// The live desk, server side: monitor → hub → stream; transitions → history and webhook.
+
+let app: AppUnderTest;
+let ctl: ReturnType<typeof simControl>;
+let cookie = "";
+let receiver: Server;
+const webhookCalls: { text: string; row: { id: string } }[] = [];
+
+const snapshot = async (): Promise<DeskSnapshot> =>
+  (await (await fetch(`${app.url}/api/mmp`, { headers: { cookie } })).json()) as DeskSnapshot;
+const status = async (id: string) => (await snapshot()).rows.find((r) => r.id === id)?.status;
+
+beforeAll(async () => {
+  const port = await freePort();
+  receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      webhookCalls.push(JSON.parse(body) as (typeof webhookCalls)[number]);
+      res.end("ok");
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(port, "127.0.0.1", r));
+  app = await startAppUnderTest({
+    env: { MMP_ALERT_WEBHOOK_URL: `http://127.0.0.1:${port}/hook` },
+  });
+  ctl = simControl(app.sim.url);
+  cookie = await signIn(app.url, "trader1");
+});
+afterAll(async () => {
+  await app?.stop();
+  await new Promise((r) => receiver?.close(r));
+});
+
+describe("the live stream", () => {
+  it("refuses without a session", async () => {
+    expect((await fetch(`${app.url}/api/stream`)).status).toBe(401);
+  });
+
+  it("sends a snapshot, then account updates after every poll", async () => {
+    const stream = await openStream(`${app.url}/api/stream`, cookie);
+    expect(stream.status).toBe(200);
+    const first = await stream.waitForEvent((e) => e.event === "snapshot");
+    expect((first.data as DeskSnapshot).rows.length).toBeGreaterThan(10);
+    const update = await stream.waitForEvent((e) => e.event === "account");
+    expect((update.data as AccountUpdate).rows.length).toBeGreaterThan(0);
+    stream.close();
+  });
+
+  it("a freeze reaches the stream as a transition within one poll interval, once, with history and one webhook call", async () => {
+    const stream = await openStream(`${app.url}/api/stream`, cookie);
+    await stream.waitForEvent((e) => e.event === "snapshot");
+    const started = Date.now();
+    await ctl.freeze(fixtureAccount("bn-alt").apiKey, "SOLUSDT");
+    const t = await stream.waitForEvent(
+      (e) => e.event === "transition" && (e.data as RowTransition).rowId === "bn-alt/SOLUSDT",
+    );
+    expect(Date.now() - started).toBeLessThan(1000 + 1000);
+    expect(t.data).toMatchObject({
+      from: "active",
+      to: "frozen",
+      scope: "SOLUSDT",
+      accountLabel: "Binance alt",
+    });
+    await waitFor(() => webhookCalls.some((c) => c.row.id === "bn-alt/SOLUSDT"));
+    expect(webhookCalls.find((c) => c.row.id === "bn-alt/SOLUSDT")?.text).toMatch(
+      /MMP FROZEN: SOLUSDT on Binance alt/,
+    );
+
+    // A venue outage in the middle of a freeze is not a second freeze.
+    await ctl.fault({ kind: "drop", times: 0 });
+    await waitFor(async () => (await status("bn-alt/SOLUSDT")) === "unknown", 6000);
+    await ctl.clearFaults();
+    await waitFor(async () => (await status("bn-alt/SOLUSDT")) === "frozen", 6000);
+    expect(webhookCalls.filter((c) => c.row.id === "bn-alt/SOLUSDT")).toHaveLength(1);
+
+    // A reset by a user closes the history event with that user's name.
+    const res = await fetch(`${app.url}/api/mmp/reset`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: app.url, cookie },
+      body: JSON.stringify({
+        accountId: "bn-alt",
+        scope: "SOLUSDT",
+        idempotencyKey: `live-${Date.now()}`,
+      }),
+    });
+    expect(res.status).toBe(200);
+    await stream.waitForEvent(
+      (e) =>
+        e.event === "transition" &&
+        (e.data as RowTransition).rowId === "bn-alt/SOLUSDT" &&
+        (e.data as RowTransition).to === "active",
+    );
+    await waitFor(async () => {
+      const h = (await (
+        await fetch(`${app.url}/api/mmp/history?row=bn-alt/SOLUSDT`, { headers: { cookie } })
+      ).json()) as TriggerHistory;
+      return h.events[0]?.endedBy === "reset" && h.events[0].resetBy === "trader1";
+    });
+    const desk = (await (
+      await fetch(`${app.url}/api/mmp/history`, { headers: { cookie } })
+    ).json()) as TriggerHistory;
+    expect(desk.buckets).toHaveLength(24);
+    expect(desk.buckets.reduce((a, b) => a + b.count, 0)).toBeGreaterThanOrEqual(1);
+    stream.close();
+  });
+
+  it("stopping the venue turns its rows UNKNOWN within 3 poll intervals; it recovers by itself", async () => {
+    await ctl.fault({ kind: "drop", times: 0 });
+    const started = Date.now();
+    await waitFor(async () => (await status("bn-main/ETHUSDT")) === "unknown", 5000);
+    expect(Date.now() - started).toBeLessThan(3 * 1000 + 500);
+    await ctl.clearFaults();
+    await waitFor(async () => (await status("bn-main/ETHUSDT")) === "active", 5000);
+  });
+});
+
+describe("Deribit push channel", () => {
+  it("a trigger arrives through the websocket before a (long) poll would see it, also after a reconnect", async () => {
+    const slow = await startAppUnderTest({
+      env: { MMP_POLL_INTERVAL_MS: "60000", MMP_FROZEN_POLL_INTERVAL_MS: "60000" },
+    });
+    try {
+      const c = await signIn(slow.url, "trader1");
+      const sctl = simControl(slow.sim.url);
+      const deribit = fixtureAccount("deribit-main");
+      const rowStatus = async (id: string) =>
+        (
+          (await (
+            await fetch(`${slow.url}/api/mmp`, { headers: { cookie: c } })
+          ).json()) as DeskSnapshot
+        ).rows.find((r) => r.id === id)?.status;
+      await waitFor(async () => (await rowStatus("deribit-main/eth_usd")) === "active", 10_000);
+      // The push channel is up once the simulator has seen the subscription.
+      await waitFor(
+        async () =>
+          (await sctl.log({ venue: "deribit" } as never)).some((e) =>
+            /subscribe/.test(`${e.path} ${e.body}`),
+          ),
+        10_000,
+      );
+      const readsBefore = (await sctl.log({ path: "/api/v2/private/get_mmp_status" })).length;
+      await sctl.freeze(deribit.apiKey, "eth_usd");
+      await waitFor(async () => (await rowStatus("deribit-main/eth_usd")) === "frozen", 2000);
+      expect((await sctl.log({ path: "/api/v2/private/get_mmp_status" })).length).toBe(readsBefore);
+
+      // Kill the websocket: the server reconnects, re-subscribes, and the next trigger still arrives.
+      const drop = await fetch(`${slow.sim.url}/__sim/ws/drop`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      expect(drop.ok).toBe(true);
+      const subscribes = async () =>
+        (await sctl.log({ venue: "deribit" } as never)).filter((e) =>
+          /subscribe/.test(`${e.path} ${e.body}`),
+        ).length;
+      const before = await subscribes();
+      await waitFor(async () => (await subscribes()) > before, 15_000);
+      const reset = await fetch(`${slow.url}/api/mmp/reset`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: slow.url, cookie: c },
+        body: JSON.stringify({
+          accountId: "deribit-main",
+          scope: "eth_usd",
+          idempotencyKey: `push-${Date.now()}`,
+        }),
+      });
+      expect(reset.status).toBe(200);
+      expect(await rowStatus("deribit-main/eth_usd")).toBe("active");
+      const readsAfterReset = (await sctl.log({ path: "/api/v2/private/get_mmp_status" })).length;
+      await sctl.freeze(deribit.apiKey, "eth_usd");
+      await waitFor(async () => (await rowStatus("deribit-main/eth_usd")) === "frozen", 2000);
+      expect((await sctl.log({ path: "/api/v2/private/get_mmp_status" })).length).toBe(
+        readsAfterReset,
+      );
+    } finally {
+      await slow.stop();
+    }
+  });
+});
