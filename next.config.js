@@ -8,7 +8,7 @@ const nextConfig = {
   // and scripts too, and runs first in the test suite.
   typescript: { tsconfigPath: "tsconfig.app.json" },
   // pino and its worker-thread transports must be loaded by Node, not bundled.
-  serverExternalPackages: ["pino", "better-sqlite3", "pg", "@node-rs/argon2", "ws"],
+  serverExternalPackages: ["pino", "better-sqlite3", "pg", "@node-rs/argon2", "ws", "undici"],
   async headers() {
     return [
       {

@@ -39,6 +39,7 @@ const VENUE_STATUS: Record<VenueError["kind"], [number, string]> = {
   banned: [503, "venue_banned"],
   unavailable: [503, "venue_unavailable"],
   unknown_outcome: [504, "outcome_unknown"],
+  degraded: [503, "venue_degraded"],
 };
 
 export interface ErrorResult {

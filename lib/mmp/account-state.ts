@@ -6,6 +6,7 @@ import { singleton } from "@/lib/server/singleton";
 import { log } from "@/lib/server/log";
 import { isVenueError } from "@/lib/venues/errors";
 import { adapterFor } from "@/lib/venues/registry";
+import { guardedRead, resetBlockedReason, type GuardTarget } from "@/lib/venues/guard";
 import type { AdapterContext, ScopeRead, VenueAdapter } from "@/lib/venues/types";
 
 // Latest known MMP state per account. Reads are shared: concurrent callers wait on one upstream
@@ -96,13 +97,22 @@ async function scopesOf(
   return list;
 }
 
-async function refresh(account: ResolvedAccount, entry: AccountEntry): Promise<void> {
+async function refresh(
+  account: ResolvedAccount,
+  entry: AccountEntry,
+  priority: "read" | "reset" = "read",
+): Promise<void> {
   const adapter = adapterFor(account.venue);
   const ctx = adapterContext(account);
   if (!adapter || !ctx) return;
   entry.attemptedAt = Date.now();
   try {
-    entry.reads = await adapter.readScopes(ctx, await scopesOf(account, entry, adapter, ctx));
+    entry.reads = await guardedRead(
+      guardTarget(account, adapter),
+      settings().readTimeoutMs,
+      async () => adapter.readScopes(ctx, await scopesOf(account, entry, adapter, ctx)),
+      priority,
+    );
     entry.fetchedAt = Date.now();
     entry.problem = null;
   } catch (err) {
@@ -153,6 +163,8 @@ export function rowsOf(account: ResolvedAccount, now = Date.now()): MmpRow[] {
     }));
   }
   const stale = now - entry.fetchedAt > settings().staleAfterMs;
+  const adapter = adapterFor(account.venue);
+  const resetBlocked = adapter ? resetBlockedReason(guardTarget(account, adapter), now) : null;
   return entry.reads.map(({ scope, state }) => ({
     ...base,
     ...state,
@@ -161,14 +173,29 @@ export function rowsOf(account: ResolvedAccount, now = Date.now()): MmpRow[] {
     fetchedAt: entry.fetchedAt,
     status: stale ? "unknown" : state.status,
     problem: entry.problem ?? state.problem,
+    resetBlocked,
   }));
 }
 
+export function guardTarget(account: ResolvedAccount, adapter: VenueAdapter): GuardTarget {
+  return {
+    accountId: account.id,
+    venue: account.venue,
+    baseUrl: account.baseUrl,
+    limit: adapter.rateLimit,
+  };
+}
+
 /** A read that starts after this call (not one already in flight, which may predate a reset). */
-export async function readAccountNow(account: ResolvedAccount): Promise<void> {
+/** Part of a reset (its fresh read, its re-read after an unknown outcome) uses "reset" priority,
+ * so the rate budget's reserve serves it before the monitor's polls. */
+export async function readAccountNow(
+  account: ResolvedAccount,
+  priority: "read" | "reset" = "read",
+): Promise<void> {
   const entry = entryFor(account.id);
   if (entry.inflight) await entry.inflight;
-  entry.inflight = refresh(account, entry).finally(() => {
+  entry.inflight = refresh(account, entry, priority).finally(() => {
     entry.inflight = null;
   });
   await entry.inflight;

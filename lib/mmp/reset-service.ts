@@ -7,6 +7,7 @@ import { settings } from "@/lib/config/settings";
 import {
   accountProblem,
   adapterContext,
+  guardTarget,
   readAccount,
   readAccountNow,
   readProblem,
@@ -26,6 +27,8 @@ import { publishAccount } from "@/lib/live/publish";
 import type { ResetRequest } from "@/lib/validations/reset";
 import { VenueError } from "@/lib/venues/errors";
 import { adapterFor } from "@/lib/venues/registry";
+import { guardedReset, resetBlockedReason } from "@/lib/venues/guard";
+import { resolveUnknown } from "@/lib/mmp/reset-resolve";
 
 // One reset, end to end. Invariants:
 // - nothing is sent unless a read at most MMP_RESET_FRESH_MS old says the scope is FROZEN (some
@@ -66,6 +69,8 @@ const findRow = (account: ResolvedAccount, scope: string): MmpRow | null =>
 
 async function freshFrozenRow(account: ResolvedAccount, scope: string): Promise<MmpRow> {
   await readAccount(account, settings().resetFreshMs);
+  // A recent *failed* read is not a reason to refuse: look again once before giving up.
+  if (readProblem(account)) await readAccountNow(account, "reset");
   const problem = readProblem(account);
   if (problem)
     throw new ApiError(
@@ -94,6 +99,14 @@ async function sendAndRecord(
   scope: string,
 ): Promise<StoredAnswer> {
   const { account, adapter, ctx } = target;
+  const guard = guardTarget(account, adapter);
+  const blocked = resetBlockedReason(guard);
+  if (blocked)
+    throw new ApiError(
+      503,
+      blocked.startsWith("degraded") ? "venue_degraded" : "venue_blocked",
+      `${blocked}; nothing was sent`,
+    );
   const before = await freshFrozenRow(account, scope);
   try {
     await auditAttempt(attempt, { outcome: "requested", stateBefore: before });
@@ -108,10 +121,10 @@ async function sendAndRecord(
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const receipt = await adapter.reset(ctx, scope);
+    const receipt = await guardedReset(guard, () => adapter.reset(ctx, scope));
     const latencyMs = elapsed();
     noteReset(before.id, attempt.user.username);
-    await readAccountNow(account);
+    await readAccountNow(account, "reset");
     publishAccount(account);
     const after = findRow(account, scope);
     await auditAttempt(attempt, {
@@ -144,26 +157,19 @@ async function sendAndRecord(
       return { status: mapped.status, body: mapped.body };
     }
     // Timeout, dropped connection, 5xx, unreadable answer — or a bug after the call: the venue
-    // may have acted. Re-read and report what is there; never send again.
+    // may have acted. Record that, then look (never send again) and record what we see.
     const reason =
       err instanceof VenueError ? err.message : "internal error after the reset was sent";
     if (!(err instanceof VenueError))
       log.error({ err, row: before.id }, "unexpected error during reset");
-    await readAccountNow(account);
-    publishAccount(account);
-    const after = findRow(account, scope);
-    const seen = readProblem(account)
-      ? "the re-read failed too"
-      : `a re-read shows ${after?.status.toUpperCase() ?? "no row"}`;
     await auditAttempt(attempt, {
       outcome: "unknown",
       stateBefore: before,
-      stateAfter: after,
       venueMessage: reason,
       latencyMs,
-      detail: seen,
     });
     log.warn({ row: before.id, reason }, "reset outcome unknown");
+    const { row: after, summary: seen } = await resolveUnknown(attempt, account, scope, before);
     return answer(202, {
       outcome: "unknown",
       message: `Outcome unknown (${reason}); ${seen}`,

@@ -39,6 +39,8 @@ export interface MmpRow {
   fetchedAt: number | null;
   /** Why the row is unknown or disabled, or the last read error while older data is shown. */
   problem: RowProblem | null;
+  /** Why a reset cannot be sent right now (venue ban, rate-limit stop, account degraded). */
+  resetBlocked?: string | null;
 }
 
 export interface DeskSnapshot {

@@ -12,6 +12,7 @@ export const VENUE_ERROR_KINDS = [
   "bad_scope", // the venue does not know the scope
   "unavailable", // the request definitely did not take effect (refused, read failed)
   "unknown_outcome", // a state-changing call may or may not have taken effect
+  "degraded", // our circuit breaker is open after repeated failures: nothing was sent
   "bad_response", // the venue answered something we cannot parse
   "rejected", // any other definite rejection
 ] as const;

@@ -1,5 +1,11 @@
 import "server-only";
+import { Agent, fetch as undiciFetch } from "undici";
 import { VenueError } from "@/lib/venues/errors";
+import { setBlock } from "@/lib/venues/guard/blocks";
+import { takeToken } from "@/lib/venues/guard/budget";
+import { callContext } from "@/lib/venues/guard/context";
+
+const CONNECT_TIMEOUT_MS = Number(process.env.MMP_CONNECT_TIMEOUT_MS ?? 2000);
 
 // The one place where the app talks HTTP to a venue. It knows nothing about venues' envelopes; it
 // decides only what transport failures mean. For a state-changing call (a reset), anything after
@@ -18,7 +24,7 @@ export interface VenueRequest {
 
 export interface VenueResponse {
   status: number;
-  headers: Headers;
+  headers: { get(name: string): string | null };
   text: string;
   latencyMs: number;
 }
@@ -29,7 +35,13 @@ const NOT_SENT_CODES = new Set([
   "EAI_AGAIN",
   "EHOSTUNREACH",
   "ENETUNREACH",
+  // The TCP/TLS connection never came up within the connect timeout: nothing reached the venue.
+  "UND_ERR_CONNECT_TIMEOUT",
 ]);
+
+/** Connections that cannot be opened quickly fail fast, well inside the total timeout; keep-alive
+ * keeps signed requests off the TCP handshake. */
+const agent = new Agent({ connect: { timeout: CONNECT_TIMEOUT_MS }, keepAliveTimeout: 30_000 });
 
 function causeCode(err: unknown): string | undefined {
   const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
@@ -44,18 +56,47 @@ export function parseRetryAfterMs(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/** Takes a token from the account's rate budget (lib/venues/guard) when called under a guard. */
+async function spendBudget(): Promise<void> {
+  const c = callContext.getStore();
+  if (!c) return;
+  if (!(await takeToken(c.accountKey, c.limit, c.priority, c.maxWaitMs))) {
+    throw new VenueError(
+      "rate_limited",
+      "our own rate budget for this account is exhausted; nothing was sent",
+      {
+        retryAfterMs: 1000,
+      },
+    );
+  }
+}
+
+/** A usage header saying the window is used up blocks the key until the venue's reset time. */
+function noteUsage(res: VenueResponse): void {
+  const c = callContext.getStore();
+  if (!c || res.headers.get("x-bapi-limit-status") !== "0") return;
+  const reset = Number(res.headers.get("x-bapi-limit-reset-timestamp"));
+  const until = Number.isFinite(reset) && reset > Date.now() ? reset : Date.now() + 1000;
+  setBlock(c.accountKey, {
+    kind: "rate_limited",
+    reason: "venue usage limit reached (X-Bapi-Limit-Status 0)",
+    until,
+  });
+}
+
 export async function sendVenueRequest(req: VenueRequest): Promise<VenueResponse> {
+  await spendBudget();
   const started = performance.now();
-  let res: Response;
+  let res: Awaited<ReturnType<typeof undiciFetch>>;
   let text: string;
   try {
-    res = await fetch(req.url, {
+    res = await undiciFetch(req.url, {
       method: req.method,
       headers: req.headers,
       body: req.body,
       signal: AbortSignal.timeout(req.timeoutMs),
       redirect: "error",
-      cache: "no-store",
+      dispatcher: agent,
     });
     text = await res.text();
   } catch (err) {
@@ -91,7 +132,9 @@ export async function sendVenueRequest(req: VenueRequest): Promise<VenueResponse
       { httpStatus: res.status, retryAfterMs },
     );
   }
-  return { status: res.status, headers: res.headers, text, latencyMs };
+  const response = { status: res.status, headers: res.headers, text, latencyMs };
+  noteUsage(response);
+  return response;
 }
 
 /** Parses a venue body; a truncated or non-JSON body after a mutation is an unknown outcome. */

@@ -1,6 +1,7 @@
 import type { Credentials } from "@/lib/config/load";
 import type { KeyType } from "@/lib/config/schema";
 import type { MmpRow, Venue } from "@/lib/mmp/types";
+import type { RateLimit } from "@/lib/venues/guard/budget";
 
 // The one interface the app uses to talk to any venue. Adding a venue = one folder under
 // lib/venues/ implementing VenueAdapter + one line in lib/venues/registry.ts.
@@ -64,6 +65,8 @@ export interface VenueAdapter {
   keyTypes: readonly KeyType[];
   /** The venue needs a passphrase besides key and secret. */
   needsPassphrase: boolean;
+  /** Request budget per account (documented limits, with margin), shared by polls and resets. */
+  rateLimit: RateLimit;
   /** Strict shape of a scope on this venue; anything else is refused before any call. */
   scopePattern: RegExp;
   /** Scopes the venue can list for this account (used when the config names none). */

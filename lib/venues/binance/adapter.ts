@@ -63,6 +63,8 @@ export const binanceAdapter: VenueAdapter = {
   label: "Binance Options",
   keyTypes: ["hmac", "rsa", "ed25519"],
   needsPassphrase: false,
+  // weight 1 per MMP call; far below the per-minute IP weight
+  rateLimit: { perSecond: 10, burst: 20 },
   scopePattern: /^[A-Z0-9]{2,20}$/,
 
   async listScopes(ctx) {

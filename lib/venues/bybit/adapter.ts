@@ -65,6 +65,8 @@ export const bybitAdapter: VenueAdapter = {
   scopePattern: /^[A-Z0-9]{2,12}$/,
   keyTypes: ["hmac", "rsa"],
   needsPassphrase: false,
+  // mmp-state ~10/s, mmp-reset 5/s per key; polls leave a reserve
+  rateLimit: { perSecond: 8, burst: 8 },
 
   async listScopes(ctx) {
     const coins = new Set<string>();

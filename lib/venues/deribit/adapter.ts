@@ -72,6 +72,8 @@ export const deribitAdapter: VenueAdapter = {
   label: "Deribit",
   keyTypes: ["hmac"],
   needsPassphrase: false,
+  // non-matching-engine credits refill at ~20/s; keep half
+  rateLimit: { perSecond: 10, burst: 20 },
   scopePattern: DERIBIT_SCOPE_PATTERN,
 
   async listScopes(ctx) {

@@ -62,6 +62,8 @@ export const okxAdapter: VenueAdapter = {
   label: "OKX",
   keyTypes: ["hmac"],
   needsPassphrase: true,
+  // mmp-config and mmp-reset: 5 requests per 2 s per user
+  rateLimit: { perSecond: 2.5, burst: 5 },
   scopePattern: SCOPE_PATTERN,
 
   async listScopes(ctx) {

@@ -1,0 +1,16 @@
+import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { RateLimit } from "@/lib/venues/guard/budget";
+
+// Which account (and how urgent) the HTTP calls under way belong to. Set by the guard around an
+// adapter call and read by lib/venues/http.ts, so adapters need not thread it through.
+export interface CallContext {
+  accountKey: string;
+  venueKey: string;
+  limit: RateLimit;
+  priority: "read" | "reset";
+  /** Longest a read may wait for a token before giving up. */
+  maxWaitMs: number;
+}
+
+export const callContext = new AsyncLocalStorage<CallContext>();
