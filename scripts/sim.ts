@@ -1,14 +1,14 @@
 // Starts the exchange simulator standalone: `npx tsx scripts/sim.ts [options.json]`.
-// With a file: that file's SimOptions (JSON). Without: a demo set of two Binance accounts with
-// fresh random credentials, printed so the desk can be configured against them.
+// With a file: that file's SimOptions (JSON). Without: the demo desk's accounts (all four venues)
+// with fresh random credentials, printed so the desk can be configured against them.
 // PORT (env) overrides the port; stops cleanly on SIGINT/SIGTERM.
 
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { VENUES } from "@/lib/mmp/types";
 import { startSimulator } from "@/lib/simulator";
-import type { SimAccountSpec, SimOptions } from "@/lib/simulator/types";
+import type { SimOptions } from "@/lib/simulator/types";
+import { createDemoSetup } from "@/lib/config/demo";
 
 const scopeSchema = z.object({
   scope: z.string().min(1),
@@ -31,6 +31,11 @@ const optionsSchema = z.object({
       apiKey: z.string().min(1),
       secret: z.string().min(1),
       scopes: z.array(scopeSchema),
+      keyType: z.enum(["hmac", "rsa", "ed25519"]).optional(),
+      publicKeyPem: z.string().optional(),
+      mmpEnabled: z.boolean().optional(),
+      passphrase: z.string().optional(),
+      demoTrading: z.boolean().optional(),
     }),
   ),
   fillGenerator: z
@@ -42,34 +47,9 @@ const optionsSchema = z.object({
   binanceResetClearsTrigger: z.boolean().optional(),
 });
 
-function demoAccount(id: string, scopes: SimAccountSpec["scopes"]): SimAccountSpec {
-  // Binance keys are 64 alphanumeric chars; hex satisfies that.
-  return {
-    id,
-    venue: "binance",
-    apiKey: randomBytes(32).toString("hex"),
-    secret: randomBytes(32).toString("hex"),
-    scopes,
-  };
-}
-
+// Without a file: the same fictional desk as the app's demo mode (all four venues).
 function demoOptions(): SimOptions {
-  const limits = { windowMs: 3000, qtyLimit: "2", deltaLimit: "2.3" };
-  return {
-    accounts: [
-      demoAccount("binance-mm-1", [
-        { scope: "BTCUSDT", ...limits, frozenPeriodMs: 30_000 },
-        { scope: "ETHUSDT", ...limits, frozenPeriodMs: 0, triggeredAt: "now" },
-        { scope: "SOLUSDT", ...limits, frozenPeriodMs: 0, enabled: false },
-      ]),
-      demoAccount("binance-mm-2", [
-        { scope: "BTCUSDT", ...limits, frozenPeriodMs: 0, triggeredAt: "now" },
-        { scope: "ETHUSDT", ...limits, frozenPeriodMs: 30_000, triggeredAt: "now" },
-        { scope: "BNBUSDT", ...limits, frozenPeriodMs: 0 },
-      ]),
-    ],
-    fillGenerator: true,
-  };
+  return { accounts: createDemoSetup().simAccounts, fillGenerator: true };
 }
 
 function loadOptions(file: string | undefined): SimOptions {
@@ -90,7 +70,8 @@ async function main(): Promise<void> {
   console.log(`exchange simulator listening on ${sim.url}`);
   if (!file) {
     for (const a of opts.accounts) {
-      console.log(`  ${a.id} (${a.venue}) apiKey=${a.apiKey} secret=${a.secret}`);
+      const passphrase = a.passphrase ? ` passphrase=${a.passphrase}` : "";
+      console.log(`  ${a.id} (${a.venue}) apiKey=${a.apiKey} secret=${a.secret}${passphrase}`);
     }
   } else {
     console.log(`  ${opts.accounts.length} account(s) from ${file}`);

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from "k
 import type { Dialect } from "@/lib/db/dialect";
 import * as m0001 from "@/lib/db/migrations/0001-audit-and-resets";
 import * as m0002 from "@/lib/db/migrations/0002-trigger-history";
+import * as m0003 from "@/lib/db/migrations/0003-live-state";
 
 // Migrations are listed here (not read from a folder) so they survive bundling. The same list
 // runs on SQLite and PostgreSQL; a migration that needs dialect-specific SQL receives the dialect.
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<
 > = {
   "0001-audit-and-resets": m0001,
   "0002-trigger-history": m0002,
+  "0003-live-state": m0003,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -58,7 +58,14 @@ export interface TriggerEventTable {
   reset_by: string | null;
 }
 
+export interface LiveStateTable {
+  account_id: string;
+  payload: string;
+  updated_at: string;
+}
+
 export interface Database {
+  live_state: LiveStateTable;
   trigger_event: TriggerEventTable;
   audit_log: AuditLogTable;
   reset_idempotency: ResetIdempotencyTable;

@@ -2,21 +2,12 @@ import "server-only";
 import { getDb } from "@/lib/db/client";
 import type { TriggerEventTable } from "@/lib/db/schema";
 import type { MmpRow, TriggerEvent, TriggerHistory, Venue } from "@/lib/mmp/types";
-import { singleton } from "@/lib/server/singleton";
 
 // Trigger history: a freeze opens an event, the next ACTIVE closes it with how it ended. A reset
 // through this desk names its user; otherwise a freeze whose period ran out "expired", and any
 // other return to active is "cleared" (e.g. reset elsewhere).
 
 const RESET_ATTRIBUTION_MS = 60_000;
-const recentResets = singleton(
-  "recent-resets",
-  () => new Map<string, { by: string; at: number }>(),
-);
-
-export function noteReset(rowId: string, username: string): void {
-  recentResets.set(rowId, { by: username, at: Date.now() });
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -57,19 +48,32 @@ export async function recordUnfreeze(rowId: string, at: number): Promise<void> {
     .orderBy("id", "desc")
     .executeTakeFirst();
   if (!open) return;
-  const reset = recentResets.get(rowId);
-  const byReset = reset && at - reset.at <= RESET_ATTRIBUTION_MS;
+  // Who reset it, from the audit trail (any process of the desk may have sent the reset).
+  const reset = await db
+    .selectFrom("audit_log")
+    .select("actor")
+    .where("account_id", "=", open.account_id)
+    .where("scope", "=", open.scope)
+    .where("at", ">=", iso(at - RESET_ATTRIBUTION_MS))
+    .where((eb) =>
+      eb.or([
+        eb("outcome", "=", "ok"),
+        eb.and([eb("outcome", "=", "resolved"), eb("detail", "like", "%took effect%")]),
+      ]),
+    )
+    .orderBy("seq", "desc")
+    .executeTakeFirst();
+  const byReset = Boolean(reset);
   const expired = open.frozen_until !== null && at >= Date.parse(open.frozen_until) - 1000;
   await db
     .updateTable("trigger_event")
     .set({
       ended_at: iso(at),
       ended_by: byReset ? "reset" : expired ? "expired" : "cleared",
-      reset_by: byReset ? reset.by : null,
+      reset_by: reset?.actor ?? null,
     })
     .where("id", "=", open.id)
     .execute();
-  if (byReset) recentResets.delete(rowId);
 }
 
 function toEvent(r: { id: number } & Omit<TriggerEventTable, "id">): TriggerEvent {

@@ -2,6 +2,8 @@ import "server-only";
 import type { ResolvedAccount } from "@/lib/config/load";
 import { recordFreeze, recordUnfreeze } from "@/lib/history/triggers";
 import { hub } from "@/lib/live/hub";
+import { clustered, isRecorder } from "@/lib/cluster/role";
+import { shareAccount } from "@/lib/cluster/sync";
 import { sendFreezeWebhook } from "@/lib/live/webhook";
 import { rowsOf } from "@/lib/mmp/account-state";
 import type { MmpStatus, RowTransition } from "@/lib/mmp/types";
@@ -15,7 +17,8 @@ import { singleton } from "@/lib/server/singleton";
 
 const lastKnown = singleton("last-known-status", () => new Map<string, MmpStatus>());
 
-export function publishAccount(account: ResolvedAccount): void {
+/** remote: the state came from another process (do not share it back). */
+export function publishAccount(account: ResolvedAccount, opts: { remote?: boolean } = {}): void {
   const now = Date.now();
   const rows = rowsOf(account, now);
   const transitions: RowTransition[] = [];
@@ -38,9 +41,15 @@ export function publishAccount(account: ResolvedAccount): void {
     });
   }
   hub.emit("account", { accountId: account.id, serverTime: now, rows });
+  if (clustered() && !opts.remote) {
+    shareAccount(account.id).catch((err: unknown) =>
+      log.error({ err, account: account.id }, "could not share live state"),
+    );
+  }
   for (const t of transitions) {
     hub.emit("transition", t);
-    void record(t, rows.find((r) => r.id === t.rowId) ?? null);
+    // Every process alerts its own browsers; only one records history and calls the webhook.
+    if (isRecorder()) void record(t, rows.find((r) => r.id === t.rowId) ?? null);
   }
 }
 

@@ -3,6 +3,7 @@ import type { ResolvedAccount } from "@/lib/config/load";
 import { settings } from "@/lib/config/settings";
 import type { MmpRow, RowProblem } from "@/lib/mmp/types";
 import { singleton } from "@/lib/server/singleton";
+import { metrics } from "@/lib/metrics/registry";
 import { log } from "@/lib/server/log";
 import { isVenueError } from "@/lib/venues/errors";
 import { adapterFor } from "@/lib/venues/registry";
@@ -106,6 +107,7 @@ async function refresh(
   const ctx = adapterContext(account);
   if (!adapter || !ctx) return;
   entry.attemptedAt = Date.now();
+  const timer = metrics.pollSeconds.startTimer({ venue: account.venue });
   try {
     entry.reads = await guardedRead(
       guardTarget(account, adapter),
@@ -115,7 +117,12 @@ async function refresh(
     );
     entry.fetchedAt = Date.now();
     entry.problem = null;
+    timer();
   } catch (err) {
+    metrics.upstreamErrors.inc({
+      venue: account.venue,
+      code: isVenueError(err) ? (err.details.venueCode ?? err.kind) : "internal",
+    });
     entry.problem = isVenueError(err)
       ? { code: err.kind, message: err.message }
       : { code: "internal", message: "read failed (see server log)" };
@@ -220,5 +227,26 @@ export function applyPushTrigger(
       ? { scope, state: { ...r.state, status: "frozen", frozenUntil, lastTriggerAt: Date.now() } }
       : r,
   );
+  return true;
+}
+
+/** What another process needs to serve this account's rows as we see them. */
+export interface SharedEntry {
+  reads: ScopeRead[];
+  fetchedAt: number | null;
+  attemptedAt: number | null;
+  problem: RowProblem | null;
+}
+
+export function exportEntry(accountId: string): SharedEntry {
+  const { reads, fetchedAt, attemptedAt, problem } = entryFor(accountId);
+  return { reads, fetchedAt, attemptedAt, problem };
+}
+
+/** Adopts state read by another process; older than what we hold is ignored. */
+export function importEntry(accountId: string, shared: SharedEntry): boolean {
+  const entry = entryFor(accountId);
+  if ((shared.attemptedAt ?? 0) < (entry.attemptedAt ?? 0)) return false;
+  Object.assign(entry, shared);
   return true;
 }

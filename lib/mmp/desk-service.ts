@@ -4,6 +4,7 @@ import { settings } from "@/lib/config/settings";
 import { readAccount, rowsOf } from "@/lib/mmp/account-state";
 import type { DeskSnapshot } from "@/lib/mmp/types";
 import { monitorRunning } from "@/lib/monitor/monitor";
+import { clusterRole } from "@/lib/cluster/role";
 
 /** The desk: every account × scope, from the latest reads. While the monitor polls, a viewer
  * never causes a venue read (only an account never read yet is read, once, shared); without it
@@ -11,8 +12,12 @@ import { monitorRunning } from "@/lib/monitor/monitor";
 export async function getDeskSnapshot(): Promise<DeskSnapshot> {
   const config = await getConfig();
   const { pollIntervalMs, staleAfterMs } = settings();
-  const maxAgeMs = monitorRunning() ? Number.POSITIVE_INFINITY : pollIntervalMs / 2;
-  await Promise.all(config.accounts.map((account) => readAccount(account, maxAgeMs)));
+  // Followers never read: the leader shares every read with them.
+  const cacheOnly = monitorRunning() || clusterRole() === "follower";
+  const maxAgeMs = cacheOnly ? Number.POSITIVE_INFINITY : pollIntervalMs / 2;
+  if (clusterRole() !== "follower") {
+    await Promise.all(config.accounts.map((account) => readAccount(account, maxAgeMs)));
+  }
   const now = Date.now();
   return {
     serverTime: now,

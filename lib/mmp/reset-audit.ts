@@ -3,6 +3,7 @@ import { appendAudit, type AuditEntry } from "@/lib/audit/append";
 import type { CurrentUser } from "@/lib/auth/current-user";
 import { ApiError } from "@/lib/api/errors";
 import { log } from "@/lib/server/log";
+import { metrics } from "@/lib/metrics/registry";
 
 // What every audit row of a reset attempt shares: who, from where, with which key.
 
@@ -32,6 +33,7 @@ export function auditAttempt(
   ctx: AttemptContext,
   entry: Omit<AuditEntry, "actor" | "role" | "action">,
 ) {
+  metrics.resetOutcomes.inc({ venue: ctx.venue ?? "none", outcome: entry.outcome });
   return appendAudit({
     actor: ctx.user.username,
     role: ctx.user.role,

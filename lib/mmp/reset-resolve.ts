@@ -32,8 +32,10 @@ async function lookOnce(
   before: MmpRow,
 ): Promise<Resolution | null> {
   await readAccountNow(account, "reset");
-  publishAccount(account);
-  if (readProblem(account)) return null;
+  if (readProblem(account)) {
+    publishAccount(account);
+    return null;
+  }
   const row = rowsOf(account).find((r) => r.scope === scope) ?? null;
   const summary = verdict(row);
   await auditAttempt(attempt, {
@@ -42,6 +44,7 @@ async function lookOnce(
     stateAfter: row,
     detail: summary,
   });
+  publishAccount(account);
   return { row, summary };
 }
 

@@ -22,7 +22,6 @@ import {
 import { runOnce, withRowLock, type StoredAnswer } from "@/lib/mmp/reset-guards";
 import type { MmpRow, ResetResult } from "@/lib/mmp/types";
 import { log } from "@/lib/server/log";
-import { noteReset } from "@/lib/history/triggers";
 import { publishAccount } from "@/lib/live/publish";
 import type { ResetRequest } from "@/lib/validations/reset";
 import { VenueError } from "@/lib/venues/errors";
@@ -123,9 +122,7 @@ async function sendAndRecord(
   try {
     const receipt = await guardedReset(guard, () => adapter.reset(ctx, scope));
     const latencyMs = elapsed();
-    noteReset(before.id, attempt.user.username);
     await readAccountNow(account, "reset");
-    publishAccount(account);
     const after = findRow(account, scope);
     await auditAttempt(attempt, {
       outcome: "ok",
@@ -134,6 +131,8 @@ async function sendAndRecord(
       venueMessage: receipt.venueAnswer,
       latencyMs,
     });
+    // After the audit row: the trigger history names the resetter from it.
+    publishAccount(account);
     return answer(200, {
       outcome: "ok",
       message: "Reset done",

@@ -4,6 +4,7 @@ import { initConfig } from "@/lib/config/runtime";
 import { getDb } from "@/lib/db/client";
 import { authSecret } from "@/lib/auth/secret";
 import { startMonitor } from "@/lib/monitor/monitor";
+import { startCluster } from "@/lib/cluster";
 import { log } from "@/lib/server/log";
 
 export async function startServer(): Promise<void> {
@@ -22,7 +23,11 @@ export async function startServer(): Promise<void> {
     }
     // A real config needs a stable session key; fail at start, not at the first sign-in.
     authSecret(config.demo);
-    if (process.env.MMP_MONITOR !== "off") startMonitor();
+    if (process.env.MMP_MONITOR !== "off") {
+      if (dialect === "postgres" && process.env.DATABASE_URL)
+        await startCluster(process.env.DATABASE_URL);
+      else startMonitor();
+    }
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`\nMMP risk desk: configuration error\n${err.message}\n`);

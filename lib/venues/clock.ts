@@ -54,3 +54,8 @@ export async function withClockRetry<T>(
     return attempt();
   }
 }
+
+/** Every measured offset, for metrics and health ("<venue> <baseUrl>" → ms). */
+export function allClockOffsets(): { key: string; offsetMs: number; syncedAt: number }[] {
+  return [...offsets].map(([key, o]) => ({ key, ...o }));
+}

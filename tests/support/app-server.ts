@@ -20,6 +20,10 @@ export interface AppUnderTest {
   /** Rewrites the config file (the app reloads it on its next request). */
   editConfig: (edit: (config: AppConfigFile) => AppConfigFile) => void;
   sqlitePath: string;
+  /** The `next start` child's process id (for memory readings in bench/). */
+  pid: number | undefined;
+  /** Kills the app process without a clean shutdown (SIGKILL), as a crash would. */
+  crash?: () => Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -38,10 +42,13 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Point the app at this PostgreSQL database instead of a temp SQLite file. */
   databaseUrl?: string;
+  /** Use this simulator (shared by several app processes) instead of starting one. */
+  sim?: SimHandle;
 }
 
 export async function startAppUnderTest(options: StartOptions = {}): Promise<AppUnderTest> {
-  const sim = await startSimulator({ accounts: simAccounts() });
+  const ownSim = !options.sim;
+  const sim = options.sim ?? (await startSimulator({ accounts: simAccounts() }));
   const dir = mkdtempSync(join(tmpdir(), "mmp-app-"));
   const configPath = join(dir, "mmp.config.json");
   let config = fixtureConfig(sim.url, await fixtureUsers());
@@ -79,11 +86,11 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   const stop = async () => {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
     }
-    await sim.close();
+    if (ownSim) await sim.close();
   };
   try {
     await waitFor(async () => {
@@ -95,5 +102,11 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
     await stop();
     throw err;
   }
-  return { url, sim, logs: () => output, stop, editConfig, sqlitePath };
+  const crash = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGKILL");
+    await exited;
+  };
+  return { url, sim, logs: () => output, stop, editConfig, sqlitePath, pid: child.pid, crash };
 }
