@@ -3,6 +3,7 @@ import { Desk } from "@/components/desk/desk";
 import { pageUser } from "@/lib/auth/page-guard";
 import { can } from "@/lib/auth/permissions";
 import { getDeskSnapshot } from "@/lib/mmp/desk-service";
+import { firstPaint } from "@/lib/mmp/first-paint";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +13,7 @@ export default async function DeskPage() {
   return (
     <main className="mx-auto max-w-[1600px] px-4 py-4">
       <AppHeader user={user} title="MMP risk desk" />
-      <Desk initialSnapshot={snapshot} canReset={can(user.role, "mmp.reset")} />
+      <Desk initialSnapshot={firstPaint(snapshot)} canReset={can(user.role, "mmp.reset")} />
     </main>
   );
 }

@@ -10,6 +10,7 @@ import { FrozenUntil } from "@/components/desk/frozen-until";
 import { UtcTime } from "@/components/desk/utc-time";
 import { DataAge } from "@/components/desk/data-age";
 import { ResetButton } from "@/components/desk/reset-button";
+import { HistoryButton } from "@/components/history/row-history";
 
 // Columns have fixed widths (desk-table.tsx): long identifiers and venue decimals wrap rather
 // than overflow into the next column.
@@ -67,7 +68,13 @@ export const DeskRow = memo(function DeskRow({ row, canReset }: Props) {
       <td className={cell}>
         <DataAge rowId={row.id} initial={row.fetchedAt} />
       </td>
-      <td className={cell}>{canReset && <ResetButton row={row} />}</td>
+      <td className={cell}>
+        {/* History first: it is on every row, so it keeps one position down the column. */}
+        <div className="flex items-start gap-2">
+          <HistoryButton row={row} />
+          {canReset && <ResetButton row={row} />}
+        </div>
+      </td>
     </tr>
   );
 }, sameRow);

@@ -1,9 +1,7 @@
 "use client";
 
 import { useLayoutEffect, useMemo, useState } from "react";
-import { useQuery } from "@tanstack/react-query";
 import type { DeskSnapshot } from "@/lib/mmp/types";
-import { snapshotQueryOptions } from "@/lib/mmp/queries";
 import { ServerClockContext, useServerClockValue } from "@/components/desk/server-clock";
 import { sortRows } from "@/components/desk/sort-rows";
 import {
@@ -14,7 +12,20 @@ import {
 } from "@/components/desk/desk-filters";
 import { StaleBanner } from "@/components/desk/stale-banner";
 import { RowAgesContext, createRowAgesStore } from "@/components/desk/row-ages";
+import { StaleAfterContext } from "@/components/desk/data-age";
 import { DeskTable } from "@/components/desk/desk-table";
+import { useLiveDesk } from "@/components/live/use-live-desk";
+import { useDeskView } from "@/components/live/use-desk-view";
+import { LiveBanners } from "@/components/live/live-banners";
+import { ConnectionBadge } from "@/components/live/connection-badge";
+import { FreezeAlerts } from "@/components/live/freeze-alerts";
+import { AlertControls } from "@/components/live/alert-controls";
+import { FreezeChart } from "@/components/history/freeze-chart";
+import {
+  OpenHistoryContext,
+  RowHistoryDialog,
+  type HistoryTarget,
+} from "@/components/history/row-history";
 
 export function Desk({
   initialSnapshot,
@@ -23,11 +34,10 @@ export function Desk({
   initialSnapshot: DeskSnapshot;
   canReset: boolean;
 }) {
-  const { data, dataUpdatedAt, error, isFetching } = useQuery({
-    ...snapshotQueryOptions(),
-    initialData: initialSnapshot,
-  });
+  const live = useLiveDesk(initialSnapshot);
+  const { snapshot: data, dataUpdatedAt, error, isFetching, connection, alerts } = live;
   const [filters, setFilters] = useState<DeskFilterValues>(NO_FILTERS);
+  const [history, setHistory] = useState<HistoryTarget | null>(null);
 
   // serverTime paired with the moment this snapshot landed in the cache gives the browser's
   // clock offset (see server-clock.tsx). Writers of single rows keep both, so the pair holds.
@@ -35,6 +45,9 @@ export function Desk({
   const [ages] = useState(() => createRowAgesStore(data.rows));
   // Before paint, so an age never shows next to a row from a different snapshot.
   useLayoutEffect(() => ages.update(data.rows), [ages, data.rows]);
+  // Stale rows become UNKNOWN here, before filtering and sorting, so a filter for "active" can
+  // never list a row nobody can vouch for.
+  const view = useDeskView(live, clock.offsetMs);
 
   const accounts = useMemo(() => {
     const byLabel = [...data.rows].sort((a, b) => a.accountLabel.localeCompare(b.accountLabel));
@@ -42,12 +55,12 @@ export function Desk({
   }, [data.rows]);
 
   const visible = useMemo(
-    () => sortRows(data.rows.filter((r) => matchesFilters(r, filters))),
-    [data.rows, filters],
+    () => sortRows(view.rows.filter((r) => matchesFilters(r, filters))),
+    [view.rows, filters],
   );
   const frozenTotal = useMemo(
-    () => data.rows.filter((r) => r.status === "frozen").length,
-    [data.rows],
+    () => view.rows.filter((r) => r.status === "frozen").length,
+    [view.rows],
   );
   const frozenShown = visible.filter((r) => r.status === "frozen").length;
   // A filter must never hide that something is frozen elsewhere.
@@ -56,33 +69,52 @@ export function Desk({
   return (
     <ServerClockContext value={clock}>
       <RowAgesContext value={ages}>
-        <section aria-label="MMP desk" className="flex flex-col gap-3">
-          <StaleBanner
-            error={error}
-            dataUpdatedAt={dataUpdatedAt}
-            serverTime={data.serverTime}
-            fetching={isFetching}
-          />
-          <div className="flex flex-wrap items-end justify-between gap-3">
-            <DeskFilters value={filters} onChange={setFilters} accounts={accounts} />
-            <p role="status" className="text-sm text-slate-300 tabular-nums">
-              {visible.length} of {data.rows.length} rows shown ·{" "}
-              <span className={frozenShown > 0 ? "font-semibold text-rose-200" : undefined}>
-                {frozenShown} frozen
-              </span>
-              {frozenHidden > 0 && (
-                <>
-                  {" "}
-                  <span className="font-semibold text-amber-200">
-                    (<span aria-hidden="true">⚠ </span>
-                    {frozenHidden} more frozen hidden by filters)
+        <StaleAfterContext value={view.staleAfterMs}>
+          <OpenHistoryContext value={setHistory}>
+            <section aria-label="MMP desk" className="flex flex-col gap-3">
+              <FreezeAlerts store={alerts} />
+              <LiveBanners warnings={view.warnings} refMs={clock.dayRefMs} />
+              <StaleBanner
+                error={error}
+                dataUpdatedAt={dataUpdatedAt}
+                serverTime={data.serverTime}
+                fetching={isFetching}
+              />
+              <div className="flex flex-wrap items-center justify-between gap-3">
+                <FreezeChart />
+                <div className="flex flex-wrap items-center gap-3">
+                  <AlertControls store={alerts} />
+                  <ConnectionBadge state={connection.state} />
+                </div>
+              </div>
+              <div className="flex flex-wrap items-end justify-between gap-3">
+                <DeskFilters value={filters} onChange={setFilters} accounts={accounts} />
+                <p role="status" className="text-sm text-slate-300 tabular-nums">
+                  {visible.length} of {data.rows.length} rows shown ·{" "}
+                  {data.totalRows !== undefined && data.totalRows > data.rows.length && (
+                    <span className="text-slate-400">
+                      (loading {data.totalRows - data.rows.length} more…) ·{" "}
+                    </span>
+                  )}
+                  <span className={frozenShown > 0 ? "font-semibold text-rose-200" : undefined}>
+                    {frozenShown} frozen
                   </span>
-                </>
-              )}
-            </p>
-          </div>
-          <DeskTable rows={visible} canReset={canReset} />
-        </section>
+                  {frozenHidden > 0 && (
+                    <>
+                      {" "}
+                      <span className="font-semibold text-amber-200">
+                        (<span aria-hidden="true">⚠ </span>
+                        {frozenHidden} more frozen hidden by filters)
+                      </span>
+                    </>
+                  )}
+                </p>
+              </div>
+              <DeskTable rows={visible} canReset={canReset} />
+            </section>
+            <RowHistoryDialog target={history} onClose={() => setHistory(null)} />
+          </OpenHistoryContext>
+        </StaleAfterContext>
       </RowAgesContext>
     </ServerClockContext>
   );

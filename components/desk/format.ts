@@ -38,6 +38,14 @@ export function formatUtcTime(ms: number, refMs: number): string {
     : `${iso.slice(0, 10)} ${time}`;
 }
 
+/** The same instant in the browser's own time zone, for hover titles ("local time on hover").
+ * Reads the runtime's zone, so only call it after hydration. */
+export function formatLocalTime(ms: number): string {
+  // timeStyle "long" carries the zone name; dateStyle/timeStyle cannot be mixed with
+  // timeZoneName (a RangeError at runtime, not a type error).
+  return new Date(ms).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "long" });
+}
+
 /** Machine-readable form for `<time dateTime>` and titles. */
 export function toIsoUtc(ms: number): string {
   return new Date(ms).toISOString();

@@ -69,7 +69,7 @@ export function ResetButton({ row }: { row: MmpRow }) {
   };
 
   return (
-    <div className="flex min-w-36 flex-col items-start gap-1">
+    <div className="flex min-w-28 flex-1 flex-col items-start gap-1">
       {(row.status === "frozen" || pending) && (
         <button
           type="button"

@@ -42,24 +42,38 @@ const LOOK: Record<MmpStatus, { label: string; className: string; icon: ReactNod
   },
 };
 
+export const STATUS_LABELS: Record<MmpStatus, string> = {
+  active: LOOK.active.label,
+  frozen: LOOK.frozen.label,
+  disabled: LOOK.disabled.label,
+  unknown: LOOK.unknown.label,
+};
+
+/** The status's icon alone (decorative: always shown next to the status word). */
+export function StatusIcon({ status, className }: { status: MmpStatus; className: string }) {
+  return (
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 16 16"
+      className={className}
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.6"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
+      {LOOK[status].icon}
+    </svg>
+  );
+}
+
 export function StatusBadge({ status }: { status: MmpStatus }) {
   const look = LOOK[status];
   return (
     <span
       className={`inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs font-semibold tracking-wide ring-1 ring-inset ${look.className}`}
     >
-      <svg
-        aria-hidden="true"
-        viewBox="0 0 16 16"
-        className="size-3.5 shrink-0"
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="1.6"
-        strokeLinecap="round"
-        strokeLinejoin="round"
-      >
-        {look.icon}
-      </svg>
+      <StatusIcon status={status} className="size-3.5 shrink-0" />
       {look.label}
     </span>
   );

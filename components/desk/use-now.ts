@@ -51,6 +51,11 @@ function getSnapshot(): number {
 // so time-relative text is rendered only once the browser's clock is in charge.
 const getServerSnapshot = (): null => null;
 
+/** For derived per-second values (see useStaleRows): subscribe to the same single tick, read the
+ * same value every consumer sees, and let useSyncExternalStore skip renders when the derived
+ * value did not change. */
+export { subscribe as subscribeNow, getSnapshot as readNow };
+
 /** Browser clock (epoch ms), updated once a second; null until hydrated. */
 export function useNow(): number | null {
   return useSyncExternalStore<number | null>(subscribe, getSnapshot, getServerSnapshot);

@@ -9,6 +9,11 @@ import type { ResetRequest } from "@/lib/validations/reset";
 export const mmpKeys = {
   all: ["mmp"] as const,
   snapshot: () => [...mmpKeys.all, "snapshot"] as const,
+  /** Every trigger-history query: invalidated when a row freezes or unfreezes. */
+  history: () => [...mmpKeys.all, "history"] as const,
+  /** Row ids always contain "/" (`account/scope`), so they never collide with "desk". */
+  deskHistory: () => [...mmpKeys.history(), "desk"] as const,
+  rowHistory: (rowId: string) => [...mmpKeys.history(), rowId] as const,
 };
 
 export const SNAPSHOT_POLL_MS = 2_000;
@@ -137,7 +142,9 @@ export function snapshotQueryOptions() {
   return queryOptions({
     queryKey: mmpKeys.snapshot(),
     queryFn: ({ signal }) => fetchSnapshot(signal),
-    // Polling until the push stream exists; the desk shows a stale warning whenever a poll fails.
+    // The fallback while the push stream is down; components/live/use-live-desk.ts turns it off
+    // while the stream is live and sets it to the server's own poll interval otherwise. The desk
+    // shows a stale warning whenever a poll fails.
     refetchInterval: SNAPSHOT_POLL_MS,
     // The next poll is the retry: backing off would hide a failure behind old data for seconds.
     retry: false,

@@ -122,8 +122,10 @@ async function sendAndRecord(
   try {
     const receipt = await guardedReset(guard, () => adapter.reset(ctx, scope));
     const latencyMs = elapsed();
-    await readAccountNow(account, "reset");
-    const after = findRow(account, scope);
+    // The answer goes back as soon as the result is in the audit trail: a reset adds only signing
+    // and two audit writes to the venue's round trip. The state after is what the venue's answer
+    // says (where it says anything); the refreshed row follows on the live stream.
+    const after = receipt.stateAfter ? { ...before, ...receipt.stateAfter } : null;
     await auditAttempt(attempt, {
       outcome: "ok",
       stateBefore: before,
@@ -132,7 +134,9 @@ async function sendAndRecord(
       latencyMs,
     });
     // After the audit row: the trigger history names the resetter from it.
-    publishAccount(account);
+    void readAccountNow(account, "reset")
+      .then(() => publishAccount(account))
+      .catch((err: unknown) => log.error({ err, row: before.id }, "refresh after reset failed"));
     return answer(200, {
       outcome: "ok",
       message: "Reset done",

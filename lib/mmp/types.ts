@@ -52,6 +52,9 @@ export interface DeskSnapshot {
   pollIntervalMs: number;
   /** A row whose fetchedAt is older than this is stale: show it UNKNOWN, never as it was. */
   staleAfterMs: number;
+  /** Set when the page was first drawn with only the rows that matter most (all frozen and
+   * unknown rows, then the first of the rest); the live stream's snapshot brings the others. */
+  totalRows?: number;
 }
 
 // --- Live stream: GET /api/stream (server-sent events) -------------------------------------

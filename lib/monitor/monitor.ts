@@ -7,6 +7,7 @@ import { accountProblem, readAccount, rowsOf } from "@/lib/mmp/account-state";
 import { ensurePush, stopPush } from "@/lib/monitor/push";
 import { log } from "@/lib/server/log";
 import { singleton } from "@/lib/server/singleton";
+import { adapterFor } from "@/lib/venues/registry";
 
 // The one upstream poller of this process. Each account has its own loop: it reads the venue,
 // publishes the rows to every open stream, and schedules the next read — sooner while a row is
@@ -31,10 +32,20 @@ const SUPERVISE_MS = 5000;
 
 export const monitorRunning = () => state.running;
 
+/** Polls never use more than half the account's rate budget, so resets always find tokens. */
+const BUDGET_SHARE_FOR_POLLS = 0.5;
+
 function nextDelay(account: ResolvedAccount): number {
   const s = settings();
-  const frozen = rowsOf(account).some((r) => r.status === "frozen");
-  const base = frozen ? s.frozenPollIntervalMs : s.pollIntervalMs;
+  const rows = rowsOf(account);
+  const frozen = rows.some((r) => r.status === "frozen");
+  const adapter = adapterFor(account.venue);
+  const paced = adapter
+    ? (adapter.readCost(Math.max(rows.length, 1)) /
+        (adapter.rateLimit.perSecond * BUDGET_SHARE_FOR_POLLS)) *
+      1000
+    : 0;
+  const base = Math.max(frozen ? s.frozenPollIntervalMs : s.pollIntervalMs, paced);
   return Math.round(base * (0.9 + Math.random() * 0.2));
 }
 

@@ -55,6 +55,8 @@ export interface ResetReceipt {
   /** The venue's answer, summarised for the audit trail (no secrets, bounded length). */
   venueAnswer: string;
   latencyMs: number;
+  /** The scope's state as the venue's answer describes it, where the answer carries one. */
+  stateAfter?: ScopeState;
 }
 
 export interface VenueAdapter {
@@ -67,6 +69,8 @@ export interface VenueAdapter {
   needsPassphrase: boolean;
   /** Request budget per account (documented limits, with margin), shared by polls and resets. */
   rateLimit: RateLimit;
+  /** Venue requests one readScopes() of this many scopes makes (the monitor paces polls by it). */
+  readCost(scopeCount: number): number;
   /** Strict shape of a scope on this venue; anything else is refused before any call. */
   scopePattern: RegExp;
   /** Scopes the venue can list for this account (used when the config names none). */

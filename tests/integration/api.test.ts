@@ -297,7 +297,9 @@ describe("Bybit on the desk", () => {
   it("resets a frozen Bybit row with one call", async () => {
     const res = await post({ accountId: "bb-main", scope: "BTC", idempotencyKey: key() });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as ResetResult).row?.status).toBe("active");
+    expect(((await res.json()) as ResetResult).outcome).toBe("ok");
+    // The answer does not wait for a re-read; the refreshed row follows at once.
+    await waitFor(async () => row(await snapshot(), "bb-main/BTC")?.status === "active", 3000);
     expect(await ctl.log({ path: "/v5/account/mmp-reset" })).toHaveLength(1);
   });
 
@@ -456,7 +458,8 @@ describe("OKX and Deribit on the desk", () => {
   ])("resets %s %s with one venue call", async (accountId, scope, path) => {
     const res = await post({ accountId, scope, idempotencyKey: key() });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as ResetResult).row?.status).toBe("active");
+    expect(((await res.json()) as ResetResult).outcome).toBe("ok");
+    await waitFor(async () => row(await snapshot(), `${accountId}/${scope}`)?.status === "active", 3000);
     expect(await ctl.log({ path })).toHaveLength(1);
   });
 

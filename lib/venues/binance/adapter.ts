@@ -65,6 +65,7 @@ export const binanceAdapter: VenueAdapter = {
   needsPassphrase: false,
   // weight 1 per MMP call; far below the per-minute IP weight
   rateLimit: { perSecond: 10, burst: 20 },
+  readCost: (n) => n,
   scopePattern: /^[A-Z0-9]{2,20}$/,
 
   async listScopes(ctx) {
@@ -100,7 +101,18 @@ export const binanceAdapter: VenueAdapter = {
       resetKey(ctx, scope),
       answer.success ? answer.data.lastTriggerTime : result.timestamp,
     );
-    return { venueAnswer: JSON.stringify(result.body).slice(0, 500), latencyMs: result.latencyMs };
+    const stateAfter = answer.success
+      ? normaliseBinance(answer.data, {
+          venueNowMs: venueNow(clockKey(ctx)),
+          offsetMs: clockOffset(clockKey(ctx)),
+          clearedTriggerAt: answer.data.lastTriggerTime,
+        })
+      : undefined;
+    return {
+      venueAnswer: JSON.stringify(result.body).slice(0, 500),
+      latencyMs: result.latencyMs,
+      stateAfter,
+    };
   },
 
   serverTime: binanceServerTime,

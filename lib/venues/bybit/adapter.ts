@@ -67,6 +67,7 @@ export const bybitAdapter: VenueAdapter = {
   needsPassphrase: false,
   // mmp-state ~10/s, mmp-reset 5/s per key; polls leave a reserve
   rateLimit: { perSecond: 8, burst: 8 },
+  readCost: (n) => n,
 
   async listScopes(ctx) {
     const coins = new Set<string>();

@@ -74,6 +74,7 @@ export const deribitAdapter: VenueAdapter = {
   needsPassphrase: false,
   // non-matching-engine credits refill at ~20/s; keep half
   rateLimit: { perSecond: 10, burst: 20 },
+  readCost: () => 2,
   scopePattern: DERIBIT_SCOPE_PATTERN,
 
   async listScopes(ctx) {

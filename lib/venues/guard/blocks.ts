@@ -2,7 +2,7 @@ import "server-only";
 import { singleton } from "@/lib/server/singleton";
 
 // Time-boxed stops the venue asked for: a 429 / Retry-After / exhausted usage header blocks one
-// account's key until then; a ban (HTTP 418, Bybit 403) blocks every account on that venue host,
+// account's key until then; a ban (HTTP 418 or the venue's own ban answer) blocks every account on that venue host,
 // because the venue bans the IP, not the key. Nothing is sent to a blocked target.
 
 export interface Block {

@@ -64,6 +64,7 @@ export const okxAdapter: VenueAdapter = {
   needsPassphrase: true,
   // mmp-config and mmp-reset: 5 requests per 2 s per user
   rateLimit: { perSecond: 2.5, burst: 5 },
+  readCost: () => 1,
   scopePattern: SCOPE_PATTERN,
 
   async listScopes(ctx) {

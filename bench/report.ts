@@ -1,0 +1,270 @@
+import type { FanOut } from "./fan-out";
+import type { Freshness } from "./freshness";
+import type { Machine } from "./machine";
+import type { Lcp, PageWeight } from "./page-perf";
+import type { ResetOverhead } from "./reset-overhead";
+import type { StreamCapacity } from "./stream-capacity";
+
+// Targets (benchmark targets from product.md's quality bars, not test assertions) and the table
+// printed to stdout and written to bench/results.md.
+
+export type Failed = { error: string };
+export type Outcome<T> = T | Failed;
+export const failed = <T>(o: Outcome<T> | undefined): o is Failed | undefined =>
+  o === undefined || (typeof o === "object" && o !== null && "error" in o);
+
+export interface Figures {
+  resetOverhead?: Outcome<ResetOverhead>;
+  fanOut?: Outcome<FanOut>;
+  freshness?: { poll?: Outcome<Freshness>; push?: Outcome<Freshness> };
+  streamCapacity?: Outcome<StreamCapacity>;
+  pageWeight?: Outcome<{ home: PageWeight; screen: PageWeight }>;
+  lcp?: Outcome<Lcp>;
+}
+
+export interface Target {
+  figure: string;
+  measured: string;
+  target: string;
+  hit: boolean | null;
+  value: number | null;
+}
+
+const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : "n/a");
+
+export function targets(f: Figures): Record<string, Target> {
+  const t: Record<string, Target> = {};
+  const add = (
+    key: string,
+    figure: string,
+    target: string,
+    value: number | null,
+    limit: number,
+    measured: string,
+  ) =>
+    (t[key] = {
+      figure,
+      target,
+      value,
+      measured,
+      hit: value === null || !Number.isFinite(value) ? null : value <= limit,
+    });
+  const r = f.resetOverhead;
+  if (!failed(r)) {
+    add(
+      "resetRatioVsDirect",
+      "Reset: app p50 / direct signed call p50",
+      "≤ 1.05×",
+      r.ratioP50VsDirect,
+      1.05,
+      `${fmt(r.app.p50)} / ${fmt(r.direct.p50)} ms = ${fmt(r.ratioP50VsDirect, 3)}×`,
+    );
+    add(
+      "resetAddedMsVsDirect",
+      "Reset: added at p50 vs direct call",
+      "≤ 3 ms",
+      r.addedMsP50VsDirect,
+      3,
+      `+${fmt(r.addedMsP50VsDirect)} ms (p99 app ${fmt(r.app.p99)} vs ${fmt(r.direct.p99)} ms)`,
+    );
+    add(
+      "resetRatioVsSdk",
+      "Reset: app p50 / bybit-api SDK p50",
+      "≤ 1.05×",
+      r.ratioP50VsSdk,
+      1.05,
+      `${fmt(r.app.p50)} / ${fmt(r.sdk.p50)} ms = ${fmt(r.ratioP50VsSdk, 3)}×`,
+    );
+    add(
+      "resetAddedMsVsSdk",
+      "Reset: added at p50 vs SDK",
+      "≤ 3 ms",
+      r.addedMsP50VsSdk,
+      3,
+      `+${fmt(r.addedMsP50VsSdk)} ms`,
+    );
+  }
+  const fo = f.fanOut;
+  if (!failed(fo)) {
+    add(
+      "fanOutRatio",
+      "Fan-out: upstream MMP reads/min, 200 vs 1 viewers",
+      "≤ 1.05×",
+      fo.ratio,
+      1.05,
+      `${fmt(fo.many.mmpReadsPerMinute, 0)} vs ${fmt(fo.one.mmpReadsPerMinute, 0)} /min = ${fmt(fo.ratio, 3)}×`,
+    );
+  }
+  const poll = f.freshness?.poll;
+  if (!failed(poll)) {
+    add(
+      "freshnessPollP95",
+      `Freshness (poll ${poll.pollIntervalMs} ms): freeze → transition p95`,
+      `≤ ${poll.pollIntervalMs + 250} ms`,
+      poll.samples.p95,
+      poll.pollIntervalMs + 250,
+      `p50 ${fmt(poll.samples.p50, 0)} / p95 ${fmt(poll.samples.p95, 0)} ms (n=${poll.samples.n}, missed ${poll.missed})`,
+    );
+  }
+  const push = f.freshness?.push;
+  if (!failed(push)) {
+    add(
+      "freshnessPushP95",
+      "Freshness (Deribit push): freeze → transition p95",
+      "≤ 250 ms",
+      push.samples.p95,
+      250,
+      `p50 ${fmt(push.samples.p50, 0)} / p95 ${fmt(push.samples.p95, 0)} ms (n=${push.samples.n}, missed ${push.missed})`,
+    );
+  }
+  const c = f.streamCapacity;
+  if (!failed(c)) {
+    const ok = Math.min(c.connectedAtEnd, c.receivedUpdatesInLast10s);
+    t.streamCapacity = {
+      figure: `Streams: ${c.requested} clients held ${fmt(c.holdSeconds, 0)} s`,
+      target: `${c.requested} connected and updated`,
+      value: ok,
+      hit: ok >= c.requested,
+      measured: `${c.connectedAtEnd} connected, ${c.receivedUpdatesInLast10s} updated in last 10 s; RSS ${fmt(c.rssMiB.idle ?? Number.NaN, 0)} → peak ${fmt(c.rssMiB.peak ?? Number.NaN, 0)} MiB`,
+    };
+  }
+  const pw = f.pageWeight;
+  if (!failed(pw)) {
+    for (const [key, p] of [
+      ["pageWeightHome", pw.home],
+      ["pageWeightScreen", pw.screen],
+    ] as const) {
+      const present = p.status === 200 && p.finalPath === p.path;
+      add(
+        key,
+        `First-load JS of ${p.path} (gzip)`,
+        "≤ 200 kB",
+        present ? p.gzipKB : null,
+        200,
+        present
+          ? `${fmt(p.gzipKB)} kB in ${p.scripts} scripts`
+          : `page not served (HTTP ${p.status}, ended at ${p.finalPath})`,
+      );
+    }
+  }
+  const l = f.lcp;
+  if (!failed(l)) {
+    const clean = l.loads > 0;
+    add(
+      "lcp",
+      `LCP of the desk, ${l.rowsConfigured} rows (median of ${l.loads} clean loads)`,
+      "≤ 1000 ms",
+      clean ? l.medianLcpMs : null,
+      1000,
+      clean
+        ? `${fmt(l.medianLcpMs, 0)} ms (FCP ${fmt(l.medianFcpMs, 0)}, TTFB ${fmt(l.medianTtfbMs, 0)} ms)${l.failedLoads ? `; ${l.failedLoads} failed loads left out` : ""}`
+        : `no clean load (${l.failedLoads} failed: ${[...new Set(l.pageErrors)].join(" | ") || "rows missing"}); all loads ${l.allLoadsLcpMs.join(", ")} ms`,
+    );
+  }
+  return t;
+}
+
+export function table(
+  machine: Machine,
+  f: Figures,
+  t: Record<string, Target>,
+  totalSeconds: number,
+): string {
+  const verdict = (h: boolean | null) => (h === null ? "n/a" : h ? "hit" : "MISS");
+  const lines = [
+    `Benchmarks — ${machine.date.slice(0, 16).replace("T", " ")} UTC, ${machine.cpus}× ${machine.cpuModel}, ${machine.memGiB} GiB, Node ${machine.node}, ${machine.platform} (load ${machine.loadAvg1mAtStart} at start; run took ${totalSeconds.toFixed(0)} s)`,
+    "",
+    "| figure | measured | target | |",
+    "|---|---|---|---|",
+    ...Object.values(t).map(
+      (x) => `| ${x.figure} | ${x.measured} | ${x.target} | ${verdict(x.hit)} |`,
+    ),
+  ];
+  const errors = Object.entries({
+    resetOverhead: f.resetOverhead,
+    fanOut: f.fanOut,
+    "freshness.poll": f.freshness?.poll,
+    "freshness.push": f.freshness?.push,
+    streamCapacity: f.streamCapacity,
+    pageWeight: f.pageWeight,
+    lcp: f.lcp,
+  }).filter(([, v]) => v !== undefined && failed(v));
+  for (const [name, v] of errors)
+    lines.push(`| ${name} | failed: ${(v as Failed).error.split("\n")[0]} | | n/a |`);
+  return lines.join("\n");
+}
+
+/** A few more numbers under the table (for the README's performance section). */
+export function details(f: Figures): string {
+  const out: string[] = [];
+  const r = f.resetOverhead;
+  if (!failed(r)) {
+    const row = (name: string, s: { n: number; p50: number; p99: number; mean: number }) =>
+      `| ${name} | ${s.n} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${fmt(s.mean, 2)} |`;
+    out.push(
+      `Reset of Bybit ${r.path} with ${r.injectedLatencyMs} ms injected venue latency, ${r.rounds} interleaved rounds (ms):`,
+      "",
+      "| path | n | p50 | p99 | mean |",
+      "|---|---|---|---|---|",
+      row("POST /api/mmp/reset (app)", r.app),
+      row("direct signed fetch", r.direct),
+      row("bybit-api RestClientV5.resetMMP", r.sdk),
+      row("venue round trip as the app measured it", r.appVenueRoundTrip),
+      row("app refusing an ACTIVE row (409, no venue call)", r.refusedNoVenueCall),
+      row("app: request sent → reset arrives at venue", r.appBreakdown.beforeVenueMs),
+      row("app: venue answered → response received", r.appBreakdown.afterVenueMs),
+      row("app: venue answered → first re-read arrives", r.appBreakdown.reReadStartsAfterMs),
+      row("app: venue answered → last re-read arrives", r.appBreakdown.lastReReadArrivesAfterMs),
+      row("app: last re-read arrives → response received", r.appBreakdown.afterLastReReadMs),
+      row("MMP reads at the venue during an app reset (count)", r.appBreakdown.readsDuringReset),
+      "",
+      `Errors: app ${r.errors.app.length}${r.errors.app.length ? ` (${[...new Set(r.errors.app)].join(", ")})` : ""}, direct ${r.errors.direct.length}, sdk ${r.errors.sdk.length}; app waits timed out: ${r.appWaitTimeouts}; ` +
+        `venue rejections in the log: ${JSON.stringify(r.venueRejections)}.`,
+      "",
+    );
+  }
+  const fo = f.fanOut;
+  if (!failed(fo))
+    out.push(
+      `Fan-out (${fo.windowMs / 1000} s windows, poll ${fo.pollIntervalMs} ms): 1 client → ${fo.one.mmpReads} MMP reads (${fo.one.allVenueRequests} venue requests); ` +
+        `200 clients (${fo.many.connected} connected, ${fo.many.receivedUpdates} updated) → ${fo.many.mmpReads} MMP reads (${fo.many.allVenueRequests} venue requests).`,
+      "",
+    );
+  const poll = f.freshness?.poll;
+  if (!failed(poll) && poll.breakdown)
+    out.push(
+      `Freshness (poll) split: freeze → the monitor's next read of the row arrives at the venue p50 ${fmt(poll.breakdown.untilNextReadMs.p50, 0)} / p95 ${fmt(poll.breakdown.untilNextReadMs.p95, 0)} ms; ` +
+        `that read → transition at the viewer p50 ${fmt(poll.breakdown.readToViewerMs.p50, 0)} / p95 ${fmt(poll.breakdown.readToViewerMs.p95, 0)} ms (n=${poll.breakdown.readToViewerMs.n}).` +
+        (poll.resetErrors.length
+          ? ` Reset errors between samples: ${[...new Set(poll.resetErrors)].join(", ")}.`
+          : ""),
+      "",
+    );
+  const c = f.streamCapacity;
+  if (!failed(c))
+    out.push(
+      `Streams: ${c.openedOk}/${c.requested} opened in ${c.openSeconds} s${Object.keys(c.refused).length ? ` (refused ${JSON.stringify(c.refused)})` : ""}; ` +
+        `account events per client during the hold min ${c.accountEventsPerClient.min} / p50 ${c.accountEventsPerClient.p50} / max ${c.accountEventsPerClient.max}; ` +
+        `RSS idle ${c.rssMiB.idle} MiB, peak ${c.rssMiB.peak} MiB, at end ${c.rssMiB.atEnd} MiB, after close ${c.rssMiB.afterClose} MiB (≈ ${c.rssPerStreamKiB} KiB per stream); ` +
+        `open fds peak ${c.appOpenFdsPeak}; a freeze reached ${c.freezeToAllClients.reached}/${c.freezeToAllClients.ofClients} clients, ` +
+        `p50 ${fmt(c.freezeToAllClients.ms.p50, 0)} / p99 ${fmt(c.freezeToAllClients.ms.p99, 0)} / max ${fmt(c.freezeToAllClients.ms.max, 0)} ms after the venue froze.`,
+      "",
+    );
+  const pw = f.pageWeight;
+  if (!failed(pw))
+    out.push(
+      `Page weight (1,003-row desk): / ${pw.home.rawKB} kB raw JS, HTML document ${pw.home.documentRawKB} kB raw / ${pw.home.documentGzipKB} kB gzip; ` +
+        `/screen ${pw.screen.rawKB} kB raw JS, HTML document ${pw.screen.documentRawKB} kB raw / ${pw.screen.documentGzipKB} kB gzip.` +
+        ([...pw.home.pageErrors, ...pw.screen.pageErrors].length
+          ? ` Page errors: ${[...new Set([...pw.home.pageErrors, ...pw.screen.pageErrors])].join(" | ")}`
+          : ""),
+      "",
+    );
+  const l = f.lcp;
+  if (!failed(l))
+    out.push(
+      `LCP loads (ms): ${l.lcpMs.join(", ")}; rows rendered ${l.rowsRendered.join(", ")}${l.failedLoads ? ` (${l.failedLoads} loads failed — rows missing or a page error — and are not counted)` : ""}; LCP element ${l.lcpElement ?? "?"}.` +
+        (l.pageErrors.length ? ` Page errors: ${[...new Set(l.pageErrors)].join(" | ")}` : ""),
+    );
+  return out.join("\n");
+}

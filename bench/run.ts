@@ -1,0 +1,195 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { startAppUnderTest, type AppUnderTest } from "../tests/support/app-server";
+import { fixtureAccount } from "../tests/support/fixtures";
+import { DERIBIT_ACCOUNT, startBigApp } from "./big-app";
+import { fanOut } from "./fan-out";
+import { freshness } from "./freshness";
+import { machine } from "./machine";
+import { largestContentfulPaint, launchChromium, pageWeight } from "./page-perf";
+import { details, table, targets, type Figures, type Outcome } from "./report";
+import { resetOverhead } from "./reset-overhead";
+import { log } from "./stats";
+import { streamCapacity } from "./stream-capacity";
+
+// `npm run bench` (bench/run.sh builds the production app first). Every figure is measured in
+// this one run, side by side, against the production build on this machine; everything binds to
+// 127.0.0.1 and every loop is bounded by a count and a time budget. Writes bench/results.json and
+// bench/results.md and prints the table.
+
+const num = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+const CFG = {
+  resetRounds: num("BENCH_RESET_ROUNDS", 100),
+  fanOutWindowMs: num("BENCH_FANOUT_WINDOW_MS", 30_000),
+  streams: num("BENCH_STREAMS", 1000),
+  holdMs: num("BENCH_HOLD_MS", 60_000),
+  freshnessSamples: num("BENCH_FRESHNESS_SAMPLES", 20),
+  lcpLoads: num("BENCH_LCP_LOADS", 5),
+  bigAccounts: num("BENCH_BIG_ACCOUNTS", 50),
+  bigUnderlyings: num("BENCH_BIG_UNDERLYINGS", 20),
+};
+/** The standard app polls every second (as the integration tests do). */
+const POLL_MS = 1000;
+/** The 1,000-row app polls every 10 s: 50 Binance accounts × 20 underlyings is 1,000 signed
+ * calls per round, which at 2 s would exceed Binance's per-IP request weight. */
+const BIG_POLL_MS = 10_000;
+const HARD_LIMIT_MS = 9.5 * 60_000;
+
+const started = Date.now();
+const apps = new Set<AppUnderTest>();
+const figures: Figures = {};
+const timings: Record<string, number> = {};
+
+async function measure<T>(name: string, fn: () => Promise<T>): Promise<Outcome<T>> {
+  const t0 = Date.now();
+  log(`${name} …`);
+  try {
+    return await fn();
+  } catch (err) {
+    log(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return { error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    timings[name] = Math.round((Date.now() - t0) / 100) / 10;
+  }
+}
+
+async function start<T extends AppUnderTest>(make: () => Promise<T>): Promise<T> {
+  const app = await make();
+  apps.add(app);
+  return app;
+}
+
+async function stop(app: AppUnderTest): Promise<void> {
+  apps.delete(app);
+  await app.stop();
+}
+
+async function stopAll(): Promise<void> {
+  await Promise.allSettled([...apps].map((a) => stop(a)));
+}
+
+function write(): void {
+  const m = machineInfo;
+  const t = targets(figures);
+  const totalSeconds = (Date.now() - started) / 1000;
+  const text = table(m, figures, t, totalSeconds);
+  const dir = import.meta.dirname;
+  writeFileSync(
+    join(dir, "results.json"),
+    JSON.stringify(
+      {
+        machine: m,
+        config: { ...CFG, pollIntervalMs: POLL_MS, bigPollIntervalMs: BIG_POLL_MS },
+        timingsSeconds: timings,
+        figures,
+        targets: t,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+  writeFileSync(join(dir, "results.md"), `${text}\n\n${details(figures)}\n`);
+  console.log(`\n${text}\n\n${details(figures)}\n`);
+}
+
+const machineInfo = machine();
+
+async function main(): Promise<void> {
+  const hard = setTimeout(() => {
+    log(`hard limit of ${HARD_LIMIT_MS / 60_000} min reached: writing partial results`);
+    write();
+    void stopAll().finally(() => process.exit(2));
+  }, HARD_LIMIT_MS);
+  hard.unref();
+
+  // --- The standard app: fixture accounts (Binance, Bybit, OKX, Deribit), polling every second.
+  const a = await start(() =>
+    startAppUnderTest({ env: { MMP_POLL_INTERVAL_MS: String(POLL_MS) } }),
+  );
+  log(`app ${a.url} (pid ${a.pid}), simulator ${a.sim.url}`);
+  figures.resetOverhead = await measure("resetOverhead", () =>
+    resetOverhead(a, { rounds: CFG.resetRounds, warmup: 5, budgetMs: 150_000 }),
+  );
+  figures.freshness = {};
+  figures.freshness.poll = await measure("freshness.poll", () =>
+    freshness(a, {
+      accountId: "bb-main",
+      apiKey: fixtureAccount("bb-main").apiKey,
+      scope: "ETH",
+      path: "poll",
+      read: { path: "/v5/account/mmp-state", query: "baseCoin=ETH" },
+      pollIntervalMs: POLL_MS,
+      samples: CFG.freshnessSamples,
+      budgetMs: 60_000,
+    }),
+  );
+  figures.fanOut = await measure("fanOut", () =>
+    fanOut(a, { windowMs: CFG.fanOutWindowMs, pollIntervalMs: POLL_MS }),
+  );
+  figures.streamCapacity = await measure("streamCapacity", () =>
+    streamCapacity(a, { clients: CFG.streams, holdMs: CFG.holdMs }),
+  );
+  await stop(a);
+
+  // --- The big desk: ~1,000 rows, plus the fixture Deribit account for the push path.
+  const b = await start(() =>
+    startBigApp({
+      accounts: CFG.bigAccounts,
+      underlyings: CFG.bigUnderlyings,
+      env: { MMP_POLL_INTERVAL_MS: String(BIG_POLL_MS) },
+    }),
+  );
+  log(`big app ${b.url} (pid ${b.pid}) with ${b.rows} rows`);
+  const browser = await launchChromium().catch((err: unknown) => {
+    log(`no Chromium: ${String(err)}`);
+    return null;
+  });
+  if (browser) {
+    figures.pageWeight = await measure("pageWeight", async () => ({
+      home: await pageWeight(browser, b.url, "/", "viewer1"),
+      screen: await pageWeight(browser, b.url, "/screen", "screen1"),
+    }));
+    figures.lcp = await measure("lcp", () =>
+      largestContentfulPaint(browser, b.url, b.rows, CFG.lcpLoads),
+    );
+    await browser.close();
+  } else {
+    figures.pageWeight = { error: "Chromium could not be launched" };
+    figures.lcp = { error: "Chromium could not be launched" };
+  }
+  figures.freshness.push = await measure("freshness.push", () =>
+    freshness(b, {
+      accountId: DERIBIT_ACCOUNT,
+      apiKey: fixtureAccount(DERIBIT_ACCOUNT).apiKey,
+      scope: "eth_usd",
+      path: "push",
+      pollIntervalMs: BIG_POLL_MS,
+      samples: CFG.freshnessSamples,
+      budgetMs: 45_000,
+    }),
+  );
+  await stop(b);
+  clearTimeout(hard);
+  write();
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping`);
+    void stopAll().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .catch(async (err: unknown) => {
+    log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    write();
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await stopAll();
+    process.exit();
+  });

@@ -1,0 +1,86 @@
+import { expect, test } from "@playwright/test";
+import { appUrl } from "./login";
+import { closeOpened, ctl, expectLive, markPage, openAs, screenRow } from "./live-helpers";
+
+// The wall screen (/screen): read-only for every role, loud about stale data, recovers alone.
+
+test.beforeEach(async () => {
+  await ctl().clearFaults();
+  await ctl().restore();
+});
+
+test.afterEach(async () => {
+  await ctl().clearFaults();
+  await closeOpened();
+});
+
+for (const user of ["screen1", "trader1", "admin1"]) {
+  test(`the wall screen has no reset control for ${user}`, async ({ browser }) => {
+    const wall = await openAs(browser, user, "/screen");
+    await expect(wall.getByRole("heading", { name: /MMP wall screen/ })).toBeVisible();
+    const frozen = screenRow(wall, "Binance main", "BTCUSDT");
+    await expect(frozen).toContainText("FROZEN");
+    await expect(frozen).toContainText("until manual reset");
+    // Frozen rows come first.
+    await expect(wall.getByRole("listitem").first()).toContainText("FROZEN");
+    await expect(wall.getByRole("button", { name: /reset/i })).toHaveCount(0);
+    await expect(wall.getByText(/^Reset$/)).toHaveCount(0);
+    await expect(wall.getByText(`Signed in as ${user}`)).toBeVisible();
+  });
+}
+
+test("a screen account's session cannot reset through the API either (403)", async ({
+  browser,
+}) => {
+  const wall = await openAs(browser, "screen1", "/screen");
+  await ctl().clearLog();
+  const res = await wall.request.post(`${appUrl()}/api/mmp/reset`, {
+    headers: { Origin: appUrl(), "Content-Type": "application/json" },
+    data: { accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: "e2e-screen-reset-0001" },
+  });
+  expect(res.status()).toBe(403);
+  expect(((await res.json()) as { error: { code: string } }).error.code).toBe("forbidden");
+  expect(await ctl().log({ path: "/eapi/v1/mmpReset" })).toHaveLength(0);
+});
+
+test("sound is off until armed with one click", async ({ browser }) => {
+  const wall = await openAs(browser, "screen1", "/screen");
+  await expect(wall.getByText("Sound off")).toBeVisible();
+  await wall.getByRole("button", { name: "Arm sound" }).click();
+  await expect(wall.getByText("Sound on")).toBeVisible();
+  await expect(wall.getByText("Sound off")).toHaveCount(0);
+  await expect(wall.getByRole("button", { name: "Mute" })).toBeVisible();
+});
+
+test("the wall shows a UTC clock, the last update, and whether it keeps the display awake", async ({
+  browser,
+}) => {
+  const wall = await openAs(browser, "screen1", "/screen");
+  await expectLive(wall);
+  await expect(wall.getByText(/Last update \d\d:\d\d:\d\d UTC/)).toBeVisible();
+  await expect(wall.getByText(/^\d\d:\d\d:\d\d$/)).toBeVisible();
+  await expect(wall.getByText(/Screen kept awake|screen may sleep/)).toBeVisible();
+});
+
+test("after a network loss the wall says so, then recovers by itself without a reload", async ({
+  browser,
+}) => {
+  const wall = await openAs(browser, "screen1", "/screen");
+  await expectLive(wall);
+  const unreloaded = await markPage(wall);
+  // Chromium's offline emulation fails new requests but leaves an open event stream running, so
+  // the dropped connection is delivered by hand, as the browser reports it: an "error" event on
+  // the EventSource (found through the page-level hook installed by openAs).
+  await wall.context().setOffline(true);
+  await wall.evaluate(() => {
+    for (const es of window.__e2eEventSources ?? []) es.dispatchEvent(new Event("error"));
+  });
+  const lost = wall.getByRole("alert").filter({ hasText: /Live updates lost — reconnecting/ });
+  await expect(lost).toBeVisible({ timeout: 15_000 });
+  await expect(wall.getByText(/Updates: (RECONNECTING|POLLING)/)).toBeVisible();
+
+  await wall.context().setOffline(false);
+  await expectLive(wall);
+  await expect(lost).toHaveCount(0);
+  await unreloaded();
+});
