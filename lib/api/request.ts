@@ -25,6 +25,30 @@ export function assertSameOrigin(req: Request): void {
   }
 }
 
+/** The body as UTF-8 text (BOM dropped, as `req.text()` does), but never more than the limit: a
+ * body without Content-Length (chunked) is refused as soon as it passes it, not read to its end. */
+async function readCapped(req: Request): Promise<string> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      // Answer now; the rest is read and dropped meanwhile (cancelling the stream would reset the
+      // connection under the client's feet before it reads the 413).
+      void (async () => {
+        while (!(await reader.read()).done);
+      })().catch(() => undefined);
+      throw new ApiError(413, "body_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
 export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/json\s*(;|$)/i.test(type)) {
@@ -33,10 +57,7 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES)
     throw new ApiError(413, "body_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw new ApiError(413, "body_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
-  }
+  const text = await readCapped(req);
   let body: unknown;
   try {
     body = JSON.parse(text);

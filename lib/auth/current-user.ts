@@ -6,7 +6,17 @@ import type { Permission } from "@/lib/auth/permissions";
 import { can } from "@/lib/auth/permissions";
 import { sessionLifetimes } from "@/lib/auth/session-policy";
 import { getConfig } from "@/lib/config/runtime";
-import type { Role } from "@/lib/config/schema";
+import { ROLES, type Role } from "@/lib/config/schema";
+import { log } from "@/lib/server/log";
+import { z } from "zod";
+
+// The claims are ours (signed and encrypted with NEXTAUTH_SECRET), but are checked like input.
+const deskClaims = z.object({
+  username: z.string().min(1),
+  role: z.enum(ROLES).optional(),
+  provider: z.enum(["credentials", "oidc"]),
+  loginAt: z.number().finite(),
+});
 
 export interface CurrentUser {
   username: string;
@@ -18,11 +28,18 @@ export interface CurrentUser {
 // role takes effect on the next request even with an old cookie. SSO users not listed in the
 // config keep the role their identity provider's claims gave them at sign-in.
 export async function getCurrentUser(): Promise<CurrentUser | null> {
-  const session = (await getServerSession(await authOptions())) as {
-    desk?: Partial<DeskToken>;
-  } | null;
-  const desk = session?.desk;
-  if (!desk?.username || !desk.loginAt || !desk.provider) return null;
+  const options = await authOptions();
+  let session: { desk?: Partial<DeskToken> } | null;
+  try {
+    session = (await getServerSession(options)) as { desk?: Partial<DeskToken> } | null;
+  } catch (err) {
+    // next-auth throws on a malformed next-auth.callback-url cookie: a bad cookie is no session.
+    log.warn({ err }, "session unreadable: treated as signed out");
+    return null;
+  }
+  const parsed = deskClaims.safeParse(session?.desk);
+  if (!parsed.success) return null;
+  const desk = parsed.data;
   const listed = (await getConfig()).users.find((u) => u.username === desk.username);
   const role = desk.provider === "credentials" ? listed?.role : (listed?.role ?? desk.role);
   if (!role) return null;

@@ -62,7 +62,7 @@ export async function authOptions(): Promise<AuthOptions> {
   return {
     secret: authSecret(config.demo),
     providers,
-    pages: { signIn: "/login" },
+    pages: { signIn: "/login", error: "/login" },
     session: { strategy: "jwt", maxAge: lifetimes.idleSeconds, updateAge: 60 },
     callbacks: {
       signIn: ({ user }) => Boolean((user as { role?: Role | null }).role),
