@@ -6,6 +6,7 @@ import { ApiError } from "@/lib/api/errors";
 // bounded size, strict schema. Each failure is a 4xx before any venue is contacted.
 
 const MAX_BODY_BYTES = 4096;
+const DRAIN_LIMIT_BYTES = 1024 * 1024;
 
 function expectedOrigin(req: Request): string | null {
   if (process.env.APP_ORIGIN) return process.env.APP_ORIGIN.replace(/\/+$/, "");
@@ -37,10 +38,17 @@ async function readCapped(req: Request): Promise<string> {
     if (done) break;
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
-      // Answer now; the rest is read and dropped meanwhile (cancelling the stream would reset the
-      // connection under the client's feet before it reads the 413).
+      // Answer now; a little more is read and dropped meanwhile (cancelling at once would reset
+      // the connection under the client's feet before it reads the 413), but a client that keeps
+      // sending is cut off after DRAIN_LIMIT rather than read for as long as it sends.
       void (async () => {
-        while (!(await reader.read()).done);
+        let drained = 0;
+        for (;;) {
+          const next = await reader.read();
+          if (next.done) return;
+          drained += next.value.byteLength;
+          if (drained > DRAIN_LIMIT_BYTES) return reader.cancel();
+        }
       })().catch(() => undefined);
       throw new ApiError(413, "body_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
     }

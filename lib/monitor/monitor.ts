@@ -52,6 +52,7 @@ function nextDelay(account: ResolvedAccount): number {
 async function tick(accountId: string): Promise<void> {
   state.loops.delete(accountId);
   if (!state.running) return;
+  const startedAt = Date.now();
   const account = (await getConfig()).accounts.find((a) => a.id === accountId);
   if (!account || !state.owns(accountId)) return;
   try {
@@ -61,7 +62,8 @@ async function tick(accountId: string): Promise<void> {
   } catch (err) {
     log.error({ err, account: accountId }, "monitor tick failed");
   }
-  schedule(account, nextDelay(account));
+  // Fixed-rate, not fixed-delay: a slow read or a busy process does not stretch the interval.
+  schedule(account, Math.max(0, nextDelay(account) - (Date.now() - startedAt)));
 }
 
 function schedule(account: ResolvedAccount, delayMs: number): void {

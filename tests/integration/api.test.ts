@@ -459,7 +459,10 @@ describe("OKX and Deribit on the desk", () => {
     const res = await post({ accountId, scope, idempotencyKey: key() });
     expect(res.status).toBe(200);
     expect(((await res.json()) as ResetResult).outcome).toBe("ok");
-    await waitFor(async () => row(await snapshot(), `${accountId}/${scope}`)?.status === "active", 3000);
+    await waitFor(
+      async () => row(await snapshot(), `${accountId}/${scope}`)?.status === "active",
+      3000,
+    );
     expect(await ctl.log({ path })).toHaveLength(1);
   });
 

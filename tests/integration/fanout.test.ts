@@ -20,7 +20,8 @@ let app: AppUnderTest;
 let cookie = "";
 
 beforeAll(async () => {
-  app = await startAppUnderTest();
+  // Frozen rows are polled faster; a freeze expiring mid-window would change the rate on its own.
+  app = await startAppUnderTest({ env: { MMP_FROZEN_POLL_INTERVAL_MS: "1000" } });
   cookie = await signIn(app.url, "viewer1");
 });
 afterAll(() => app?.stop());

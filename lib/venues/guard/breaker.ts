@@ -6,7 +6,7 @@ import { singleton } from "@/lib/server/singleton";
 // closes it. While open, the desk shows the account "degraded" and Reset is disabled with why.
 
 const FAILURES = 5;
-const FIRST_OPEN_MS = Number(process.env.MMP_BREAKER_OPEN_MS ?? 10_000);
+const FIRST_OPEN_MS = Number(process.env.MMP_BREAKER_OPEN_MS ?? 5_000);
 const MAX_OPEN_MS = 120_000;
 
 export interface BreakerState {
