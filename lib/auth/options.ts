@@ -20,8 +20,19 @@ export interface DeskToken {
   loginAt: number;
 }
 
+// Built once per loaded config (every request asks for them; users are read at sign-in time from
+// the current config anyway, so a reload only matters for the demo flag and secret).
+let cached: { config: object; options: AuthOptions } | null = null;
+
 export async function authOptions(): Promise<AuthOptions> {
   const config = await getConfig();
+  if (cached?.config === config) return cached.options;
+  const options = buildAuthOptions(config.demo);
+  cached = { config, options };
+  return options;
+}
+
+function buildAuthOptions(demo: boolean): AuthOptions {
   const oidc = oidcSettings();
   const providers: AuthOptions["providers"] = [
     CredentialsProvider({
@@ -60,7 +71,7 @@ export async function authOptions(): Promise<AuthOptions> {
   }
   const lifetimes = sessionLifetimes();
   return {
-    secret: authSecret(config.demo),
+    secret: authSecret(demo),
     providers,
     pages: { signIn: "/login", error: "/login" },
     session: { strategy: "jwt", maxAge: lifetimes.idleSeconds, updateAge: 60 },

@@ -8,6 +8,7 @@ import { log } from "@/lib/server/log";
 import { isVenueError } from "@/lib/venues/errors";
 import { adapterFor } from "@/lib/venues/registry";
 import { guardedRead, resetBlockedReason, type GuardTarget } from "@/lib/venues/guard";
+import { stateWithout } from "@/lib/venues/scope-state";
 import type { AdapterContext, ScopeRead, VenueAdapter } from "@/lib/venues/types";
 
 // Latest known MMP state per account. Reads are shared: concurrent callers wait on one upstream
@@ -155,18 +156,10 @@ export function rowsOf(account: ResolvedAccount, now = Date.now()): MmpRow[] {
     const problem = blocking ?? entry.problem ?? { code: "not_read", message: "not read yet" };
     return (scopes.length ? scopes : ["—"]).map((scope) => ({
       ...base,
+      ...stateWithout("unknown", problem.code, problem.message),
       id: `${account.id}/${scope}`,
       scope,
-      status: "unknown",
-      frozenUntil: null,
-      windowMs: null,
-      frozenPeriodMs: null,
-      qtyLimit: null,
-      deltaLimit: null,
-      vegaLimit: null,
-      lastTriggerAt: null,
       fetchedAt: null,
-      problem,
     }));
   }
   const stale = now - entry.fetchedAt > settings().staleAfterMs;

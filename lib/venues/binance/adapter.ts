@@ -7,6 +7,7 @@ import { parseVenueJson, sendVenueRequest } from "@/lib/venues/http";
 import type { AdapterContext, ScopeRead, VenueAdapter } from "@/lib/venues/types";
 import { binanceMmpSchema, normaliseBinance } from "@/lib/venues/binance/normalise";
 import { binanceServerTime, binanceSigned, clockKey } from "@/lib/venues/binance/request";
+import { stateWithout } from "@/lib/venues/scope-state";
 
 // The trigger our last successful reset cleared, per (account, underlying): see normalise.ts.
 // In-process memory; a restart falls back to the venue's own lastTriggerTime.
@@ -40,23 +41,12 @@ async function readOne(ctx: AdapterContext, scope: string): Promise<ScopeRead> {
   } catch (err) {
     // Scope-level answers become the row's state; account-wide failures propagate.
     if (isVenueError(err) && (err.kind === "not_enabled" || err.kind === "bad_scope")) {
-      const problem = { code: err.kind, message: err.message };
       const status = err.kind === "not_enabled" ? "disabled" : "unknown";
-      return { scope, state: { ...EMPTY, status, problem } };
+      return { scope, state: stateWithout(status, err.kind, err.message) };
     }
     throw err;
   }
 }
-
-const EMPTY = {
-  frozenUntil: null,
-  windowMs: null,
-  frozenPeriodMs: null,
-  qtyLimit: null,
-  deltaLimit: null,
-  vegaLimit: null,
-  lastTriggerAt: null,
-} as const;
 
 export const binanceAdapter: VenueAdapter = {
   venue: "binance",

@@ -6,6 +6,7 @@ import { sendVenueRequest } from "@/lib/venues/http";
 import type { AdapterContext, ScopeRead, ScopeState, VenueAdapter } from "@/lib/venues/types";
 import { bybitMmpSchema, normaliseBybit } from "@/lib/venues/bybit/normalise";
 import { bybitServerTime, bybitSigned, clockKey, unwrap } from "@/lib/venues/bybit/request";
+import { stateWithout } from "@/lib/venues/scope-state";
 
 const stateResult = z.looseObject({ result: z.array(z.unknown()) });
 const instruments = z.looseObject({
@@ -14,21 +15,8 @@ const instruments = z.looseObject({
 });
 const MAX_INSTRUMENT_PAGES = 20;
 
-const EMPTY = {
-  frozenUntil: null,
-  windowMs: null,
-  frozenPeriodMs: null,
-  qtyLimit: null,
-  deltaLimit: null,
-  vegaLimit: null,
-  lastTriggerAt: null,
-} as const;
-
-const disabled = (code: string, message: string): ScopeState => ({
-  ...EMPTY,
-  status: "disabled",
-  problem: { code, message },
-});
+const disabled = (code: string, message: string): ScopeState =>
+  stateWithout("disabled", code, message);
 
 async function readOne(ctx: AdapterContext, baseCoin: string): Promise<ScopeRead> {
   try {

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { clockOffset, venueNow } from "@/lib/venues/clock";
 import { VenueError, isVenueError } from "@/lib/venues/errors";
-import type { AdapterContext, ScopeRead, ScopeState, VenueAdapter } from "@/lib/venues/types";
+import type { AdapterContext, ScopeRead, VenueAdapter } from "@/lib/venues/types";
 import {
   deribitConfigSchema,
   deribitStatusSchema,
@@ -12,22 +12,7 @@ import {
 import { subscribeDeribit } from "@/lib/venues/deribit/push";
 import { clockKey, deribitPrivate, deribitServerTime } from "@/lib/venues/deribit/request";
 import { DERIBIT_SCOPE_PATTERN, deribitScope, parseDeribitScope } from "@/lib/venues/deribit/scope";
-
-const EMPTY = {
-  frozenUntil: null,
-  windowMs: null,
-  frozenPeriodMs: null,
-  qtyLimit: null,
-  deltaLimit: null,
-  vegaLimit: null,
-  lastTriggerAt: null,
-} as const;
-
-const rowWithout = (status: "disabled" | "unknown", code: string, message: string): ScopeState => ({
-  ...EMPTY,
-  status,
-  problem: { code, message },
-});
+import { stateWithout } from "@/lib/venues/scope-state";
 
 // Without index_name both lists cover every index and every MMP group, so one read is always
 // exactly two calls, however many scopes the account watches.
@@ -51,7 +36,7 @@ function readScope(
   ctx: AdapterContext,
 ): ScopeRead {
   if (!DERIBIT_SCOPE_PATTERN.test(scope)) {
-    return { scope, state: rowWithout("unknown", "bad_scope", `Deribit: bad scope "${scope}"`) };
+    return { scope, state: stateWithout("unknown", "bad_scope", `Deribit: bad scope "${scope}"`) };
   }
   const { index, group } = parseDeribitScope(scope);
   const key = { index_name: index, mmp_group: group };
@@ -59,7 +44,11 @@ function readScope(
   if (!config) {
     return {
       scope,
-      state: rowWithout("disabled", "not_configured", `Deribit: no MMP configuration for ${scope}`),
+      state: stateWithout(
+        "disabled",
+        "not_configured",
+        `Deribit: no MMP configuration for ${scope}`,
+      ),
     };
   }
   const status = all.statuses.find((s) => sameGroup(s, key)) ?? null;
@@ -92,7 +81,7 @@ export const deribitAdapter: VenueAdapter = {
       if (isVenueError(err) && err.kind === "not_enabled") {
         return scopes.map((scope) => ({
           scope,
-          state: rowWithout("disabled", "not_enabled", err.message),
+          state: stateWithout("disabled", "not_enabled", err.message),
         }));
       }
       throw err;

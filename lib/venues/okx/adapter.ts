@@ -5,6 +5,7 @@ import { VenueError } from "@/lib/venues/errors";
 import type { AdapterContext, ScopeRead, ScopeState, VenueAdapter } from "@/lib/venues/types";
 import { normaliseOkx, okxMmpSchema } from "@/lib/venues/okx/normalise";
 import { clockKey, okxServerTime, okxSigned, type SignedResult } from "@/lib/venues/okx/request";
+import { stateWithout } from "@/lib/venues/scope-state";
 
 // OKX v5 MMP (options, Portfolio Margin accounts with the MMP privilege). Scopes are instrument
 // families ("BTC-USD"). The mmp-config read is limited to 5 requests per 2 s per account
@@ -13,16 +14,6 @@ import { clockKey, okxServerTime, okxSigned, type SignedResult } from "@/lib/ven
 const SCOPE_PATTERN = /^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$/;
 const familyOf = z.looseObject({ instFamily: z.string() });
 const resetData = z.array(z.looseObject({ result: z.boolean() })).min(1);
-
-const EMPTY = {
-  frozenUntil: null,
-  windowMs: null,
-  frozenPeriodMs: null,
-  qtyLimit: null,
-  deltaLimit: null,
-  vegaLimit: null,
-  lastTriggerAt: null,
-} as const;
 
 /** Every configured family of the account, in one request (no instFamily filter). */
 function readConfig(ctx: AdapterContext): Promise<SignedResult> {
@@ -36,20 +27,12 @@ function stateOf(ctx: AdapterContext, read: SignedResult, scope: string): ScopeS
   });
   if (raw === undefined) {
     // No entry: MMP is not configured for this family on this account.
-    return {
-      ...EMPTY,
-      status: "disabled",
-      problem: { code: "not_configured", message: `OKX: no MMP configuration for ${scope}` },
-    };
+    return stateWithout("disabled", "not_configured", `OKX: no MMP configuration for ${scope}`);
   }
   const entry = okxMmpSchema.safeParse(raw);
   if (!entry.success) {
     // One unreadable entry must not blank the account's other rows.
-    return {
-      ...EMPTY,
-      status: "unknown",
-      problem: { code: "bad_response", message: `OKX: unexpected mmp-config entry for ${scope}` },
-    };
+    return stateWithout("unknown", "bad_response", `OKX: unexpected mmp-config entry for ${scope}`);
   }
   return normaliseOkx(entry.data, {
     offsetMs: clockOffset(clockKey(ctx)),
