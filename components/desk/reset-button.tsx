@@ -58,8 +58,10 @@ export function ResetButton({ row }: { row: MmpRow }) {
   if (row.status !== "frozen" && !pending && view === null) return null;
 
   const target = `${row.scope} on ${row.accountLabel}`;
+  // The server would refuse it (venue ban, rate-limit stop, account degraded): say why instead.
+  const blocked = !pending && row.resetBlocked ? row.resetBlocked : null;
   const onClick = () => {
-    if (inFlight.current) return;
+    if (inFlight.current || blocked) return;
     inFlight.current = true;
     mutation.mutate({
       accountId: row.accountId,
@@ -74,13 +76,20 @@ export function ResetButton({ row }: { row: MmpRow }) {
         <button
           type="button"
           onClick={onClick}
-          disabled={pending}
+          disabled={pending || blocked !== null}
           aria-busy={pending}
-          aria-label={`${pending ? "Resetting" : "Reset"} ${target}`}
-          className="rounded bg-rose-600 px-2.5 py-1 text-xs font-semibold text-white shadow-sm hover:bg-rose-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-300 disabled:cursor-wait disabled:bg-slate-700 disabled:text-slate-200"
+          aria-label={`${pending ? "Resetting" : "Reset"} ${target}${blocked ? " (unavailable)" : ""}`}
+          aria-describedby={blocked ? `${row.id}-blocked` : undefined}
+          title={blocked ?? undefined}
+          className="rounded bg-rose-600 px-2.5 py-1 text-xs font-semibold text-white shadow-sm hover:bg-rose-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-300 disabled:cursor-not-allowed disabled:bg-slate-700 disabled:text-slate-200"
         >
           {pending ? "Resetting…" : "Reset"}
         </button>
+      )}
+      {blocked && (
+        <p id={`${row.id}-blocked`} className="max-w-56 text-xs text-amber-200">
+          Reset unavailable: {blocked}
+        </p>
       )}
       <p role="status" aria-live="polite" className="max-w-56 text-xs">
         {pending && <span className="sr-only">Resetting {target}…</span>}
