@@ -63,7 +63,8 @@ export const DeskRow = memo(function DeskRow({ row, canReset }: Props) {
       <td className={num}>{formatLimit(row.deltaLimit)}</td>
       <td className={num}>{formatLimit(row.vegaLimit)}</td>
       <td className={cell}>
-        <UtcTime ms={row.lastTriggerAt} />
+        {/* null: never fired, or the venue does not report trigger times (only some do) */}
+        <UtcTime ms={row.lastTriggerAt} empty="—" />
       </td>
       <td className={cell}>
         <DataAge rowId={row.id} initial={row.fetchedAt} />
