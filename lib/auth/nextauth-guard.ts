@@ -40,6 +40,11 @@ export async function refuseBadAuthInput(
     }
   }
   const [action, provider] = path;
+  // next-auth copies ?error= into a redirect Location unescaped (a NUL there is a 500); the sign-in
+  // page needs no detail beyond "it failed".
+  if (action === "error") {
+    return new Response(null, { status: 302, headers: { Location: "/login?error=signin" } });
+  }
   if (req.method === "GET" && action === "callback" && provider === "credentials") {
     return errorResponse(new ApiError(405, "method_not_allowed", "sign in with POST"));
   }
