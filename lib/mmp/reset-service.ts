@@ -134,7 +134,9 @@ async function sendAndRecord(
       latencyMs,
     });
     // After the audit row: the trigger history names the resetter from it.
-    void readAccountNow(account, "reset")
+    // At poll priority: the refresh is not urgent (the monitor would see it too) and must not
+    // spend the reserve that keeps the next reset from queueing.
+    void readAccountNow(account)
       .then(() => publishAccount(account))
       .catch((err: unknown) => log.error({ err, row: before.id }, "refresh after reset failed"));
     return answer(200, {

@@ -138,3 +138,27 @@ test("without the stream the desk polls, still shows a freeze with its alert, an
   await expect(desk.getByText(/Live updates lost/)).toHaveCount(0);
   await unreloaded();
 });
+
+test("the trigger history of a row shows its freeze and who reset it; the 24 h chart counts it", async ({
+  browser,
+}) => {
+  const desk = await openAs(browser, "trader2", "/");
+  await expectLive(desk);
+  const row = deskRow(desk, "Binance alt", "SOLUSDT");
+  await expect(row).toContainText("ACTIVE");
+  await ctl().freeze(apiKey("bn-alt"), "SOLUSDT");
+  await expect(row).toContainText("FROZEN", { timeout: POLL_MS + 1_000 });
+  await row.getByRole("button", { name: /Reset SOLUSDT on Binance alt/ }).click();
+  await expect(row).toContainText("ACTIVE", { timeout: POLL_MS + 1_000 });
+
+  await row.getByRole("button", { name: "History SOLUSDT on Binance alt" }).click();
+  const dialog = desk.getByRole("dialog");
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText("reset by trader2", { timeout: 5_000 });
+  await desk.keyboard.press("Escape");
+  await expect(
+    desk.getByRole("img", { name: /Freezes per hour, last 24 hours\. [1-9]\d* freeze/ }),
+  ).toBeVisible({
+    timeout: 5_000,
+  });
+});
