@@ -81,7 +81,7 @@ describe("the live stream", () => {
     await ctl.fault({ kind: "drop", times: 0 });
     await waitFor(async () => (await status("bn-alt/SOLUSDT")) === "unknown", 6000);
     await ctl.clearFaults();
-    await waitFor(async () => (await status("bn-alt/SOLUSDT")) === "frozen", 6000);
+    await waitFor(async () => (await status("bn-alt/SOLUSDT")) === "frozen", 12_000);
     expect(webhookCalls.filter((c) => c.row.id === "bn-alt/SOLUSDT")).toHaveLength(1);
 
     // A reset by a user closes the history event with that user's name.
@@ -121,7 +121,9 @@ describe("the live stream", () => {
     await waitFor(async () => (await status("bn-main/ETHUSDT")) === "unknown", 5000);
     expect(Date.now() - started).toBeLessThan(3 * 1000 + 500);
     await ctl.clearFaults();
-    await waitFor(async () => (await status("bn-main/ETHUSDT")) === "active", 5000);
+    // Recovery waits for the account's circuit breaker (5 failed reads → a 5 s cool-down → one
+    // probe): by design, so a dead venue is not hammered.
+    await waitFor(async () => (await status("bn-main/ETHUSDT")) === "active", 12_000);
   });
 });
 
