@@ -128,6 +128,16 @@ async function snapshot(): Promise<DeskSnapshot> {
 }
 const rowOf = async (id: string) => (await snapshot()).rows.find((r) => r.id === id);
 
+/** Back to the start state, and wait until the app sees the row FROZEN with nothing blocking a
+ * reset (a previous case may have left a ban, rate-limit stop or open breaker to expire). */
+async function restoreFrozen(): Promise<void> {
+  await ctl.restore();
+  await waitFor(async () => {
+    const row = await rowOf("bb-main/BTC");
+    return row?.status === "frozen" && !row.resetBlocked;
+  }, 8000);
+}
+
 async function resetBtc() {
   const key = `fault-${Date.now()}-${(n += 1)}`;
   const started = Date.now();
@@ -167,13 +177,7 @@ afterAll(() => app?.stop());
 
 describe("fault matrix (Bybit reset)", () => {
   it.each(CASES)("$name", async (c) => {
-    await ctl.restore();
-    await waitFor(
-      async () =>
-        (await rowOf("bb-main/BTC"))?.status === "frozen" &&
-        !(await rowOf("bb-main/BTC"))?.resetBlocked,
-      8000,
-    );
+    await restoreFrozen();
     await ctl.clearLog();
     if (c.skewMs) await ctl.skew(c.skewMs, "bybit");
     if (c.fault) await ctl.fault({ venue: "bybit", ...c.fault });
@@ -193,13 +197,7 @@ describe("fault matrix (Bybit reset)", () => {
   });
 
   it("after a 429, a second click within Retry-After sends nothing and says why", async () => {
-    await ctl.restore();
-    await waitFor(
-      async () =>
-        (await rowOf("bb-main/BTC"))?.status === "frozen" &&
-        !(await rowOf("bb-main/BTC"))?.resetBlocked,
-      8000,
-    );
+    await restoreFrozen();
     await ctl.clearLog();
     await ctl.fault({ venue: "bybit", kind: "status", status: 429, retryAfterSec: 2, path: PATH });
     const first = await resetBtc();
@@ -212,13 +210,7 @@ describe("fault matrix (Bybit reset)", () => {
   });
 
   it("a 418 ban stops every call to that venue host until it ends, and the desk says so", async () => {
-    await ctl.restore();
-    await waitFor(
-      async () =>
-        (await rowOf("bb-main/BTC"))?.status === "frozen" &&
-        !(await rowOf("bb-main/BTC"))?.resetBlocked,
-      8000,
-    );
+    await restoreFrozen();
     await ctl.fault({ venue: "bybit", kind: "status", status: 418, retryAfterSec: 4, path: PATH });
     const r = await resetBtc();
     expect(r.status).toBe(503);
@@ -239,13 +231,7 @@ describe("fault matrix (Bybit reset)", () => {
   });
 
   it("repeated read failures open the account's circuit: degraded, Reset refused with the reason, then a probe closes it", async () => {
-    await ctl.restore();
-    await waitFor(
-      async () =>
-        (await rowOf("bb-main/BTC"))?.status === "frozen" &&
-        !(await rowOf("bb-main/BTC"))?.resetBlocked,
-      8000,
-    );
+    await restoreFrozen();
     const apiKey = "test-fixture-key-bb-main-5c7d";
     await ctl.fault({
       venue: "bybit",

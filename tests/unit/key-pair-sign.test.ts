@@ -55,10 +55,10 @@ describe("key-pair signing", () => {
     })();
     expect(wrong).toBeInstanceOf(VenueError);
     expect((wrong as VenueError).message).toMatch(/ed25519, not rsa/);
-    const garbage = "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----";
+    const notAKeyFixture = "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----";
     const err = (() => {
       try {
-        bybitSignature(creds("rsa", garbage), payload);
+        bybitSignature(creds("rsa", notAKeyFixture), payload);
       } catch (e) {
         return e;
       }
