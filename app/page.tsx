@@ -2,8 +2,8 @@ import { AppHeader } from "@/components/app-header";
 import { Desk } from "@/components/desk/desk";
 import { pageUser } from "@/lib/auth/page-guard";
 import { can } from "@/lib/auth/permissions";
-import { getDeskSnapshot } from "@/lib/mmp/desk-service";
-import { firstPaint } from "@/lib/mmp/first-paint";
+import { getDeskSnapshot } from "@/lib/desk/snapshot";
+import { firstPaint } from "@/lib/model/first-paint";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { DeskSnapshot, ResetResult } from "@/lib/mmp/types";
+import type { DeskSnapshot, ResetResult } from "@/lib/model/types";
 
 // The app's own HTTP API, as a signed-in browser calls it.
 

@@ -1,4 +1,4 @@
-import type { AccountUpdate, DeskSnapshot, MmpRow, RowTransition } from "@/lib/mmp/types";
+import type { AccountUpdate, DeskSnapshot, MmpRow, RowTransition } from "@/lib/model/types";
 import { openLiteStream, type LiteStream } from "./sse";
 import { sleep } from "./stats";
 

@@ -5,10 +5,10 @@
 
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { VENUES } from "@/lib/mmp/types";
-import { startSimulator } from "@/lib/simulator";
-import type { SimOptions } from "@/lib/simulator/types";
-import { createDemoSetup } from "@/lib/config/demo";
+import { VENUES } from "@/lib/model/types";
+import { startSimulator } from "@/simulator";
+import type { SimOptions } from "@/simulator/types";
+import { createDemoSetup } from "@/lib/server/demo-setup";
 
 const scopeSchema = z.object({
   scope: z.string().min(1),
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   } else {
     console.log(`  ${opts.accounts.length} account(s) from ${file}`);
   }
-  console.log(`  control API: ${sim.url}/__sim/state (see lib/simulator/README.md)`);
+  console.log(`  control API: ${sim.url}/__sim/state (see simulator/README.md)`);
 
   const stop = (signal: string) => {
     console.log(`${signal}: stopping simulator`);

@@ -6,7 +6,7 @@ import { listAudit } from "@/lib/audit/query";
 import { verifyChain } from "@/lib/audit/verify";
 import { pageUser } from "@/lib/auth/page-guard";
 import { getDb } from "@/lib/db/client";
-import { auditFilterSchema } from "@/lib/validations/audit";
+import { auditFilterSchema } from "@/lib/model/audit-query";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Screen } from "@/components/screen/screen";
 import { pageUser } from "@/lib/auth/page-guard";
-import { getDeskSnapshot } from "@/lib/mmp/desk-service";
+import { getDeskSnapshot } from "@/lib/desk/snapshot";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
-import { AUDIT_OUTCOMES } from "@/lib/audit/outcomes";
-import type { AuditFilter } from "@/lib/validations/audit";
+import { AUDIT_OUTCOMES } from "@/lib/model/audit-outcomes";
+import type { AuditFilter } from "@/lib/model/audit-query";
 
 // A plain GET form: filters live in the URL, so a filtered view can be bookmarked or shared and
 // the CSV link exports exactly what is on screen. No client JavaScript needed.

@@ -1,7 +1,7 @@
 "use client";
 
-import { MMP_STATUSES, VENUES, type MmpRow, type MmpStatus, type Venue } from "@/lib/mmp/types";
-import { VENUE_LABELS } from "@/lib/mmp/venues";
+import { MMP_STATUSES, VENUES, type MmpRow, type MmpStatus, type Venue } from "@/lib/model/types";
+import { VENUE_LABELS } from "@/lib/model/venues";
 
 export interface DeskFilterValues {
   venue: Venue | "all";

@@ -1,9 +1,9 @@
 "use client";
 
 import { memo } from "react";
-import type { MmpRow } from "@/lib/mmp/types";
-import { VENUE_LABELS } from "@/lib/mmp/venues";
-import { formatDuration, formatFrozenPeriod, formatLimit } from "@/components/desk/format";
+import type { MmpRow } from "@/lib/model/types";
+import { VENUE_LABELS } from "@/lib/model/venues";
+import { formatDuration, formatFrozenPeriod, formatLimit } from "@/lib/model/format";
 import { StatusBadge } from "@/components/desk/status-badge";
 import { RowProblem } from "@/components/desk/row-problem";
 import { FrozenUntil } from "@/components/desk/frozen-until";

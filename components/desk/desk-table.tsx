@@ -1,6 +1,6 @@
 "use client";
 
-import type { MmpRow } from "@/lib/mmp/types";
+import type { MmpRow } from "@/lib/model/types";
 import { DeskRow } from "@/components/desk/desk-row";
 
 // Fixed table layout with these widths: columns never jump when a countdown or a new problem

@@ -1,9 +1,9 @@
 "use client";
 
 import { useLayoutEffect, useMemo, useState } from "react";
-import type { DeskSnapshot } from "@/lib/mmp/types";
+import type { DeskSnapshot } from "@/lib/model/types";
 import { ServerClockContext, useServerClockValue } from "@/components/desk/server-clock";
-import { sortRows } from "@/components/desk/sort-rows";
+import { sortRows } from "@/lib/model/sort-rows";
 import {
   DeskFilters,
   NO_FILTERS,
@@ -12,10 +12,10 @@ import {
 } from "@/components/desk/desk-filters";
 import { StaleBanner } from "@/components/desk/stale-banner";
 import { RowAgesContext, createRowAgesStore } from "@/components/desk/row-ages";
-import { StaleAfterContext } from "@/components/desk/data-age";
+import { StaleAfterContext } from "@/lib/client/staleness";
 import { DeskTable } from "@/components/desk/desk-table";
-import { useLiveDesk } from "@/components/live/use-live-desk";
-import { useDeskView } from "@/components/live/use-desk-view";
+import { useLiveDesk } from "@/lib/client/use-live-desk";
+import { useDeskView } from "@/lib/client/use-desk-view";
 import { LiveBanners } from "@/components/live/live-banners";
 import { ConnectionBadge } from "@/components/live/connection-badge";
 import { FreezeAlerts } from "@/components/live/freeze-alerts";

@@ -1,7 +1,7 @@
 "use client";
 
-import type { MmpStatus } from "@/lib/mmp/types";
-import { formatCountdown, formatUtcTime, toIsoUtc } from "@/components/desk/format";
+import type { MmpStatus } from "@/lib/model/types";
+import { formatCountdown, formatUtcTime, toIsoUtc } from "@/lib/model/format";
 import { useServerClock, useServerNow } from "@/components/desk/server-clock";
 
 // Static for every row that is not counting down, so only frozen rows with an end time

@@ -2,19 +2,19 @@
 
 import { useRef } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { MmpRow } from "@/lib/mmp/types";
+import type { MmpRow } from "@/lib/model/types";
 import {
   mmpKeys,
   newIdempotencyKey,
   postReset,
   snapshotQueryOptions,
   withRow,
-} from "@/lib/mmp/queries";
+} from "@/lib/client/queries";
 import {
   describeResetError,
   describeResetResult,
   type ResetOutcomeKind,
-} from "@/components/desk/reset-outcome";
+} from "@/lib/client/reset-outcome";
 
 const OUTCOME_LOOK: Record<ResetOutcomeKind, { icon: string; className: string }> = {
   done: { icon: "✓", className: "text-emerald-300" },

@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useContext, useSyncExternalStore } from "react";
-import type { MmpRow } from "@/lib/mmp/types";
+import type { MmpRow } from "@/lib/model/types";
 
 // The server re-reads every account every few seconds, so nearly every poll brings a new
 // `fetchedAt` for nearly every row even when nothing else changed. Passing it through the row

@@ -1,4 +1,4 @@
-import type { RowProblem as Problem } from "@/lib/mmp/types";
+import type { RowProblem as Problem } from "@/lib/model/types";
 
 // Why a row is unknown/disabled, or the last read error while older data is still shown. The
 // server guarantees the message is safe to display (no secrets). Clamped to two lines so one

@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useContext, useState } from "react";
-import { useNow } from "@/components/desk/use-now";
+import { useNow } from "@/lib/client/use-now";
 
 const DAY_MS = 86_400_000;
 // Offsets measured from successive polls jitter by network latency; ignoring changes below this

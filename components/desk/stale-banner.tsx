@@ -1,7 +1,7 @@
 "use client";
 
-import { formatUtcTime } from "@/components/desk/format";
-import { useNow } from "@/components/desk/use-now";
+import { formatUtcTime } from "@/lib/model/format";
+import { useNow } from "@/lib/client/use-now";
 
 // Without an answer for this long the desk is stale even if no request has failed yet (e.g. the
 // poll is paused or stuck); several poll intervals, so one slow answer does not flash it.

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { MmpStatus } from "@/lib/mmp/types";
+import type { MmpStatus } from "@/lib/model/types";
 
 // Status is always the word plus an icon; colour only reinforces it (never colour alone), so it
 // reads on a monochrome wall display and for colour-blind users. Icons are decorative.

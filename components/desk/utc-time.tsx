@@ -1,7 +1,7 @@
 "use client";
 
 import { useSyncExternalStore, type ReactNode } from "react";
-import { formatLocalTime, formatUtcTime, toIsoUtc } from "@/components/desk/format";
+import { formatLocalTime, formatUtcTime, toIsoUtc } from "@/lib/model/format";
 import { useServerClock } from "@/components/desk/server-clock";
 
 const subscribeNothing = () => () => {};

@@ -2,8 +2,8 @@
 
 import type { ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { deskHistoryQueryOptions } from "@/lib/mmp/history-queries";
-import { formatUtcTime } from "@/components/desk/format";
+import { deskHistoryQueryOptions } from "@/lib/client/history-queries";
+import { formatUtcTime } from "@/lib/model/format";
 import { useServerClock } from "@/components/desk/server-clock";
 import { chartSummary, type Bucket } from "@/components/history/history-format";
 

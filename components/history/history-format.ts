@@ -1,6 +1,6 @@
 // Words for the trigger history (pure, unit-tested in tests/unit/live-history-format.test.ts).
-import type { TriggerEvent, TriggerHistory } from "@/lib/mmp/types";
-import { formatDuration, formatUtcTime } from "@/components/desk/format";
+import type { TriggerEvent, TriggerHistory } from "@/lib/model/types";
+import { formatDuration, formatUtcTime } from "@/lib/model/format";
 
 const HOUR = 3_600_000;
 

@@ -2,8 +2,8 @@
 
 import { createContext, useContext, useEffect, useRef } from "react";
 import { useQuery } from "@tanstack/react-query";
-import type { MmpRow } from "@/lib/mmp/types";
-import { rowHistoryQueryOptions } from "@/lib/mmp/history-queries";
+import type { MmpRow } from "@/lib/model/types";
+import { rowHistoryQueryOptions } from "@/lib/client/history-queries";
 import { UtcTime } from "@/components/desk/utc-time";
 import { useServerNow } from "@/components/desk/server-clock";
 import { endedByText, lastedText } from "@/components/history/history-format";

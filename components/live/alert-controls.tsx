@@ -1,13 +1,13 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import type { AlertStore } from "@/components/live/alert-store";
-import { createAlertAudio, playBeep } from "@/components/live/alert-sound";
+import type { AlertStore } from "@/lib/client/alert-store";
+import { createAlertAudio, playBeep } from "@/lib/client/alert-sound";
 import {
   notify,
   requestNotificationPermission,
   useNotificationPermission,
-} from "@/components/live/notification-permission";
+} from "@/lib/client/notification-permission";
 
 type Size = "desk" | "wall";
 

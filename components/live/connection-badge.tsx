@@ -1,4 +1,4 @@
-import type { ConnectionState } from "@/components/live/use-live-desk";
+import type { ConnectionState } from "@/lib/client/use-live-desk";
 
 // How the page gets its data, as a word and a shape (never colour alone): a filled dot while the
 // push stream is live, a hollow ring while it is polling or reconnecting.

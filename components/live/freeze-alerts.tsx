@@ -1,7 +1,7 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
-import type { AlertStore, FreezeAlert } from "@/components/live/alert-store";
+import type { AlertStore, FreezeAlert } from "@/lib/client/alert-store";
 import { StatusIcon } from "@/components/desk/status-badge";
 import { LocalTimeTitle } from "@/components/desk/utc-time";
 

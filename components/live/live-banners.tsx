@@ -1,7 +1,7 @@
 "use client";
 
-import type { DeskWarning } from "@/components/live/warnings";
-import { warningKey, warningWords } from "@/components/live/warnings";
+import type { DeskWarning } from "@/lib/client/warnings";
+import { warningKey, warningWords } from "@/lib/client/warnings";
 
 export type BannerSize = "desk" | "wall";
 

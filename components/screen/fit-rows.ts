@@ -1,4 +1,4 @@
-import type { MmpRow, MmpStatus } from "@/lib/mmp/types";
+import type { MmpRow, MmpStatus } from "@/lib/model/types";
 
 // How many rows the wall shows: a 1080p display fits 15 lines of two rows at a size readable
 // from across the room. Rows arrive sorted (frozen, unknown, active, disabled), so what does not

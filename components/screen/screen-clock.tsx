@@ -1,6 +1,6 @@
 "use client";
 
-import { formatAge, formatUtcTime } from "@/components/desk/format";
+import { formatAge, formatUtcTime } from "@/lib/model/format";
 import { useServerClock, useServerNow } from "@/components/desk/server-clock";
 import { LocalTimeTitle } from "@/components/desk/utc-time";
 

@@ -1,8 +1,8 @@
 "use client";
 
 import { memo } from "react";
-import type { MmpRow, MmpStatus } from "@/lib/mmp/types";
-import { VENUE_LABELS } from "@/lib/mmp/venues";
+import type { MmpRow, MmpStatus } from "@/lib/model/types";
+import { VENUE_LABELS } from "@/lib/model/venues";
 import { STATUS_LABELS, StatusIcon } from "@/components/desk/status-badge";
 import { FrozenUntil } from "@/components/desk/frozen-until";
 

@@ -1,14 +1,14 @@
 "use client";
 
 import { useMemo, useRef } from "react";
-import type { DeskSnapshot, MmpStatus } from "@/lib/mmp/types";
+import type { DeskSnapshot, MmpStatus } from "@/lib/model/types";
 import type { CurrentUser } from "@/lib/auth/current-user";
 import { ServerClockContext, useServerClockValue } from "@/components/desk/server-clock";
 import { STATUS_LABELS } from "@/components/desk/status-badge";
-import { sortRows } from "@/components/desk/sort-rows";
+import { sortRows } from "@/lib/model/sort-rows";
 import { SignOutButton } from "@/components/auth/sign-out-button";
-import { useLiveDesk } from "@/components/live/use-live-desk";
-import { useDeskView } from "@/components/live/use-desk-view";
+import { useLiveDesk } from "@/lib/client/use-live-desk";
+import { useDeskView } from "@/lib/client/use-desk-view";
 import { LiveBanners } from "@/components/live/live-banners";
 import { FreezeAlerts } from "@/components/live/freeze-alerts";
 import { AlertControls } from "@/components/live/alert-controls";

@@ -12,8 +12,8 @@ import type { AuditLogTable } from "@/lib/db/schema";
 //   primary key on seq as the last word), so two appends can never share a predecessor;
 // - a reset writes `requested` BEFORE the venue is called; if that write fails nothing is sent.
 
-export { AUDIT_OUTCOMES, type AuditOutcome } from "@/lib/audit/outcomes";
-import type { AuditOutcome } from "@/lib/audit/outcomes";
+export { AUDIT_OUTCOMES, type AuditOutcome } from "@/lib/model/audit-outcomes";
+import type { AuditOutcome } from "@/lib/model/audit-outcomes";
 
 export interface AuditEntry {
   actor: string;

@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "@/lib/db/client";
 import type { AuditLogTable } from "@/lib/db/schema";
-import type { AuditFilter } from "@/lib/validations/audit";
+import type { AuditFilter } from "@/lib/model/audit-query";
 
 /** A time without an offset (from a datetime-local field) is read as UTC, as the page says. */
 function utcIso(value: string): string {

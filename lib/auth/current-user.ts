@@ -1,13 +1,13 @@
 import "server-only";
 import { getServerSession } from "next-auth";
-import { ApiError } from "@/lib/api/errors";
+import { AppError } from "@/lib/platform/errors";
 import { authOptions, type DeskToken } from "@/lib/auth/options";
 import type { Permission } from "@/lib/auth/permissions";
 import { can } from "@/lib/auth/permissions";
 import { sessionLifetimes } from "@/lib/auth/session-policy";
 import { getConfig } from "@/lib/config/runtime";
 import { ROLES, type Role } from "@/lib/config/schema";
-import { log } from "@/lib/server/log";
+import { log } from "@/lib/platform/log";
 import { z } from "zod";
 
 // The claims are ours (signed and encrypted with NEXTAUTH_SECRET), but are checked like input.
@@ -50,11 +50,11 @@ export async function getCurrentUser(): Promise<CurrentUser | null> {
 /** The signed-in user; 401 when there is none. */
 export async function requireUser(): Promise<CurrentUser> {
   const user = await getCurrentUser();
-  if (!user) throw new ApiError(401, "unauthenticated", "sign in first");
+  if (!user) throw new AppError(401, "unauthenticated", "sign in first");
   return user;
 }
 
 export function requirePermission(user: CurrentUser, permission: Permission): void {
   if (!can(user.role, permission))
-    throw new ApiError(403, "forbidden", `the ${user.role} role may not ${permission}`);
+    throw new AppError(403, "forbidden", `the ${user.role} role may not ${permission}`);
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { timingSafeEqual } from "node:crypto";
-import { ApiError } from "@/lib/api/errors";
+import { AppError } from "@/lib/platform/errors";
 import { getCurrentUser } from "@/lib/auth/current-user";
 
 // Health and metrics are for operators and their tools: a signed-in user of any role, or a
@@ -13,8 +13,8 @@ export async function requireOpsAccess(req: Request): Promise<void> {
     const given = Buffer.from(header.slice(7));
     const expected = Buffer.from(token);
     if (given.length === expected.length && timingSafeEqual(given, expected)) return;
-    throw new ApiError(401, "unauthenticated", "invalid ops token");
+    throw new AppError(401, "unauthenticated", "invalid ops token");
   }
   if (!(await getCurrentUser()))
-    throw new ApiError(401, "unauthenticated", "sign in or present the ops token");
+    throw new AppError(401, "unauthenticated", "sign in or present the ops token");
 }

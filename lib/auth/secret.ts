@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { ConfigError } from "@/lib/config/load";
-import { singleton } from "@/lib/server/singleton";
+import { singleton } from "@/lib/platform/singleton";
 
 // The key that signs session cookies. Real deployments must set NEXTAUTH_SECRET (stable across
 // restarts and processes); demo mode makes one per process, so demo sessions end with it. It is

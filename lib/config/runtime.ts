@@ -1,14 +1,15 @@
 import "server-only";
 import { statSync } from "node:fs";
 import type { LoadedConfig } from "@/lib/config/load";
-import { configPathFromEnv, parseConfigFile, resolveAccounts } from "@/lib/config/load";
-import { createDemoSetup, printDemoUsers } from "@/lib/config/demo";
-import { hashPassword } from "@/lib/auth/passwords";
-import { singleton } from "@/lib/server/singleton";
-import { log } from "@/lib/server/log";
+import { ConfigError, configPathFromEnv, parseConfigFile, resolveAccounts } from "@/lib/config/load";
+import { singleton } from "@/lib/platform/singleton";
+import { log } from "@/lib/platform/log";
 
 interface ConfigState {
   current: LoadedConfig | null;
+  /** Builds the demo configuration when no config file is named (registered by the composition
+   * root, lib/server/start.ts, so that config code never loads the simulator). */
+  demo: (() => Promise<LoadedConfig>) | null;
   starting: Promise<LoadedConfig> | null;
   /** The file and its modification time, to reload it when an operator edits it. */
   file: { path: string; mtimeMs: number } | null;
@@ -16,13 +17,15 @@ interface ConfigState {
 
 const state = singleton<ConfigState>("config", () => ({
   current: null,
+  demo: null,
   starting: null,
   file: null,
 }));
 
-/** Loads the config once per process (start-up, from instrumentation.ts); in demo mode it also
- * starts the built-in simulator. Safe to call again: later calls share the first result. */
-export function initConfig(): Promise<LoadedConfig> {
+/** Loads the config once per process (start-up, from instrumentation.ts); without a config file
+ * it asks the registered demo bootstrap. Safe to call again: later calls share the first result. */
+export function initConfig(demo?: () => Promise<LoadedConfig>): Promise<LoadedConfig> {
+  if (demo) state.demo = demo;
   state.starting ??= load().then((config) => {
     state.current = config;
     return config;
@@ -84,36 +87,10 @@ async function load(): Promise<LoadedConfig> {
     }
     return config;
   }
-  return startDemo();
-}
-
-async function startDemo(): Promise<LoadedConfig> {
-  // Loaded lazily so production configs never load simulator code.
-  const { startSimulator } = await import("@/lib/simulator");
-  const demo = createDemoSetup();
-  const sim = await startSimulator({
-    accounts: demo.simAccounts,
-    port: Number(process.env.MMP_SIM_PORT ?? 0),
-    fillGenerator: true,
-  });
-  const env = { ...process.env, ...demo.env };
-  const file = demo.file(sim.url);
-  log.info(
-    { simulator: sim.url },
-    "demo mode: no MMP_CONFIG and no ./mmp.config.json; using the built-in simulator",
-  );
-  const users = await Promise.all(
-    demo.users.map(async (u) => ({
-      username: u.username,
-      role: u.role,
-      passwordHash: await hashPassword(u.password),
-    })),
-  );
-  printDemoUsers(demo.users);
-  return {
-    demo: true,
-    source: `demo (simulator ${sim.url})`,
-    accounts: resolveAccounts(file, env),
-    users,
-  };
+  if (!state.demo) {
+    throw new ConfigError(
+      "no MMP_CONFIG and no ./mmp.config.json, and demo mode was not started by this process",
+    );
+  }
+  return state.demo();
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { VENUES } from "@/lib/mmp/types";
+import { VENUES } from "@/lib/model/types";
 
 // The MMP_CONFIG file contract (product.md). Secrets are never in the file: only the *names* of
 // the environment variables that hold them.

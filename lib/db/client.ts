@@ -7,7 +7,7 @@ import pg from "pg";
 import { dialectFor, type Dialect } from "@/lib/db/dialect";
 import { migrateToLatest } from "@/lib/db/migrate";
 import type { Database } from "@/lib/db/schema";
-import { singleton } from "@/lib/server/singleton";
+import { singleton } from "@/lib/platform/singleton";
 
 // One database handle per process: SQLite under ./data/ by default, PostgreSQL when DATABASE_URL
 // is a postgres:// URL. Migrations run once when the handle is first opened.

@@ -1,7 +1,7 @@
 import "server-only";
 import { EventEmitter } from "node:events";
-import type { AccountUpdate, RowTransition } from "@/lib/mmp/types";
-import { singleton } from "@/lib/server/singleton";
+import type { AccountUpdate, RowTransition } from "@/lib/model/types";
+import { singleton } from "@/lib/platform/singleton";
 
 // The in-process fan-out point: the monitor publishes once, every open stream listens. The number
 // of listeners never changes what is read upstream.

@@ -1,14 +1,14 @@
 import "server-only";
 import type { ResolvedAccount } from "@/lib/config/load";
-import { recordFreeze, recordUnfreeze } from "@/lib/history/triggers";
+import { recordFreeze, recordUnfreeze } from "@/lib/live/trigger-history";
 import { hub } from "@/lib/live/hub";
-import { clustered, isRecorder } from "@/lib/cluster/role";
-import { shareAccount } from "@/lib/cluster/sync";
+import { clustered, isRecorder } from "@/lib/live/cluster/role";
+import { shareAccount } from "@/lib/live/cluster/sync";
 import { sendFreezeWebhook } from "@/lib/live/webhook";
-import { rowsOf } from "@/lib/mmp/account-state";
-import type { MmpStatus, RowTransition } from "@/lib/mmp/types";
-import { log } from "@/lib/server/log";
-import { singleton } from "@/lib/server/singleton";
+import { rowsOf } from "@/lib/live/account-state";
+import type { MmpStatus, RowTransition } from "@/lib/model/types";
+import { log } from "@/lib/platform/log";
+import { singleton } from "@/lib/platform/singleton";
 
 // Publishes an account's rows to every open stream and turns status changes into transitions.
 // A transition is between KNOWN states (active / frozen / disabled): a freeze seen through a

@@ -1,6 +1,6 @@
 import "server-only";
 import { hub } from "@/lib/live/hub";
-import type { AccountUpdate, DeskSnapshot, RowTransition } from "@/lib/mmp/types";
+import type { AccountUpdate, DeskSnapshot, RowTransition } from "@/lib/model/types";
 
 // One browser's server-sent-events stream: a snapshot, then every account update and transition
 // from the hub. Pings keep proxies from closing it; a client that stops reading (more than

@@ -1,6 +1,6 @@
 import "server-only";
-import { log } from "@/lib/server/log";
-import type { RowTransition } from "@/lib/mmp/types";
+import { log } from "@/lib/platform/log";
+import type { RowTransition } from "@/lib/model/types";
 
 // Optional outgoing alert (e.g. a chat channel's incoming webhook): MMP_ALERT_WEBHOOK_URL.
 // Called once per freeze, with a short timeout; a failure is logged, never retried in a loop,

@@ -1,10 +1,10 @@
 import "server-only";
 import { sql } from "kysely";
-import { clusterRole, roleState } from "@/lib/cluster/role";
+import { clusterRole, roleState } from "@/lib/live/cluster/role";
 import { getDb } from "@/lib/db/client";
 import { hub } from "@/lib/live/hub";
-import { monitorRunning } from "@/lib/monitor/monitor";
-import { pushStatus } from "@/lib/monitor/push";
+import { monitorRunning } from "@/lib/live/monitor";
+import { pushStatus } from "@/lib/live/push";
 
 export interface Health {
   ready: boolean;

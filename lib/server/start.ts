@@ -1,15 +1,16 @@
 import "server-only";
 import { ConfigError } from "@/lib/config/load";
 import { initConfig } from "@/lib/config/runtime";
+import { startDemo } from "@/lib/server/demo";
 import { getDb } from "@/lib/db/client";
 import { authSecret } from "@/lib/auth/secret";
-import { startMonitor } from "@/lib/monitor/monitor";
-import { startCluster } from "@/lib/cluster";
-import { log } from "@/lib/server/log";
+import { startMonitor } from "@/lib/live/monitor";
+import { startCluster } from "@/lib/live/cluster";
+import { log } from "@/lib/platform/log";
 
 export async function startServer(): Promise<void> {
   try {
-    const config = await initConfig();
+    const config = await initConfig(startDemo);
     const { dialect } = await getDb();
     const misconfigured = config.accounts.filter((a) => a.missingEnv.length > 0).map((a) => a.id);
     log.info(

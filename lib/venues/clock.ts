@@ -1,5 +1,5 @@
 import "server-only";
-import { singleton } from "@/lib/server/singleton";
+import { singleton } from "@/lib/platform/singleton";
 import { VenueError } from "@/lib/venues/errors";
 
 // Venue clock offsets, one per (venue, base URL). Venues reject timestamps outside a window of a

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Venue } from "@/lib/mmp/types";
+import type { Venue } from "@/lib/model/types";
 import type { VenueAdapter } from "@/lib/venues/types";
 import { binanceAdapter } from "@/lib/venues/binance/adapter";
 import { bybitAdapter } from "@/lib/venues/bybit/adapter";

@@ -1,6 +1,6 @@
 import type { Credentials } from "@/lib/config/load";
 import type { KeyType } from "@/lib/config/schema";
-import type { MmpRow, Venue } from "@/lib/mmp/types";
+import type { MmpRow, Venue } from "@/lib/model/types";
 import type { RateLimit } from "@/lib/venues/guard/budget";
 
 // The one interface the app uses to talk to any venue. Adding a venue = one folder under

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { DeskSnapshot, MmpRow, ResetResult } from "@/lib/mmp/types";
+import type { DeskSnapshot, MmpRow, ResetResult } from "@/lib/model/types";
 import { startAppUnderTest, type AppUnderTest } from "../support/app-server";
 import { fixtureAccount } from "../support/fixtures";
 import { simControl } from "../support/sim-client";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Secret } from "@/lib/config/secret";
-import { startSimulator } from "@/lib/simulator";
-import type { SimHandle } from "@/lib/simulator/types";
+import { startSimulator } from "@/simulator";
+import type { SimHandle } from "@/simulator/types";
 import { binanceAdapter } from "@/lib/venues/binance/adapter";
 import { VenueError } from "@/lib/venues/errors";
 import type { AdapterContext } from "@/lib/venues/types";

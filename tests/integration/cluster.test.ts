@@ -1,8 +1,8 @@
 import { chromium } from "@playwright/test";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimulator } from "@/lib/simulator";
-import type { SimHandle } from "@/lib/simulator/types";
+import { startSimulator } from "@/simulator";
+import type { SimHandle } from "@/simulator/types";
 import { startAppUnderTest, type AppUnderTest } from "../support/app-server";
 import { createPgDatabase, type TempPg } from "../support/databases";
 import { fixtureAccount, passwordOf, simAccounts } from "../support/fixtures";

@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DeskSnapshot } from "@/lib/mmp/types";
+import type { DeskSnapshot } from "@/lib/model/types";
 import { freePort } from "../support/app-server";
 import { signIn } from "../support/session";
 import { waitFor } from "../support/wait";

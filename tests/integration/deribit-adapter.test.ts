@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Secret } from "@/lib/config/secret";
-import { startSimulator } from "@/lib/simulator";
-import type { SimAccountSpec, SimHandle } from "@/lib/simulator/types";
+import { startSimulator } from "@/simulator";
+import type { SimAccountSpec, SimHandle } from "@/simulator/types";
 import { deribitAdapter } from "@/lib/venues/deribit/adapter";
 import { VenueError } from "@/lib/venues/errors";
 import type { AdapterContext, PushTrigger } from "@/lib/venues/types";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DeskSnapshot } from "@/lib/mmp/types";
+import type { DeskSnapshot } from "@/lib/model/types";
 import { startAppUnderTest, type AppUnderTest } from "../support/app-server";
 import { signIn } from "../support/session";
 import { simControl, type FaultSpec } from "../support/sim-client";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { encode, type JWT } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetRequestSchema } from "@/lib/validations/reset";
+import { resetRequestSchema } from "@/lib/model/reset-request";
 import { startAppUnderTest, type AppUnderTest } from "../support/app-server";
 import { FIXTURE_SECRETS } from "../support/fixtures";
 import {

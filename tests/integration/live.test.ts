@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AccountUpdate, DeskSnapshot, RowTransition, TriggerHistory } from "@/lib/mmp/types";
+import type { AccountUpdate, DeskSnapshot, RowTransition, TriggerHistory } from "@/lib/model/types";
 import { freePort, startAppUnderTest, type AppUnderTest } from "../support/app-server";
 import { fixtureAccount } from "../support/fixtures";
 import { signIn } from "../support/session";

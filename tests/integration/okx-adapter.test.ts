@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Secret } from "@/lib/config/secret";
-import { startSimulator } from "@/lib/simulator";
-import type { SimAccountSpec, SimHandle, SimScopeSpec } from "@/lib/simulator/types";
+import { startSimulator } from "@/simulator";
+import type { SimAccountSpec, SimHandle, SimScopeSpec } from "@/simulator/types";
 import { syncClock } from "@/lib/venues/clock";
 import { VenueError } from "@/lib/venues/errors";
 import { okxAdapter } from "@/lib/venues/okx/adapter";

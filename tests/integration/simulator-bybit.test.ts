@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startSimulator } from "@/lib/simulator";
-import type { SimHandle, SimOptions } from "@/lib/simulator/types";
+import { startSimulator } from "@/simulator";
+import type { SimHandle, SimOptions } from "@/simulator/types";
 
 // Talks to the simulator over real HTTP exactly like a Bybit v5 client would. Signing is written
 // inline on purpose: the simulator must be checked against the venue's rules, not against the

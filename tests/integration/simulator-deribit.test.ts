@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { startSimulator } from "@/lib/simulator";
-import type { SimHandle, SimOptions } from "@/lib/simulator/types";
+import { startSimulator } from "@/simulator";
+import type { SimHandle, SimOptions } from "@/simulator/types";
 import { simControl } from "../support/sim-client";
 import { waitFor } from "../support/wait";
 

@@ -1,7 +1,7 @@
 import { createHmac, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startSimulator } from "@/lib/simulator";
-import type { SimAccountSpec, SimHandle, SimOptions } from "@/lib/simulator/types";
+import { startSimulator } from "@/simulator";
+import type { SimAccountSpec, SimHandle, SimOptions } from "@/simulator/types";
 
 // Key-pair API keys against the simulator over real HTTP: Binance RSA and Ed25519, Bybit RSA.
 // Keys are generated here and signing is inline (node:crypto only), never the app's signer.

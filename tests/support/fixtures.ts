@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import fixture from "./fixture-accounts.json" with { type: "json" };
 import { hash } from "@node-rs/argon2";
 import type { AppConfigFile, Role } from "@/lib/config/schema";
-import type { SimAccountSpec } from "@/lib/simulator/types";
+import type { SimAccountSpec } from "@/simulator/types";
 
 // Test accounts shared by the integration and browser tests. The same file feeds the build step
 // of scripts/test-all.sh, so the production bundle is built with these secrets in its environment

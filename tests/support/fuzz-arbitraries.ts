@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { AUDIT_OUTCOMES } from "@/lib/audit/outcomes";
+import { AUDIT_OUTCOMES } from "@/lib/model/audit-outcomes";
 import { FIXTURE_ACCOUNTS, FIXTURE_USERS } from "./fixtures";
 
 // fast-check generators of hostile input for the API fuzz tests: strings with every kind of

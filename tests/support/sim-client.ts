@@ -1,4 +1,4 @@
-// A thin client for the simulator's /__sim control API (lib/simulator/README.md), over HTTP.
+// A thin client for the simulator's /__sim control API (simulator/README.md), over HTTP.
 
 export interface SimLogEntry {
   seq: number;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { MmpRow, ResetResult } from "@/lib/mmp/types";
+import type { MmpRow, ResetResult } from "@/lib/model/types";
 import {
   formatAge,
   formatCountdown,
@@ -7,10 +7,10 @@ import {
   formatFrozenPeriod,
   formatLimit,
   formatUtcTime,
-} from "@/components/desk/format";
-import { sortRows } from "@/components/desk/sort-rows";
-import { describeResetError, describeResetResult } from "@/components/desk/reset-outcome";
-import { ApiError, fetchJson, withRow } from "@/lib/mmp/queries";
+} from "@/lib/model/format";
+import { sortRows } from "@/lib/model/sort-rows";
+import { describeResetError, describeResetResult } from "@/lib/client/reset-outcome";
+import { RequestError, fetchJson, withRow } from "@/lib/client/queries";
 
 const T = Date.UTC(2025, 4, 6, 14, 3, 9); // 2025-05-06 14:03:09 UTC
 
@@ -151,29 +151,29 @@ describe("reset outcome text", () => {
   });
   it("says failed only when the server answered that nothing changed", () => {
     expect(
-      describeResetError(new ApiError(502, "venue_rejected", "venue rejected the reset", "-1022")),
+      describeResetError(new RequestError(502, "venue_rejected", "venue rejected the reset", "-1022")),
     ).toMatchObject({
       kind: "failed",
       text: "Failed: venue rejected the reset (venue code -1022)",
     });
-    expect(describeResetError(new ApiError(409, "not_frozen", "not frozen")).kind).toBe("failed");
+    expect(describeResetError(new RequestError(409, "not_frozen", "not frozen")).kind).toBe("failed");
     expect(
-      describeResetError(new ApiError(0, "network", "the server could not be reached")).kind,
+      describeResetError(new RequestError(0, "network", "the server could not be reached")).kind,
     ).toBe("unknown");
     expect(
-      describeResetError(new ApiError(500, "internal", "internal error", undefined, "c-1")),
+      describeResetError(new RequestError(500, "internal", "internal error", undefined, "c-1")),
     ).toMatchObject({
       kind: "unknown",
       detail: "ref c-1",
     });
     expect(describeResetError(new TypeError("boom")).kind).toBe("unknown");
-    expect(describeResetError(new ApiError(504, "outcome_unknown", "venue timed out")).kind).toBe(
+    expect(describeResetError(new RequestError(504, "outcome_unknown", "venue timed out")).kind).toBe(
       "unknown",
     );
-    expect(describeResetError(new ApiError(502, "venue_bad_response", "garbled")).kind).toBe(
+    expect(describeResetError(new RequestError(502, "venue_bad_response", "garbled")).kind).toBe(
       "unknown",
     );
-    expect(describeResetError(new ApiError(503, "venue_unavailable", "venue down")).kind).toBe(
+    expect(describeResetError(new RequestError(503, "venue_unavailable", "venue down")).kind).toBe(
       "failed",
     );
   });
@@ -203,7 +203,7 @@ describe("fetchJson", () => {
   afterEach(() => vi.unstubAllGlobals());
   const stub = (impl: () => Promise<Response>) => vi.stubGlobal("fetch", vi.fn(impl));
 
-  it("turns an ApiErrorBody into a typed ApiError, venue code included", async () => {
+  it("turns an ApiErrorBody into a typed RequestError, venue code included", async () => {
     const body = { error: { code: "venue_rejected", message: "rejected", venueCode: "-1022" } };
     stub(async () => Response.json(body, { status: 502 }));
     await expect(fetchJson("/x")).rejects.toMatchObject({

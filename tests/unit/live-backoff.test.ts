@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { STREAM_BACKOFF, backoffDelay } from "@/components/live/backoff";
+import { STREAM_BACKOFF, backoffDelay } from "@/lib/client/backoff";
 
 describe("stream reconnect backoff", () => {
   it("doubles from 1 s up to the 15 s cap, between half and all of the ceiling", () => {

@@ -1,4 +1,4 @@
-import type { DeskSnapshot, MmpRow, RowTransition } from "@/lib/mmp/types";
+import type { DeskSnapshot, MmpRow, RowTransition } from "@/lib/model/types";
 
 // Shared builders for the live-* unit tests.
 export const T = Date.UTC(2025, 4, 6, 14, 3, 9); // 2025-05-06 14:03:09 UTC

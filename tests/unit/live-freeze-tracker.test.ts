@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createFreezeTracker } from "@/components/live/freeze-tracker";
-import { createAlertStore, MAX_ALERTS } from "@/components/live/alert-store";
+import { createFreezeTracker } from "@/lib/client/freeze-tracker";
+import { createAlertStore, MAX_ALERTS } from "@/lib/client/alert-store";
 import { T, row, transition } from "./live-fixtures";
 
 const active = (fetchedAt = T) => row({ id: "main/BTCUSDT", fetchedAt });

@@ -7,12 +7,12 @@ import {
   staleKey,
   venueProblems,
   withStaleness,
-} from "@/components/live/live-reducer";
+} from "@/lib/client/live-reducer";
 import {
   parseAccountUpdate,
   parseSnapshot,
   parseTransition,
-} from "@/components/live/stream-messages";
+} from "@/lib/client/stream-messages";
 import { T, row, snapshot, transition } from "./live-fixtures";
 
 describe("applyAccountUpdate", () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { openLiveStream, type LiveStreamHandlers } from "@/components/live/live-stream";
+import { openLiveStream, type LiveStreamHandlers } from "@/lib/client/live-stream";
 import { row, snapshot, transition } from "./live-fixtures";
 
 // A stand-in EventSource the test drives by hand.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { deskWarnings, warningText } from "@/components/live/warnings";
+import { deskWarnings, warningText } from "@/lib/client/warnings";
 import { endedByText, lastedText, chartSummary } from "@/components/history/history-format";
 import { fitRows } from "@/components/screen/fit-rows";
-import { formatLocalTime } from "@/components/desk/format";
-import type { TriggerEvent } from "@/lib/mmp/types";
+import { formatLocalTime } from "@/lib/model/format";
+import type { TriggerEvent } from "@/lib/model/types";
 import { T, row } from "./live-fixtures";
 
 const base = {

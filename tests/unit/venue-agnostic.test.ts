@@ -8,9 +8,9 @@ import { describe, expect, it } from "vitest";
 const ALLOWED = [
   /^lib\/venues\/(binance|bybit|okx|deribit)\//,
   /^lib\/venues\/registry\.ts$/,
-  /^lib\/mmp\/venues\.ts$/,
-  /^lib\/simulator\//,
-  /^lib\/config\/demo\.ts$/,
+  /^lib\/model\/venues\.ts$/,
+  /^simulator\//,
+  /^lib\/server\/demo-setup\.ts$/,
 ];
 const VENUE_NAME = /binance|bybit|okx|deribit/i;
 

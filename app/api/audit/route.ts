@@ -1,10 +1,10 @@
 import { listAudit, toCsv } from "@/lib/audit/query";
 import { verifyChain } from "@/lib/audit/verify";
-import { ApiError } from "@/lib/api/errors";
-import { handler } from "@/lib/api/handler";
+import { AppError } from "@/lib/platform/errors";
+import { handler } from "@/lib/http/handler";
 import { requirePermission, requireUser } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
-import { auditFilterSchema } from "@/lib/validations/audit";
+import { auditFilterSchema } from "@/lib/model/audit-query";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +13,7 @@ export const GET = handler(async (req: Request) => {
   requirePermission(await requireUser(), "audit.read");
   const params = new URL(req.url).searchParams;
   const parsed = auditFilterSchema.safeParse(Object.fromEntries(params));
-  if (!parsed.success) throw new ApiError(400, "invalid_filter", "invalid audit filter");
+  if (!parsed.success) throw new AppError(400, "invalid_filter", "invalid audit filter");
   const rows = await listAudit(parsed.data);
   if (params.get("format") === "csv") {
     return new Response(toCsv(rows), {

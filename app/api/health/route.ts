@@ -1,4 +1,4 @@
-import { handler } from "@/lib/api/handler";
+import { handler } from "@/lib/http/handler";
 import { requireOpsAccess } from "@/lib/auth/ops-access";
 import { health } from "@/lib/server/health";
 

@@ -1,10 +1,10 @@
-import { handler } from "@/lib/api/handler";
+import { handler } from "@/lib/http/handler";
 import { requireOpsAccess } from "@/lib/auth/ops-access";
-import { clusterRole } from "@/lib/cluster/role";
+import { clusterRole } from "@/lib/live/cluster/role";
 import { getConfig } from "@/lib/config/runtime";
 import { hub } from "@/lib/live/hub";
-import { rowsOf } from "@/lib/mmp/account-state";
-import { metrics } from "@/lib/metrics/registry";
+import { rowsOf } from "@/lib/live/account-state";
+import { metrics } from "@/lib/platform/metrics";
 import { allClockOffsets } from "@/lib/venues/clock";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
-import { handler } from "@/lib/api/handler";
+import { handler } from "@/lib/http/handler";
 import { requirePermission, requireUser } from "@/lib/auth/current-user";
-import { getDeskSnapshot } from "@/lib/mmp/desk-service";
+import { getDeskSnapshot } from "@/lib/desk/snapshot";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
-import { handler } from "@/lib/api/handler";
+import { handler } from "@/lib/http/handler";
 import { requirePermission, requireUser } from "@/lib/auth/current-user";
 import { eventStream } from "@/lib/live/sse";
-import { getDeskSnapshot } from "@/lib/mmp/desk-service";
+import { getDeskSnapshot } from "@/lib/desk/snapshot";
 
 export const dynamic = "force-dynamic";
 

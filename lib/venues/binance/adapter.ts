@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { singleton } from "@/lib/server/singleton";
+import { singleton } from "@/lib/platform/singleton";
 import { clockOffset, venueNow } from "@/lib/venues/clock";
 import { VenueError, isVenueError } from "@/lib/venues/errors";
 import { parseVenueJson, sendVenueRequest } from "@/lib/venues/http";

@@ -1,5 +1,5 @@
 import "server-only";
-import { singleton } from "@/lib/server/singleton";
+import { singleton } from "@/lib/platform/singleton";
 
 // Time-boxed stops the venue asked for: a 429 / Retry-After / exhausted usage header blocks one
 // account's key until then; a ban (HTTP 418 or the venue's own ban answer) blocks every account on that venue host,

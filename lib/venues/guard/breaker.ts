@@ -1,5 +1,5 @@
 import "server-only";
-import { singleton } from "@/lib/server/singleton";
+import { singleton } from "@/lib/platform/singleton";
 
 // Per-account circuit breaker for reads. After FAILURES account-wide failures in a row it opens:
 // no reads for a cool-down (doubling up to MAX_OPEN_MS), then one half-open probe; a success

@@ -1,5 +1,5 @@
 import "server-only";
-import { singleton } from "@/lib/server/singleton";
+import { singleton } from "@/lib/platform/singleton";
 
 // A token bucket per account key, sized by the venue's documented limit. The monitor's reads and
 // the resets share it, but reads leave RESERVE tokens untouched so a reset never waits behind a

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Venue } from "@/lib/mmp/types";
+import type { Venue } from "@/lib/model/types";
 import { VenueError, isVenueError, type VenueErrorKind } from "@/lib/venues/errors";
 import { setBlock, blockFor, type Block } from "@/lib/venues/guard/blocks";
 import { admit, degradedReason, recordFailure, recordSuccess } from "@/lib/venues/guard/breaker";

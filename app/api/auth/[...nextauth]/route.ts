@@ -1,6 +1,6 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
-import { refuseBadAuthInput } from "@/lib/auth/nextauth-guard";
+import { refuseBadAuthInput } from "@/lib/http/nextauth-guard";
 import { authOptions } from "@/lib/auth/options";
 
 export const dynamic = "force-dynamic";

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
-import { handler } from "@/lib/api/handler";
+import { AppError } from "@/lib/platform/errors";
+import { handler } from "@/lib/http/handler";
 import { requirePermission, requireUser } from "@/lib/auth/current-user";
-import { deskHistory, rowHistory } from "@/lib/history/triggers";
-import type { TriggerHistory } from "@/lib/mmp/types";
+import { deskHistory, rowHistory } from "@/lib/live/trigger-history";
+import type { TriggerHistory } from "@/lib/model/types";
 
 export const dynamic = "force-dynamic";
 
@@ -19,7 +19,7 @@ const query = z.object({
 export const GET = handler(async (req: Request) => {
   requirePermission(await requireUser(), "mmp.view");
   const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!parsed.success) throw new ApiError(400, "invalid_query", "invalid history query");
+  if (!parsed.success) throw new AppError(400, "invalid_query", "invalid history query");
   const body: TriggerHistory = parsed.data.row
     ? { events: await rowHistory(parsed.data.row, parsed.data.limit), buckets: [] }
     : await deskHistory();

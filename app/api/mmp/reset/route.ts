@@ -1,9 +1,9 @@
-import { handler } from "@/lib/api/handler";
-import { assertSameOrigin, readJson } from "@/lib/api/request";
+import { handler } from "@/lib/http/handler";
+import { assertSameOrigin, readJson } from "@/lib/http/request";
 import { requirePermission, requireUser } from "@/lib/auth/current-user";
-import { auditDenied, requestMeta } from "@/lib/mmp/reset-audit";
-import { resetScope } from "@/lib/mmp/reset-service";
-import { resetRequestSchema } from "@/lib/validations/reset";
+import { auditDenied, requestMeta } from "@/lib/desk/reset-audit";
+import { resetScope } from "@/lib/desk/reset";
+import { resetRequestSchema } from "@/lib/model/reset-request";
 
 export const dynamic = "force-dynamic";
 

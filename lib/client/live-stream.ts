@@ -1,0 +1,134 @@
+// The browser end of GET /api/stream. EventSource retries by itself only after a dropped
+// connection, and gives up for good on an HTTP error (401 after a restart, 502 from a proxy); it
+// also cannot see the server's ": ping" comments. So every error closes it and this module
+// reconnects on its own schedule (backoff.ts), and a watchdog treats a silent stream as dead.
+// "Live" means a snapshot has arrived on the current connection: only then is the cache in sync.
+import type { AccountUpdate, DeskSnapshot, RowTransition } from "@/lib/model/types";
+import { backoffDelay } from "@/lib/client/backoff";
+import {
+  parseAccountUpdate,
+  parseSnapshot,
+  parseTransition,
+} from "@/lib/client/stream-messages";
+
+export interface LiveStreamHandlers {
+  onSnapshot(snapshot: DeskSnapshot): void;
+  onAccount(update: AccountUpdate): void;
+  onTransition(transition: RowTransition): void;
+  /** true when a snapshot arrived on a connection; false whenever a connection (or an attempt)
+   * fails, including attempts that never went live, so callers learn the stream is down. */
+  onLiveChange(live: boolean): void;
+}
+
+export interface LiveStreamOptions {
+  url?: string;
+  /** No message at all for this long means the connection is dead even if the socket is open.
+   * The server sends an `account` event after every poll of every account, so silence for many
+   * poll intervals is not idleness. */
+  silenceMs: () => number;
+  /** A connection that has not delivered its snapshot within this time is retried. */
+  connectTimeoutMs?: number;
+  random?: () => number;
+  createEventSource?: (url: string) => EventSource;
+}
+
+export interface LiveStream {
+  close(): void;
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+export function openLiveStream(
+  handlers: LiveStreamHandlers,
+  options: LiveStreamOptions,
+): LiveStream {
+  const url = options.url ?? "/api/stream";
+  const create = options.createEventSource ?? ((u: string) => new EventSource(u));
+  let source: EventSource | null = null;
+  let live = false;
+  let attempt = 0;
+  let closed = false;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+
+  const setLive = (next: boolean) => {
+    live = next;
+    handlers.onLiveChange(next);
+  };
+
+  const arm = (ms: number) => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => fail(), ms);
+  };
+
+  function fail(): void {
+    source?.close();
+    source = null;
+    clearTimeout(watchdog);
+    setLive(false);
+    if (closed || retryTimer !== undefined) return;
+    retryTimer = setTimeout(
+      () => {
+        retryTimer = undefined;
+        connect();
+      },
+      backoffDelay(attempt++, options.random),
+    );
+  }
+
+  // A message proves the connection works; a malformed one is dropped, not trusted.
+  const on = <T>(
+    es: EventSource,
+    name: string,
+    parse: (data: unknown) => T | null,
+    handle: (value: T) => void,
+  ) =>
+    es.addEventListener(name, (event) => {
+      if (es !== source) return;
+      const value = parse((event as MessageEvent<unknown>).data);
+      if (value === null) return;
+      if (live) arm(options.silenceMs());
+      handle(value);
+    });
+
+  function connect(): void {
+    if (closed) return;
+    const es = create(url);
+    source = es;
+    arm(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    on(es, "snapshot", parseSnapshot, (snapshot) => {
+      handlers.onSnapshot(snapshot);
+      attempt = 0;
+      setLive(true);
+      arm(options.silenceMs());
+    });
+    // Before the snapshot the cache is not in sync with this connection: updates would be
+    // applied to data of unknown age, and the snapshot replaces everything anyway.
+    on(es, "account", parseAccountUpdate, (u) => live && handlers.onAccount(u));
+    on(es, "transition", parseTransition, (t) => live && handlers.onTransition(t));
+    es.onerror = () => {
+      if (es === source) fail();
+    };
+  }
+
+  // Back from a network loss: try at once instead of waiting out the backoff.
+  const onOnline = () => {
+    if (closed || live || retryTimer === undefined) return;
+    clearTimeout(retryTimer);
+    retryTimer = undefined;
+    connect();
+  };
+  if (typeof window !== "undefined") window.addEventListener("online", onOnline);
+
+  connect();
+  return {
+    close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      clearTimeout(watchdog);
+      source?.close();
+      source = null;
+      if (typeof window !== "undefined") window.removeEventListener("online", onOnline);
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import "server-only";
+import type { NextRequest } from "next/server";
+import { errorResponse } from "@/lib/http/errors";
+import { AppError } from "@/lib/platform/errors";
+
+// next-auth answers 500 to several kinds of bad input on its own endpoints (found by
+// tests/integration/fuzz.test.ts): refuse them first with the one error shape.
+
+function isHttpUrl(url: string, base: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(url, url.startsWith("/") ? base : undefined).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** A refusal for input next-auth would choke on, or null to let next-auth handle the request. */
+export async function refuseBadAuthInput(
+  req: NextRequest,
+  path: string[],
+): Promise<Response | null> {
+  // It JSON.parses a JSON body unguarded.
+  if (req.method === "POST" && /application\/json/i.test(req.headers.get("content-type") ?? "")) {
+    try {
+      JSON.parse(await req.clone().text());
+    } catch {
+      return errorResponse(new AppError(400, "invalid_json", "body is not valid JSON"));
+    }
+  }
+  // A callbackUrl (query or its own cookie) that is not an http(s) URL is a "configuration" 500.
+  const query = req.nextUrl.searchParams.get("callbackUrl");
+  if (query !== null && !isHttpUrl(query, req.nextUrl.origin)) {
+    return errorResponse(new AppError(400, "invalid_callback_url", "invalid callbackUrl"));
+  }
+  for (const name of ["next-auth.callback-url", "__Secure-next-auth.callback-url"]) {
+    const value = req.cookies.get(name)?.value;
+    if (value !== undefined && !isHttpUrl(value, req.nextUrl.origin)) {
+      const res = errorResponse(new AppError(400, "invalid_cookie", "invalid callback cookie"));
+      res.headers.append("Set-Cookie", `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`);
+      return res;
+    }
+  }
+  const [action, provider] = path;
+  // next-auth copies ?error= into a redirect Location unescaped (a NUL there is a 500); the sign-in
+  // page needs no detail beyond "it failed".
+  if (action === "error") {
+    return new Response(null, { status: 302, headers: { Location: "/login?error=signin" } });
+  }
+  if (req.method === "GET" && action === "callback" && provider === "credentials") {
+    return errorResponse(new AppError(405, "method_not_allowed", "sign in with POST"));
+  }
+  return null;
+}

@@ -1,0 +1,193 @@
+import type { SimCore, VenueProtocol } from "@/simulator/core";
+import { headerValue, type SimRequest, type SimResponse } from "@/simulator/http";
+import { ScopeState, type AccountState } from "@/simulator/state";
+import { authenticateBinance, binanceError } from "@/simulator/venues/binance-auth";
+
+// Binance Options (eapi) protocol: translates the venue-neutral MMP state to and from Binance's
+// wire format. Binance reports no "frozen" flag, only lastTriggerTime; the true state stays
+// visible through GET /__sim/state.
+
+const PREFIX = "/eapi/";
+
+// Real-looking, stable ids so clients that key on underlyingId behave as in production.
+const KNOWN_IDS: Record<string, number> = {
+  BTCUSDT: 2,
+  ETHUSDT: 3,
+  BNBUSDT: 4,
+  SOLUSDT: 5,
+  XRPUSDT: 6,
+  DOGEUSDT: 7,
+};
+const QUOTES = ["USDT", "USDC", "FDUSD"];
+
+type Route = (req: SimRequest) => SimResponse;
+
+export function createBinanceProtocol(core: SimCore): VenueProtocol {
+  // X-MBX-USED-WEIGHT-1M: a plain fixed-minute counter (every endpoint here weighs 1).
+  let weight = { minute: -1, used: 0 };
+  const now = () => core.now("binance");
+
+  const underlyings = (): string[] =>
+    [
+      ...new Set(
+        core.options.accounts
+          .filter((a) => a.venue === "binance")
+          .flatMap((a) => a.scopes.map((s) => s.scope)),
+      ),
+    ].sort();
+
+  const idOf = (underlying: string): number => {
+    const unknown = underlyings().filter((u) => KNOWN_IDS[u] === undefined);
+    return KNOWN_IDS[underlying] ?? 100 + unknown.indexOf(underlying);
+  };
+
+  const wire = (s: ScopeState) => ({
+    underlyingId: idOf(s.scope),
+    underlying: s.scope,
+    windowTimeInMilliseconds: s.config.windowMs,
+    frozenTimeInMilliseconds: s.config.frozenPeriodMs,
+    qtyLimit: s.config.qtyLimit,
+    deltaLimit: s.config.deltaLimit,
+    lastTriggerTime: s.lastTriggerTime,
+  });
+
+  /** Signed MMP endpoint: auth, then the underlying check, then `fn` with the account's scope. */
+  const mmpEndpoint =
+    (fn: (ctx: MmpCtx) => SimResponse): Route =>
+    (req) => {
+      const auth = authenticateBinance(req, core.state, now());
+      if (!auth.ok) return auth.response;
+      const underlying = auth.params.get("underlying");
+      if (!underlying) {
+        return binanceError(
+          400,
+          -1102,
+          "Mandatory parameter 'underlying' was not sent, was empty/null, or malformed.",
+        );
+      }
+      if (!underlyings().includes(underlying)) {
+        return binanceError(400, -6004, "Invalid underlying.");
+      }
+      const scope = auth.account.scopes.get(underlying);
+      return fn({ account: auth.account, underlying, scope, params: auth.params, now: now() });
+    };
+
+  const routes: Record<string, Route> = {
+    "GET /eapi/v1/time": () => ok({ serverTime: now() }),
+    "GET /eapi/v1/exchangeInfo": () =>
+      ok({
+        timezone: "UTC",
+        serverTime: now(),
+        optionContracts: underlyings().map((u) => {
+          const quote = QUOTES.find((q) => u.endsWith(q) && u.length > q.length) ?? "USDT";
+          const base = u.endsWith(quote) ? u.slice(0, -quote.length) : u;
+          return {
+            id: idOf(u),
+            baseAsset: base,
+            quoteAsset: quote,
+            underlying: u,
+            settleAsset: quote,
+          };
+        }),
+        optionAssets: [],
+        optionSymbols: [],
+        rateLimits: [],
+      }),
+    "GET /eapi/v1/mmp": mmpEndpoint(withRules((scope) => ok(wire(scope)))),
+    "POST /eapi/v1/mmpReset": mmpEndpoint(
+      withRules((scope, t) => {
+        // Whether the venue zeroes lastTriggerTime on reset is undocumented: configurable.
+        scope.reset(t, { clearTrigger: core.options.binanceResetClearsTrigger ?? false });
+        return ok(wire(scope));
+      }),
+    ),
+    "POST /eapi/v1/mmpSet": mmpEndpoint(mmpSet),
+  };
+
+  return {
+    venue: "binance",
+    handles: (path) => path.startsWith(PREFIX),
+    apiKeyOf: (req) => headerValue(req.headers, "x-mbx-apikey") ?? null,
+    handle(req) {
+      const minute = Math.floor(now() / 60_000);
+      weight = minute === weight.minute ? { minute, used: weight.used + 1 } : { minute, used: 1 };
+      const route = routes[`${req.method} ${req.path}`];
+      const known = Object.keys(routes).some((k) => k.endsWith(` ${req.path}`));
+      const answer = route
+        ? route(req)
+        : binanceError(known ? 405 : 404, -1000, known ? "Unsupported method." : "Unknown path.");
+      return {
+        ...answer,
+        headers: { ...answer.headers, "X-MBX-USED-WEIGHT-1M": String(weight.used) },
+      };
+    },
+    restore() {
+      weight = { minute: -1, used: 0 };
+    },
+    faultBody,
+    codeOf: (body) =>
+      typeof body === "object" && body !== null && "code" in body && typeof body.code === "number"
+        ? body.code
+        : null,
+  };
+
+  function mmpSet({ account, underlying, scope, params }: MmpCtx): SimResponse {
+    const cfg = parseMmpSet(params);
+    if (typeof cfg === "string") return binanceError(400, -6040, cfg);
+    // mmpSet is how MMP gets configured on Binance: it creates/enables the rule.
+    const target = scope ?? new ScopeState(underlying, { ...cfg, vegaLimit: null });
+    if (!scope) account.scopes.set(underlying, target);
+    target.patch({ ...cfg, enabled: true });
+    return ok(wire(target));
+  }
+}
+
+interface MmpCtx {
+  account: AccountState;
+  underlying: string;
+  scope: ScopeState | undefined;
+  params: Map<string, string>;
+  now: number;
+}
+
+/** Reads and resets need an existing, enabled rule; otherwise the venue says "no MMP rules". */
+function withRules(fn: (scope: ScopeState, now: number) => SimResponse) {
+  return (ctx: MmpCtx): SimResponse =>
+    ctx.scope && ctx.scope.config.enabled ? fn(ctx.scope, ctx.now) : noRules();
+}
+
+function parseMmpSet(p: Map<string, string>) {
+  const windowMs = Number(p.get("windowTimeInMilliseconds"));
+  const frozenPeriodMs = Number(p.get("frozenTimeInMilliseconds"));
+  const qtyLimit = p.get("qtyLimit") ?? "";
+  const deltaLimit = p.get("deltaLimit") ?? "";
+  const positive = (v: string) => /^\d+(\.\d+)?$/.test(v) && Number(v) > 0;
+  if (!Number.isInteger(windowMs) || windowMs <= 0 || windowMs > 5000) {
+    return "windowTimeInMilliseconds must be an integer in (0, 5000].";
+  }
+  if (!Number.isInteger(frozenPeriodMs) || frozenPeriodMs < 0) {
+    return "frozenTimeInMilliseconds must be a non-negative integer.";
+  }
+  if (!positive(qtyLimit) || !positive(deltaLimit)) return "qtyLimit and deltaLimit must be > 0.";
+  return { windowMs, frozenPeriodMs, qtyLimit, deltaLimit };
+}
+
+function ok(body: unknown): SimResponse {
+  return { status: 200, body, venueCode: null };
+}
+
+function noRules(): SimResponse {
+  return binanceError(400, -6006, "MMP rules do not exist.");
+}
+
+function faultBody(status: number): unknown {
+  if (status === 429) return { code: -1003, msg: "Too many requests; please use the websocket." };
+  if (status === 418) return { code: -1003, msg: "Way too many requests; IP banned." };
+  if (status >= 500) {
+    return {
+      code: -1001,
+      msg: "Internal error; unable to process your request. Please try again.",
+    };
+  }
+  return { code: -1000, msg: "An unknown error occurred while processing the request." };
+}
