@@ -1,11 +1,8 @@
 import "server-only";
 import { Agent, fetch as undiciFetch } from "undici";
+import { env } from "@/lib/platform/env";
 import { VenueError } from "@/lib/venues/errors";
-import { setBlock } from "@/lib/venues/guard/blocks";
-import { takeToken } from "@/lib/venues/guard/budget";
 import { callContext } from "@/lib/venues/guard/context";
-
-const CONNECT_TIMEOUT_MS = Number(process.env.MMP_CONNECT_TIMEOUT_MS ?? 2000);
 
 // The one place where the app talks HTTP to a venue. It knows nothing about venues' envelopes; it
 // decides only what transport failures mean. For a state-changing call (a reset), anything after
@@ -40,8 +37,16 @@ const NOT_SENT_CODES = new Set([
 ]);
 
 /** Connections that cannot be opened quickly fail fast, well inside the total timeout; keep-alive
- * keeps signed requests off the TCP handshake. */
-const agent = new Agent({ connect: { timeout: CONNECT_TIMEOUT_MS }, keepAliveTimeout: 30_000 });
+ * keeps signed requests off the TCP handshake. Made on first use: importing this module never
+ * reads the environment. */
+let agent: Agent | null = null;
+function venueAgent(): Agent {
+  agent ??= new Agent({
+    connect: { timeout: env().MMP_CONNECT_TIMEOUT_MS },
+    keepAliveTimeout: 30_000,
+  });
+  return agent;
+}
 
 function causeCode(err: unknown): string | undefined {
   const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
@@ -60,7 +65,7 @@ export function parseRetryAfterMs(value: string | null): number | undefined {
 async function spendBudget(): Promise<void> {
   const c = callContext.getStore();
   if (!c) return;
-  if (!(await takeToken(c.accountKey, c.limit, c.priority, c.maxWaitMs))) {
+  if (!(await c.budget.take(c.accountKey, c.limit, c.priority, c.maxWaitMs))) {
     throw new VenueError(
       "rate_limited",
       "our own rate budget for this account is exhausted; nothing was sent",
@@ -77,7 +82,7 @@ function noteUsage(res: VenueResponse): void {
   if (!c || res.headers.get("x-bapi-limit-status") !== "0") return;
   const reset = Number(res.headers.get("x-bapi-limit-reset-timestamp"));
   const until = Number.isFinite(reset) && reset > Date.now() ? reset : Date.now() + 1000;
-  setBlock(c.accountKey, {
+  c.blocks.set(c.accountKey, {
     kind: "rate_limited",
     reason: "venue usage limit reached (X-Bapi-Limit-Status 0)",
     until,
@@ -96,7 +101,7 @@ export async function sendVenueRequest(req: VenueRequest): Promise<VenueResponse
       body: req.body,
       signal: AbortSignal.timeout(req.timeoutMs),
       redirect: "error",
-      dispatcher: agent,
+      dispatcher: venueAgent(),
     });
     text = await res.text();
   } catch (err) {

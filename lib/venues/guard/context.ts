@@ -1,9 +1,11 @@
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { RateLimit } from "@/lib/venues/guard/budget";
+import type { Blocks } from "@/lib/venues/guard/blocks";
+import type { RateBudget, RateLimit } from "@/lib/venues/guard/budget";
 
-// Which account (and how urgent) the HTTP calls under way belong to. Set by the guard around an
-// adapter call and read by lib/venues/http.ts, so adapters need not thread it through.
+// Which account (and how urgent) the HTTP calls under way belong to, and the guard's budget and
+// blocks they answer to. Set by the guard around an adapter call and read by lib/venues/http.ts,
+// so adapters need not thread it through.
 export interface CallContext {
   accountKey: string;
   venueKey: string;
@@ -11,6 +13,9 @@ export interface CallContext {
   priority: "read" | "reset";
   /** Longest a read may wait for a token before giving up. */
   maxWaitMs: number;
+  /** The rate budget to draw from and the blocks to record a venue's stop in (the guard's own). */
+  budget: RateBudget;
+  blocks: Blocks;
 }
 
 export const callContext = new AsyncLocalStorage<CallContext>();

@@ -1,10 +1,12 @@
 import "server-only";
 import type { Venue } from "@/lib/model/types";
+import { env } from "@/lib/platform/env";
 import { VenueError, isVenueError, type VenueErrorKind } from "@/lib/venues/errors";
-import { setBlock, blockFor, type Block } from "@/lib/venues/guard/blocks";
-import { admit, degradedReason, recordFailure, recordSuccess } from "@/lib/venues/guard/breaker";
-import type { RateLimit } from "@/lib/venues/guard/budget";
-import { callContext } from "@/lib/venues/guard/context";
+import { Blocks, type Block } from "@/lib/venues/guard/blocks";
+import { Breaker } from "@/lib/venues/guard/breaker";
+import { RateBudget, type RateLimit } from "@/lib/venues/guard/budget";
+import { systemClock, type GuardClock } from "@/lib/venues/guard/clock";
+import { callContext, type CallContext } from "@/lib/venues/guard/context";
 
 // Venue-client resilience, in one place for every adapter:
 // - nothing is sent while the venue asked us to stop (Retry-After, usage header, IP ban);
@@ -19,6 +21,32 @@ export interface GuardTarget {
   venue: Venue;
   baseUrl: string;
   limit: RateLimit;
+}
+
+/** What the guard works with. The app uses the process-wide ones (defaultGuardDeps); tests pass
+ * their own, with a fake clock and fresh stores. */
+export interface GuardDeps {
+  clock: GuardClock;
+  blocks: Blocks;
+  breaker: Breaker;
+  budget: RateBudget;
+  /** Jitter for read retries, in [0, 1). */
+  random: () => number;
+}
+
+let defaults: GuardDeps | null = null;
+
+/** The process-wide guard: system clock, stores shared by every bundle. Built on first use, so
+ * importing the guard never reads the environment. */
+export function defaultGuardDeps(): GuardDeps {
+  defaults ??= {
+    clock: systemClock,
+    blocks: new Blocks(),
+    breaker: new Breaker({ firstOpenMs: env().MMP_BREAKER_OPEN_MS }),
+    budget: new RateBudget(),
+    random: Math.random,
+  };
+  return defaults;
 }
 
 const accountKey = (t: GuardTarget) => `acct:${t.accountId}`;
@@ -40,17 +68,17 @@ function blockError(b: Block, now: number): VenueError {
 }
 
 /** Remember what the venue told us: rate limits block the key, bans block the host. */
-function note(t: GuardTarget, err: unknown): void {
+function note(t: GuardTarget, err: unknown, deps: GuardDeps): void {
   if (!isVenueError(err)) return;
-  const now = Date.now();
+  const now = deps.clock.now();
   if (err.kind === "rate_limited") {
-    setBlock(accountKey(t), {
+    deps.blocks.set(accountKey(t), {
       kind: "rate_limited",
       reason: err.message,
       until: now + (err.details.retryAfterMs ?? 1000),
     });
   } else if (err.kind === "banned") {
-    setBlock(venueKey(t), {
+    deps.blocks.set(venueKey(t), {
       kind: "banned",
       reason: err.message,
       until: now + (err.details.retryAfterMs ?? 120_000),
@@ -58,11 +86,33 @@ function note(t: GuardTarget, err: unknown): void {
   }
 }
 
+function contextFor(
+  t: GuardTarget,
+  priority: "read" | "reset",
+  maxWaitMs: number,
+  deps: GuardDeps,
+): CallContext {
+  return {
+    accountKey: accountKey(t),
+    venueKey: venueKey(t),
+    limit: t.limit,
+    priority,
+    maxWaitMs,
+    budget: deps.budget,
+    blocks: deps.blocks,
+  };
+}
+
 /** Why a reset of this account must not be sent now, or null. */
-export function resetBlockedReason(t: GuardTarget, now = Date.now()): string | null {
-  const block = blockFor([venueKey(t), accountKey(t)], now);
-  if (block) return blockError(block, now).message;
-  return degradedReason(accountKey(t), now);
+export function resetBlockedReason(
+  t: GuardTarget,
+  now?: number,
+  deps: GuardDeps = defaultGuardDeps(),
+): string | null {
+  const at = now ?? deps.clock.now();
+  const block = deps.blocks.activeFor([venueKey(t), accountKey(t)], at);
+  if (block) return blockError(block, at).message;
+  return deps.breaker.degradedReason(accountKey(t), at);
 }
 
 export async function guardedRead<T>(
@@ -70,60 +120,57 @@ export async function guardedRead<T>(
   timeBudgetMs: number,
   read: () => Promise<T>,
   priority: "read" | "reset" = "read",
+  deps: GuardDeps = defaultGuardDeps(),
 ): Promise<T> {
-  const started = Date.now();
-  const block = blockFor([venueKey(t), accountKey(t)], started);
+  const { clock, breaker } = deps;
+  const started = clock.now();
+  const block = deps.blocks.activeFor([venueKey(t), accountKey(t)], started);
   if (block) throw blockError(block, started);
-  const admission = admit(accountKey(t), started);
+  const admission = breaker.admit(accountKey(t), started);
   if (admission === "open")
-    throw new VenueError("degraded", degradedReason(accountKey(t), started) ?? "degraded");
-  const ctx = {
-    accountKey: accountKey(t),
-    venueKey: venueKey(t),
-    limit: t.limit,
-    priority,
-    maxWaitMs: timeBudgetMs / 2,
-  };
+    throw new VenueError("degraded", breaker.degradedReason(accountKey(t), started) ?? "degraded");
+  const ctx = contextFor(t, priority, timeBudgetMs / 2, deps);
   for (let attempt = 0; ; attempt += 1) {
     try {
       const result = await callContext.run(ctx, read);
-      recordSuccess(accountKey(t));
+      breaker.recordSuccess(accountKey(t));
       return result;
     } catch (err) {
-      note(t, err);
-      const backoff = (100 << attempt) * (0.5 + Math.random());
+      note(t, err, deps);
+      const backoff = (100 << attempt) * (0.5 + deps.random());
       const retry =
         isVenueError(err) &&
         RETRYABLE.has(err.kind) &&
         admission === "closed" &&
         attempt < MAX_READ_RETRIES &&
-        Date.now() - started + backoff < timeBudgetMs;
+        clock.now() - started + backoff < timeBudgetMs;
       if (retry) {
-        await new Promise((r) => setTimeout(r, backoff));
+        await clock.sleep(backoff);
         continue;
       }
       if (!isVenueError(err) || !NOT_BREAKER_FAILURES.has(err.kind))
-        recordFailure(accountKey(t), err instanceof Error ? err.message : String(err));
+        breaker.recordFailure(
+          accountKey(t),
+          err instanceof Error ? err.message : String(err),
+          clock.now(),
+        );
       throw err;
     }
   }
 }
 
-export async function guardedReset<T>(t: GuardTarget, reset: () => Promise<T>): Promise<T> {
-  const reason = resetBlockedReason(t);
+export async function guardedReset<T>(
+  t: GuardTarget,
+  reset: () => Promise<T>,
+  deps: GuardDeps = defaultGuardDeps(),
+): Promise<T> {
+  const reason = resetBlockedReason(t, undefined, deps);
   if (reason)
     throw new VenueError(reason.startsWith("degraded") ? "degraded" : "rate_limited", reason);
-  const ctx = {
-    accountKey: accountKey(t),
-    venueKey: venueKey(t),
-    limit: t.limit,
-    priority: "reset" as const,
-    maxWaitMs: 2000,
-  };
   try {
-    return await callContext.run(ctx, reset);
+    return await callContext.run(contextFor(t, "reset", 2000, deps), reset);
   } catch (err) {
-    note(t, err);
+    note(t, err, deps);
     throw err;
   }
 }
