@@ -5,24 +5,26 @@ import { readAccount, rowsOf } from "@/lib/live/account-state";
 import type { DeskSnapshot } from "@/lib/model/types";
 import { monitorRunning } from "@/lib/live/monitor";
 import { clusterRole } from "@/lib/live/cluster/role";
+import { venueAccounts } from "@/lib/venues/account";
 
 /** The desk: every account × scope, from the latest reads. While the monitor polls, a viewer
  * never causes a venue read (only an account never read yet is read, once, shared); without it
  * (e.g. a process that does not poll) reads younger than half a poll interval are shared. */
 export async function getDeskSnapshot(): Promise<DeskSnapshot> {
   const config = await getConfig();
+  const accounts = venueAccounts(config);
   const { pollIntervalMs, staleAfterMs } = settings();
   // Followers never read: the leader shares every read with them.
   const cacheOnly = monitorRunning() || clusterRole() === "follower";
   const maxAgeMs = cacheOnly ? Number.POSITIVE_INFINITY : pollIntervalMs / 2;
   if (clusterRole() !== "follower") {
-    await Promise.all(config.accounts.map((account) => readAccount(account, maxAgeMs)));
+    await Promise.all(accounts.map((account) => readAccount(account, maxAgeMs)));
   }
   const now = Date.now();
   return {
     serverTime: now,
     demo: config.demo,
-    rows: config.accounts.flatMap((account) => rowsOf(account, now)),
+    rows: accounts.flatMap((account) => rowsOf(account, now)),
     pollIntervalMs,
     staleAfterMs,
   };

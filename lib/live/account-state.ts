@@ -1,19 +1,24 @@
 import "server-only";
-import type { ResolvedAccount } from "@/lib/config/load";
+import { EventEmitter } from "node:events";
 import { settings } from "@/lib/config/settings";
 import type { MmpRow, RowProblem } from "@/lib/model/types";
 import { singleton } from "@/lib/platform/singleton";
 import { metrics } from "@/lib/platform/metrics";
 import { log } from "@/lib/platform/log";
+import type { UsableVenueAccount, VenueAccount } from "@/lib/venues/account";
 import { isVenueError } from "@/lib/venues/errors";
-import { adapterFor } from "@/lib/venues/registry";
-import { guardedRead, resetBlockedReason, type GuardTarget } from "@/lib/venues/guard";
+import { guardedRead, resetBlockedReason } from "@/lib/venues/guard";
 import { stateWithout } from "@/lib/venues/scope-state";
-import type { AdapterContext, ScopeRead, VenueAdapter } from "@/lib/venues/types";
+import type { ScopeRead } from "@/lib/venues/types";
 
 // Latest known MMP state per account. Reads are shared: concurrent callers wait on one upstream
 // request, and a read younger than maxAgeMs is served from memory, so the number of venue calls
 // does not grow with the number of people watching.
+//
+// The store announces itself: every change of an account's state (a read finished, whether it
+// succeeded or failed; a pushed trigger applied; state imported from another process) emits one
+// `change` event, synchronously, before the call that made it returns. Writers never publish;
+// lib/live/publish.ts listens once per process.
 
 interface AccountEntry {
   reads: ScopeRead[];
@@ -23,10 +28,25 @@ interface AccountEntry {
   problem: RowProblem | null;
   inflight: Promise<void> | null;
   scopes: { list: string[]; at: number } | null;
+  /** Number of announcements so far (see versionOf). */
+  version: number;
+}
+
+export interface AccountChange {
+  account: VenueAccount;
+  /** The state came from another process: it is that process's to share, not ours. */
+  remote: boolean;
 }
 
 const SCOPE_LIST_TTL_MS = 10 * 60_000;
 const entries = singleton("account-state", () => new Map<string, AccountEntry>());
+// Process-wide, like the entries: a read made by a route's bundle reaches the listener that
+// start-up registered from another bundle.
+const changes = singleton("account-state-changes", () => {
+  const emitter = new EventEmitter<{ change: [AccountChange] }>();
+  emitter.setMaxListeners(0);
+  return emitter;
+});
 
 function entryFor(id: string): AccountEntry {
   let entry = entries.get(id);
@@ -38,82 +58,64 @@ function entryFor(id: string): AccountEntry {
       problem: null,
       inflight: null,
       scopes: null,
+      version: 0,
     };
     entries.set(id, entry);
   }
   return entry;
 }
 
-export function adapterContext(account: ResolvedAccount): AdapterContext | null {
-  if (!account.credentials) return null;
-  const s = settings();
-  return {
-    accountId: account.id,
-    baseUrl: account.baseUrl,
-    credentials: account.credentials,
-    timeouts: { readMs: s.readTimeoutMs, resetMs: s.resetTimeoutMs },
-    demoTrading: account.demoTrading,
-  };
+/** Calls listener on every change of any account's state; returns the unsubscribe. */
+export function onAccountChange(listener: (change: AccountChange) => void): () => void {
+  changes.on("change", listener);
+  return () => changes.off("change", listener);
 }
 
-/** Why an account cannot be read at all, or null when it can. */
-export function accountProblem(account: ResolvedAccount): RowProblem | null {
-  if (account.missingEnv.length > 0) {
-    return {
-      code: "misconfigured",
-      message: `misconfigured: missing environment variable(s) ${account.missingEnv.join(", ")}`,
-    };
+function changed(account: VenueAccount, remote = false): void {
+  entryFor(account.account.id).version += 1;
+  try {
+    changes.emit("change", { account, remote });
+  } catch (err) {
+    // A listener's failure must not turn a finished read into a failed one for its caller.
+    log.error({ err, account: account.account.id }, "an account-state listener failed");
   }
-  const adapter = adapterFor(account.venue);
-  if (!adapter) {
-    return {
-      code: "venue_not_supported",
-      message: `venue "${account.venue}" is not supported by this build yet`,
-    };
-  }
-  if (!adapter.keyTypes.includes(account.keyType)) {
-    return {
-      code: "misconfigured",
-      message: `misconfigured: ${adapter.label} does not accept ${account.keyType} keys`,
-    };
-  }
-  if (adapter.needsPassphrase && !account.passphraseEnv) {
-    return {
-      code: "misconfigured",
-      message: `misconfigured: ${adapter.label} accounts need passphraseEnv`,
-    };
-  }
-  return null;
 }
 
-async function scopesOf(
-  account: ResolvedAccount,
-  entry: AccountEntry,
-  adapter: VenueAdapter,
-  ctx: AdapterContext,
-): Promise<string[]> {
-  if (account.scopes) return account.scopes;
+/** Announces the account's state again although it did not change: the monitor does once per
+ * poll when its read was served from memory (or cannot be made), so streams hear about every
+ * account once per poll interval and rows past the stale limit turn UNKNOWN there too. */
+export function announce(account: VenueAccount): void {
+  changed(account);
+}
+
+/** Increases with every announcement of the account (a change or announce()). */
+export function versionOf(accountId: string): number {
+  return entryFor(accountId).version;
+}
+
+async function scopesOf(account: UsableVenueAccount, entry: AccountEntry): Promise<string[]> {
+  if (account.account.scopes) return account.account.scopes;
   if (entry.scopes && Date.now() - entry.scopes.at < SCOPE_LIST_TTL_MS) return entry.scopes.list;
-  const list = await adapter.listScopes(ctx);
+  const list = await account.adapter.listScopes(account.ctx);
   entry.scopes = { list, at: Date.now() };
   return list;
 }
 
 async function refresh(
-  account: ResolvedAccount,
+  account: VenueAccount,
   entry: AccountEntry,
   priority: "read" | "reset" = "read",
 ): Promise<void> {
-  const adapter = adapterFor(account.venue);
-  const ctx = adapterContext(account);
-  if (!adapter || !ctx) return;
+  if (account.problem) return;
+  const { adapter, ctx, guard } = account;
+  const venue = account.account.venue;
   entry.attemptedAt = Date.now();
-  const timer = metrics.pollSeconds.startTimer({ venue: account.venue });
+  const timer = metrics.pollSeconds.startTimer({ venue });
   try {
     entry.reads = await guardedRead(
-      guardTarget(account, adapter),
+      guard,
       settings().readTimeoutMs,
-      async () => adapter.readScopes(ctx, await scopesOf(account, entry, adapter, ctx)),
+      async () => adapter.readScopes(ctx, await scopesOf(account, entry)),
       priority,
     );
     entry.fetchedAt = Date.now();
@@ -121,22 +123,23 @@ async function refresh(
     timer();
   } catch (err) {
     metrics.upstreamErrors.inc({
-      venue: account.venue,
+      venue,
       code: isVenueError(err) ? (err.details.venueCode ?? err.kind) : "internal",
     });
     entry.problem = isVenueError(err)
       ? { code: err.kind, message: err.message }
       : { code: "internal", message: "read failed (see server log)" };
     log.warn(
-      { account: account.id, err: isVenueError(err) ? err.message : String(err) },
+      { account: account.account.id, err: isVenueError(err) ? err.message : String(err) },
       "MMP read failed",
     );
   }
+  changed(account);
 }
 
 /** Reads the account unless a read younger than maxAgeMs exists; shares in-flight reads. */
-export async function readAccount(account: ResolvedAccount, maxAgeMs: number): Promise<void> {
-  const entry = entryFor(account.id);
+export async function readAccount(account: VenueAccount, maxAgeMs: number): Promise<void> {
+  const entry = entryFor(account.account.id);
   if (entry.attemptedAt !== null && Date.now() - entry.attemptedAt <= maxAgeMs && !entry.inflight)
     return;
   entry.inflight ??= refresh(account, entry).finally(() => {
@@ -147,28 +150,28 @@ export async function readAccount(account: ResolvedAccount, maxAgeMs: number): P
 
 /** Desk rows for an account from the latest read. Data older than staleAfterMs is UNKNOWN, never
  * silently shown as it was. */
-export function rowsOf(account: ResolvedAccount, now = Date.now()): MmpRow[] {
-  const entry = entryFor(account.id);
-  const blocking = accountProblem(account);
-  const base = { accountId: account.id, accountLabel: account.label, venue: account.venue };
-  if (blocking || entry.fetchedAt === null) {
-    const scopes = account.scopes ?? entry.reads.map((r) => r.scope);
-    const problem = blocking ?? entry.problem ?? { code: "not_read", message: "not read yet" };
+export function rowsOf(account: VenueAccount, now = Date.now()): MmpRow[] {
+  const { account: config } = account;
+  const entry = entryFor(config.id);
+  const base = { accountId: config.id, accountLabel: config.label, venue: config.venue };
+  if (account.problem || entry.fetchedAt === null) {
+    const scopes = config.scopes ?? entry.reads.map((r) => r.scope);
+    const problem = account.problem ??
+      entry.problem ?? { code: "not_read", message: "not read yet" };
     return (scopes.length ? scopes : ["—"]).map((scope) => ({
       ...base,
       ...stateWithout("unknown", problem.code, problem.message),
-      id: `${account.id}/${scope}`,
+      id: `${config.id}/${scope}`,
       scope,
       fetchedAt: null,
     }));
   }
   const stale = now - entry.fetchedAt > settings().staleAfterMs;
-  const adapter = adapterFor(account.venue);
-  const resetBlocked = adapter ? resetBlockedReason(guardTarget(account, adapter), now) : null;
+  const resetBlocked = resetBlockedReason(account.guard, now);
   return entry.reads.map(({ scope, state }) => ({
     ...base,
     ...state,
-    id: `${account.id}/${scope}`,
+    id: `${config.id}/${scope}`,
     scope,
     fetchedAt: entry.fetchedAt,
     status: stale ? "unknown" : state.status,
@@ -177,23 +180,14 @@ export function rowsOf(account: ResolvedAccount, now = Date.now()): MmpRow[] {
   }));
 }
 
-export function guardTarget(account: ResolvedAccount, adapter: VenueAdapter): GuardTarget {
-  return {
-    accountId: account.id,
-    venue: account.venue,
-    baseUrl: account.baseUrl,
-    limit: adapter.rateLimit,
-  };
-}
-
-/** A read that starts after this call (not one already in flight, which may predate a reset). */
-/** Part of a reset (its fresh read, its re-read after an unknown outcome) uses "reset" priority,
+/** A read that starts after this call (not one already in flight, which may predate a reset).
+ * Part of a reset (its fresh read, its re-read after an unknown outcome) uses "reset" priority,
  * so the rate budget's reserve serves it before the monitor's polls. */
 export async function readAccountNow(
-  account: ResolvedAccount,
+  account: VenueAccount,
   priority: "read" | "reset" = "read",
 ): Promise<void> {
-  const entry = entryFor(account.id);
+  const entry = entryFor(account.account.id);
   if (entry.inflight) await entry.inflight;
   entry.inflight = refresh(account, entry, priority).finally(() => {
     entry.inflight = null;
@@ -202,25 +196,24 @@ export async function readAccountNow(
 }
 
 /** The last read error for the account, if the latest attempt failed. */
-export function readProblem(account: ResolvedAccount): RowProblem | null {
-  return entryFor(account.id).problem;
+export function readProblem(account: VenueAccount): RowProblem | null {
+  return entryFor(account.account.id).problem;
 }
 
 /** A venue pushed a trigger: show the scope FROZEN now; the next poll confirms or corrects it. */
 export function applyPushTrigger(
-  account: ResolvedAccount,
+  account: VenueAccount,
   scope: string,
   frozenUntil: number | null,
-): boolean {
-  const entry = entryFor(account.id);
-  const found = entry.reads.some((r) => r.scope === scope);
-  if (!found) return false;
+): void {
+  const entry = entryFor(account.account.id);
+  if (!entry.reads.some((r) => r.scope === scope)) return;
   entry.reads = entry.reads.map((r) =>
     r.scope === scope
       ? { scope, state: { ...r.state, status: "frozen", frozenUntil, lastTriggerAt: Date.now() } }
       : r,
   );
-  return true;
+  changed(account);
 }
 
 /** What another process needs to serve this account's rows as we see them. */
@@ -237,9 +230,11 @@ export function exportEntry(accountId: string): SharedEntry {
 }
 
 /** Adopts state read by another process; older than what we hold is ignored. */
-export function importEntry(accountId: string, shared: SharedEntry): boolean {
-  const entry = entryFor(accountId);
+export function importEntry(account: VenueAccount, shared: SharedEntry): boolean {
+  const entry = entryFor(account.account.id);
   if ((shared.attemptedAt ?? 0) < (entry.attemptedAt ?? 0)) return false;
-  Object.assign(entry, shared);
+  const { reads, fetchedAt, attemptedAt, problem } = shared;
+  Object.assign(entry, { reads, fetchedAt, attemptedAt, problem });
+  changed(account, true);
   return true;
 }

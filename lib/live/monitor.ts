@@ -1,16 +1,14 @@
 import "server-only";
-import type { ResolvedAccount } from "@/lib/config/load";
 import { getConfig } from "@/lib/config/runtime";
 import { settings } from "@/lib/config/settings";
-import { publishAccount } from "@/lib/live/publish";
-import { accountProblem, readAccount, rowsOf } from "@/lib/live/account-state";
+import { announce, readAccount, rowsOf, versionOf } from "@/lib/live/account-state";
 import { ensurePush, stopPush } from "@/lib/live/push";
 import { log } from "@/lib/platform/log";
 import { singleton } from "@/lib/platform/singleton";
-import { adapterFor } from "@/lib/venues/registry";
+import { venueAccount, venueAccounts, type VenueAccount } from "@/lib/venues/account";
 
-// The one upstream poller of this process. Each account has its own loop: it reads the venue,
-// publishes the rows to every open stream, and schedules the next read — sooner while a row is
+// The one upstream poller of this process. Each account has its own loop: it reads the venue
+// (the account-state store announces the result to every open stream), and schedules the next read — sooner while a row is
 // frozen. Loops start spread over one interval and carry ±10 % jitter, so accounts never poll in
 // bursts. Viewers never cause reads: they only listen (lib/live/hub.ts).
 
@@ -35,11 +33,11 @@ export const monitorRunning = () => state.running;
 /** Polls never use more than half the account's rate budget, so resets always find tokens. */
 const BUDGET_SHARE_FOR_POLLS = 0.5;
 
-function nextDelay(account: ResolvedAccount): number {
+function nextDelay(account: VenueAccount): number {
   const s = settings();
   const rows = rowsOf(account);
   const frozen = rows.some((r) => r.status === "frozen");
-  const adapter = adapterFor(account.venue);
+  const { adapter } = account;
   const paced = adapter
     ? (adapter.readCost(Math.max(rows.length, 1)) /
         (adapter.rateLimit.perSecond * BUDGET_SHARE_FOR_POLLS)) *
@@ -53,12 +51,16 @@ async function tick(accountId: string): Promise<void> {
   state.loops.delete(accountId);
   if (!state.running) return;
   const startedAt = Date.now();
-  const account = (await getConfig()).accounts.find((a) => a.id === accountId);
+  const account = venueAccount(await getConfig(), accountId);
   if (!account || !state.owns(accountId)) return;
   try {
+    const seen = versionOf(accountId);
     // Reads shared with resets: a read younger than half an interval is reused, not repeated.
-    if (!accountProblem(account)) await readAccount(account, settings().frozenPollIntervalMs / 2);
-    publishAccount(account);
+    if (!account.problem) await readAccount(account, settings().frozenPollIntervalMs / 2);
+    // Streams hear about every account once per poll even when nothing was read (served from
+    // memory, or the account cannot be read): the browser takes each update as proof the server
+    // is live and dates its clock offset by it, and a row past the stale limit is sent UNKNOWN.
+    if (versionOf(accountId) === seen) announce(account);
   } catch (err) {
     log.error({ err, account: accountId }, "monitor tick failed");
   }
@@ -66,22 +68,23 @@ async function tick(accountId: string): Promise<void> {
   schedule(account, Math.max(0, nextDelay(account) - (Date.now() - startedAt)));
 }
 
-function schedule(account: ResolvedAccount, delayMs: number): void {
-  if (!state.running || state.loops.has(account.id)) return;
-  const timer = setTimeout(() => void tick(account.id), delayMs);
+function schedule(account: VenueAccount, delayMs: number): void {
+  const { id } = account.account;
+  if (!state.running || state.loops.has(id)) return;
+  const timer = setTimeout(() => void tick(id), delayMs);
   timer.unref();
-  state.loops.set(account.id, timer);
+  state.loops.set(id, timer);
 }
 
 async function supervise(): Promise<void> {
-  const accounts = (await getConfig()).accounts.filter((a) => state.owns(a.id));
+  const accounts = venueAccounts(await getConfig()).filter((a) => state.owns(a.account.id));
   const interval = settings().pollIntervalMs;
   accounts.forEach((account, i) => {
-    if (!state.loops.has(account.id))
+    if (!state.loops.has(account.account.id))
       schedule(account, Math.round((i / Math.max(accounts.length, 1)) * interval));
     ensurePush(account);
   });
-  const wanted = new Set(accounts.map((a) => a.id));
+  const wanted = new Set(accounts.map((a) => a.account.id));
   for (const [id, timer] of state.loops) {
     if (!wanted.has(id)) {
       clearTimeout(timer);

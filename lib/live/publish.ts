@@ -1,24 +1,35 @@
 import "server-only";
-import type { ResolvedAccount } from "@/lib/config/load";
 import { recordFreeze, recordUnfreeze } from "@/lib/live/trigger-history";
 import { hub } from "@/lib/live/hub";
 import { clustered, isRecorder } from "@/lib/live/cluster/role";
 import { shareAccount } from "@/lib/live/cluster/sync";
 import { sendFreezeWebhook } from "@/lib/live/webhook";
-import { rowsOf } from "@/lib/live/account-state";
+import { onAccountChange, rowsOf } from "@/lib/live/account-state";
 import type { MmpStatus, RowTransition } from "@/lib/model/types";
 import { log } from "@/lib/platform/log";
 import { singleton } from "@/lib/platform/singleton";
+import type { VenueAccount } from "@/lib/venues/account";
 
 // Publishes an account's rows to every open stream and turns status changes into transitions.
 // A transition is between KNOWN states (active / frozen / disabled): a freeze seen through a
 // venue outage (frozen → unknown → frozen) is one freeze, so it alerts, records history and calls
 // the webhook once. The diff runs synchronously, so concurrent publishers cannot double-count.
+//
+// Nothing calls this module per change: the account-state store announces every change, and
+// startPublishing() (called once at start-up) listens to it.
 
 const lastKnown = singleton("last-known-status", () => new Map<string, MmpStatus>());
 
+/** Publishes every change of the account-state store from now on. Idempotent per process: Next
+ * may load this module once per bundle, and each copy may be asked to start. */
+export function startPublishing(): void {
+  singleton("live-publishing", () =>
+    onAccountChange(({ account, remote }) => publishAccount(account, remote)),
+  );
+}
+
 /** remote: the state came from another process (do not share it back). */
-export function publishAccount(account: ResolvedAccount, opts: { remote?: boolean } = {}): void {
+function publishAccount(account: VenueAccount, remote: boolean): void {
   const now = Date.now();
   const rows = rowsOf(account, now);
   const transitions: RowTransition[] = [];
@@ -40,10 +51,11 @@ export function publishAccount(account: ResolvedAccount, opts: { remote?: boolea
       frozenUntil: row.frozenUntil,
     });
   }
-  hub.emit("account", { accountId: account.id, serverTime: now, rows });
-  if (clustered() && !opts.remote) {
-    shareAccount(account.id).catch((err: unknown) =>
-      log.error({ err, account: account.id }, "could not share live state"),
+  const accountId = account.account.id;
+  hub.emit("account", { accountId, serverTime: now, rows });
+  if (clustered() && !remote) {
+    shareAccount(accountId).catch((err: unknown) =>
+      log.error({ err, account: accountId }, "could not share live state"),
     );
   }
   for (const t of transitions) {

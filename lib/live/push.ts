@@ -1,10 +1,8 @@
 import "server-only";
-import type { ResolvedAccount } from "@/lib/config/load";
-import { publishAccount } from "@/lib/live/publish";
-import { adapterContext, applyPushTrigger } from "@/lib/live/account-state";
+import { applyPushTrigger } from "@/lib/live/account-state";
 import { log } from "@/lib/platform/log";
 import { singleton } from "@/lib/platform/singleton";
-import { adapterFor } from "@/lib/venues/registry";
+import type { VenueAccount } from "@/lib/venues/account";
 import type { PushSubscription } from "@/lib/venues/types";
 
 // Venue push channels (where a venue has one): a trigger updates the row at once; REST polling
@@ -18,27 +16,27 @@ interface PushEntry {
 
 const subscriptions = singleton("push-subscriptions", () => new Map<string, PushEntry>());
 
-export function ensurePush(account: ResolvedAccount): void {
-  const adapter = adapterFor(account.venue);
-  const ctx = adapterContext(account);
-  if (!adapter?.subscribe || !ctx || subscriptions.has(account.id)) return;
-  const scopes = account.scopes ?? [];
+export function ensurePush(account: VenueAccount): void {
+  const { id } = account.account;
+  if (account.problem || !account.adapter.subscribe || subscriptions.has(id)) return;
+  const scopes = account.account.scopes ?? [];
   if (scopes.length === 0) return;
   const entry: PushEntry = {
     subscription: { close: async () => undefined },
     connected: false,
     detail: "connecting",
   };
-  subscriptions.set(account.id, entry);
-  entry.subscription = adapter.subscribe(ctx, scopes, {
+  subscriptions.set(id, entry);
+  entry.subscription = account.adapter.subscribe(account.ctx, scopes, {
     onTrigger({ scope, frozenUntil }) {
-      log.info({ account: account.id, scope }, "venue pushed an MMP trigger");
-      if (applyPushTrigger(account, scope, frozenUntil)) publishAccount(account);
+      log.info({ account: id, scope }, "venue pushed an MMP trigger");
+      // The store announces the frozen row (lib/live/publish.ts sends it on).
+      applyPushTrigger(account, scope, frozenUntil);
     },
     onStatus({ connected, detail }) {
       entry.connected = connected;
       entry.detail = detail;
-      log.info({ account: account.id, connected, detail }, "push channel status");
+      log.info({ account: id, connected, detail }, "push channel status");
     },
   });
 }

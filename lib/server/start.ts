@@ -6,10 +6,15 @@ import { getDb } from "@/lib/db/client";
 import { authSecret } from "@/lib/auth/secret";
 import { startMonitor } from "@/lib/live/monitor";
 import { startCluster } from "@/lib/live/cluster";
+import { startPublishing } from "@/lib/live/publish";
 import { log } from "@/lib/platform/log";
 
 export async function startServer(): Promise<void> {
   try {
+    // Before anything can read an account: every change of the account-state store (a poll, a
+    // push, a reset's re-read, another process's share) reaches the streams from here on. Also
+    // without the monitor, since resets and snapshots still read.
+    startPublishing();
     const config = await initConfig(startDemo);
     const { dialect } = await getDb();
     const misconfigured = config.accounts.filter((a) => a.missingEnv.length > 0).map((a) => a.id);

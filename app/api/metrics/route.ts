@@ -5,6 +5,7 @@ import { getConfig } from "@/lib/config/runtime";
 import { hub } from "@/lib/live/hub";
 import { rowsOf } from "@/lib/live/account-state";
 import { metrics } from "@/lib/platform/metrics";
+import { venueAccounts } from "@/lib/venues/account";
 import { allClockOffsets } from "@/lib/venues/clock";
 
 export const dynamic = "force-dynamic";
@@ -23,7 +24,7 @@ export const GET = handler(async (req: Request) => {
   }
   m.rows.reset();
   const counts = new Map<string, number>();
-  for (const account of (await getConfig()).accounts) {
+  for (const account of venueAccounts(await getConfig())) {
     for (const row of rowsOf(account)) counts.set(row.status, (counts.get(row.status) ?? 0) + 1);
   }
   for (const [status, n] of counts) m.rows.set({ status }, n);

@@ -7,10 +7,12 @@ import { getDb } from "@/lib/db/client";
 import { exportEntry, importEntry, type SharedEntry } from "@/lib/live/account-state";
 import { log } from "@/lib/platform/log";
 import { singleton } from "@/lib/platform/singleton";
+import { venueAccount } from "@/lib/venues/account";
 
 // Shared live state for several app processes on one PostgreSQL: whoever reads an account writes
-// its state to live_state and NOTIFYs; every other process LISTENs, loads it and publishes it to
-// its own browsers. Only account ids travel in the notification (NOTIFY payloads are small).
+// its state to live_state and NOTIFYs; every other process LISTENs and loads it into its own
+// account-state store, which announces it (as remote) to its own browsers. Only account ids
+// travel in the notification (NOTIFY payloads are small).
 
 const CHANNEL = "mmp_live";
 export const ORIGIN = randomUUID();
@@ -31,21 +33,22 @@ export async function shareAccount(accountId: string): Promise<void> {
   await sql`SELECT pg_notify(${CHANNEL}, ${`${accountId} ${ORIGIN}`})`.execute(db);
 }
 
-async function load(accountId: string): Promise<boolean> {
+/** Loads what another process shared; the store announces it if it is newer than ours. An
+ * account this process's configuration does not have is ignored. */
+async function load(accountId: string): Promise<void> {
+  const account = venueAccount(await getConfig(), accountId);
+  if (!account) return;
   const { db } = await getDb();
   const row = await db
     .selectFrom("live_state")
     .select("payload")
     .where("account_id", "=", accountId)
     .executeTakeFirst();
-  return row ? importEntry(accountId, JSON.parse(row.payload) as SharedEntry) : false;
+  if (row) importEntry(account, JSON.parse(row.payload) as SharedEntry);
 }
 
-/** Listens for other processes' updates; onUpdate publishes an account to our own browsers. */
-export async function startSync(
-  databaseUrl: string,
-  onUpdate: (accountId: string) => void,
-): Promise<void> {
+/** Listens for other processes' updates. */
+export async function startSync(databaseUrl: string): Promise<void> {
   const connect = async () => {
     const client = new pg.Client({ connectionString: databaseUrl });
     client.on("error", (err) => {
@@ -55,17 +58,13 @@ export async function startSync(
     client.on("notification", (msg) => {
       const [accountId, origin] = (msg.payload ?? "").split(" ");
       if (!accountId || origin === ORIGIN) return;
-      void load(accountId).then(
-        (changed) => changed && onUpdate(accountId),
-        (err: unknown) => log.error({ err }, "cluster load failed"),
-      );
+      load(accountId).catch((err: unknown) => log.error({ err }, "cluster load failed"));
     });
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
     state.client = client;
     // Catch up on everything shared while we were not listening.
-    for (const account of (await getConfig()).accounts)
-      if (await load(account.id)) onUpdate(account.id);
+    for (const account of (await getConfig()).accounts) await load(account.id);
   };
   const ensure = () => {
     if (state.client) return;
