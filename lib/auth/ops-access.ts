@@ -1,5 +1,6 @@
 import "server-only";
 import { timingSafeEqual } from "node:crypto";
+import { env } from "@/lib/platform/env";
 import { AppError } from "@/lib/platform/errors";
 import { getCurrentUser } from "@/lib/auth/current-user";
 
@@ -7,7 +8,7 @@ import { getCurrentUser } from "@/lib/auth/current-user";
 // scraper/load balancer presenting `Authorization: Bearer $MMP_OPS_TOKEN`. Without either: 401,
 // like every other API route.
 export async function requireOpsAccess(req: Request): Promise<void> {
-  const token = process.env.MMP_OPS_TOKEN;
+  const token = env().MMP_OPS_TOKEN;
   const header = req.headers.get("authorization") ?? "";
   if (token && header.startsWith("Bearer ")) {
     const given = Buffer.from(header.slice(7));

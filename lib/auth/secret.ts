@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { ConfigError } from "@/lib/config/load";
+import { env } from "@/lib/platform/env";
 import { singleton } from "@/lib/platform/singleton";
 
 // The key that signs session cookies. Real deployments must set NEXTAUTH_SECRET (stable across
@@ -9,7 +10,8 @@ import { singleton } from "@/lib/platform/singleton";
 const demo = singleton("demo-auth-secret", () => randomBytes(32).toString("base64"));
 
 export function authSecret(isDemo: boolean): string {
-  const configured = process.env.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET;
+  const { NEXTAUTH_SECRET, AUTH_SECRET } = env();
+  const configured = NEXTAUTH_SECRET ?? AUTH_SECRET;
   if (configured) return configured;
   if (!isDemo)
     throw new ConfigError("NEXTAUTH_SECRET must be set (e.g. `openssl rand -base64 32`)");

@@ -69,6 +69,8 @@ function reloadIfChanged(): void {
 }
 
 async function load(): Promise<LoadedConfig> {
+  // Account secrets are read from the whole environment (process.env) below: their names come
+  // from the config file, so lib/platform/env.ts cannot list them.
   const path = configPathFromEnv(process.env);
   if (path) {
     state.file = { path, mtimeMs: statSync(path).mtimeMs };

@@ -7,6 +7,7 @@ import pg from "pg";
 import { dialectFor, type Dialect } from "@/lib/db/dialect";
 import { migrateToLatest } from "@/lib/db/migrate";
 import type { Database } from "@/lib/db/schema";
+import { env, type AppEnv } from "@/lib/platform/env";
 import { singleton } from "@/lib/platform/singleton";
 
 // One database handle per process: SQLite under ./data/ by default, PostgreSQL when DATABASE_URL
@@ -19,13 +20,15 @@ export interface Db {
 
 export const DEFAULT_SQLITE_PATH = "./data/mmp.sqlite";
 
-export function openDb(env: Record<string, string | undefined> = process.env): Db {
-  const dialect = dialectFor(env.DATABASE_URL);
+export function openDb(
+  vars: Pick<AppEnv, "DATABASE_URL" | "MMP_SQLITE_PATH"> = env(),
+): Db {
+  const dialect = dialectFor(vars.DATABASE_URL);
   if (dialect === "postgres") {
-    const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 10 });
+    const pool = new pg.Pool({ connectionString: vars.DATABASE_URL, max: 10 });
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect };
   }
-  const path = resolve(env.MMP_SQLITE_PATH ?? DEFAULT_SQLITE_PATH);
+  const path = resolve(vars.MMP_SQLITE_PATH ?? DEFAULT_SQLITE_PATH);
   mkdirSync(dirname(path), { recursive: true });
   const file = new SQLite(path);
   // WAL lets readers (audit page, verifier) run while a reset appends; the busy timeout makes a

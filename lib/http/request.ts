@@ -1,5 +1,6 @@
 import "server-only";
 import type { z } from "zod";
+import { env } from "@/lib/platform/env";
 import { AppError } from "@/lib/platform/errors";
 
 // Request-forgery and input guards for state-changing routes: JSON only, same origin only,
@@ -9,7 +10,8 @@ const MAX_BODY_BYTES = 4096;
 const DRAIN_LIMIT_BYTES = 1024 * 1024;
 
 function expectedOrigin(req: Request): string | null {
-  if (process.env.APP_ORIGIN) return process.env.APP_ORIGIN.replace(/\/+$/, "");
+  const configured = env().APP_ORIGIN;
+  if (configured) return configured;
   const host = req.headers.get("host");
   if (!host) return null;
   return `${new URL(req.url).protocol}//${host}`;

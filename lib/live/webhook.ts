@@ -1,4 +1,5 @@
 import "server-only";
+import { env } from "@/lib/platform/env";
 import { log } from "@/lib/platform/log";
 import type { RowTransition } from "@/lib/model/types";
 
@@ -7,7 +8,7 @@ import type { RowTransition } from "@/lib/model/types";
 // and never delays the desk.
 export async function sendFreezeWebhook(
   t: RowTransition,
-  url = process.env.MMP_ALERT_WEBHOOK_URL,
+  url = env().MMP_ALERT_WEBHOOK_URL,
 ): Promise<void> {
   if (!url) return;
   const until =

@@ -2,6 +2,7 @@ import "server-only";
 import { hashPassword } from "@/lib/auth/passwords";
 import type { LoadedConfig } from "@/lib/config/load";
 import { resolveAccounts } from "@/lib/config/load";
+import { env as appEnv } from "@/lib/platform/env";
 import { log } from "@/lib/platform/log";
 import { createDemoSetup, printDemoUsers } from "@/lib/server/demo-setup";
 
@@ -14,9 +15,10 @@ export async function startDemo(): Promise<LoadedConfig> {
   const demo = createDemoSetup();
   const sim = await startSimulator({
     accounts: demo.simAccounts,
-    port: Number(process.env.MMP_SIM_PORT ?? 0),
+    port: appEnv().MMP_SIM_PORT,
     fillGenerator: true,
   });
+  // Account secrets are looked up by the names the config file gives (see lib/config/load.ts).
   const env = { ...process.env, ...demo.env };
   const file = demo.file(sim.url);
   log.info(

@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "kysely";
 import { clusterRole, roleState } from "@/lib/live/cluster/role";
 import { getDb } from "@/lib/db/client";
+import { env } from "@/lib/platform/env";
 import { hub } from "@/lib/live/hub";
 import { monitorRunning } from "@/lib/live/monitor";
 import { pushStatus } from "@/lib/live/push";
@@ -33,7 +34,7 @@ export async function health(): Promise<Health> {
     };
   }
   const role = clusterRole();
-  const expected = process.env.MMP_MONITOR !== "off" && role !== "follower";
+  const expected = env().MMP_MONITOR !== "off" && role !== "follower";
   const running = monitorRunning();
   return {
     ready: database.ok && running === expected,

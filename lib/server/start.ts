@@ -7,10 +7,13 @@ import { authSecret } from "@/lib/auth/secret";
 import { startMonitor } from "@/lib/live/monitor";
 import { startCluster } from "@/lib/live/cluster";
 import { startPublishing } from "@/lib/live/publish";
+import { env, EnvError } from "@/lib/platform/env";
 import { log } from "@/lib/platform/log";
 
 export async function startServer(): Promise<void> {
   try {
+    // First: a bad environment variable stops the process here, with one line naming it.
+    const { MMP_MONITOR, DATABASE_URL } = env();
     // Before anything can read an account: every change of the account-state store (a poll, a
     // push, a reset's re-read, another process's share) reaches the streams from here on. Also
     // without the monitor, since resets and snapshots still read.
@@ -29,13 +32,12 @@ export async function startServer(): Promise<void> {
     }
     // A real config needs a stable session key; fail at start, not at the first sign-in.
     authSecret(config.demo);
-    if (process.env.MMP_MONITOR !== "off") {
-      if (dialect === "postgres" && process.env.DATABASE_URL)
-        await startCluster(process.env.DATABASE_URL);
+    if (MMP_MONITOR !== "off") {
+      if (dialect === "postgres" && DATABASE_URL) await startCluster(DATABASE_URL);
       else startMonitor();
     }
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof EnvError) {
       console.error(`\nMMP risk desk: configuration error\n${err.message}\n`);
       process.exit(1);
     }
