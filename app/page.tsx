@@ -1,7 +1,7 @@
 import { AppHeader } from "@/components/app-header";
 import { Desk } from "@/components/desk/desk";
 import { pageUser } from "@/lib/auth/page-guard";
-import { can } from "@/lib/auth/permissions";
+import { can } from "@/lib/model/roles";
 import { getDeskSnapshot } from "@/lib/desk/snapshot";
 import { firstPaint } from "@/lib/model/first-paint";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { startSimulator } from "@/simulator";
 import type { SimAccountSpec, SimScopeSpec } from "@/simulator/types";
-import type { AppConfigFile } from "@/lib/config/schema";
+import { type AppConfigFile } from "@/lib/config/schema";
 import { freePort, type AppUnderTest } from "../tests/support/app-server";
 import { fixtureAccount, fixtureUsers } from "../tests/support/fixtures";
 import { waitFor } from "../tests/support/wait";

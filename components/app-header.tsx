@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { SignOutButton } from "@/components/auth/sign-out-button";
-import type { CurrentUser } from "@/lib/auth/current-user";
-import { can } from "@/lib/auth/permissions";
+import type { CurrentUser } from "@/lib/model/roles";
+import { can } from "@/lib/model/roles";
 
 // Navigation only shows what the role may open; the pages and handlers check again themselves.
 export function AppHeader({ user, title }: { user: CurrentUser; title: string }) {

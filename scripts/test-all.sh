@@ -12,6 +12,7 @@ mkdir -p .reports
 echo "== typecheck + lint"
 npx tsc --noEmit -p .
 npx eslint . --max-warnings 0
+npm run --silent layers
 
 echo "== unit tests"
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=.reports/unit.json

@@ -1,4 +1,4 @@
-import type { AuditLogTable } from "@/lib/db/schema";
+import type { AuditRecord } from "@/lib/model/audit";
 
 const OUTCOME_STYLE: Record<string, string> = {
   ok: "text-emerald-300",
@@ -9,7 +9,7 @@ const OUTCOME_STYLE: Record<string, string> = {
   denied: "text-orange-300",
 };
 
-export function AuditTable({ rows }: { rows: AuditLogTable[] }) {
+export function AuditTable({ rows }: { rows: AuditRecord[] }) {
   const cell = "px-2 py-1 align-top";
   return (
     <table className="w-full border-collapse text-sm">

@@ -1,4 +1,4 @@
-import type { ChainVerdict } from "@/lib/audit/verify";
+import type { ChainVerdict } from "@/lib/model/audit";
 
 export function ChainVerdictBanner({ verdict }: { verdict: ChainVerdict }) {
   if (verdict.ok) {

@@ -2,17 +2,10 @@ import { bodyOf, chainHash, GENESIS } from "@/lib/audit/chain";
 import type { AuditLogTable } from "@/lib/db/schema";
 import type { Kysely } from "kysely";
 import type { Database } from "@/lib/db/schema";
+import type { ChainVerdict } from "@/lib/model/audit";
 
 // Recomputes the chain from the first row and names the first row that does not fit: a changed
 // field (hash mismatch), a removed or inserted row (seq gap or prev_hash mismatch).
-
-export interface ChainVerdict {
-  ok: boolean;
-  rows: number;
-  /** Head of the chain: keep it (e.g. in an export) to detect a later truncation. */
-  head: { seq: number; hash: string } | null;
-  firstBad: { seq: number; reason: string } | null;
-}
 
 export function createVerifier() {
   let prev = GENESIS;

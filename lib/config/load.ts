@@ -1,10 +1,10 @@
 import "server-only";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { AccountConfig, AppConfigFile, UserConfig } from "@/lib/config/schema";
+import { type AccountConfig, type AppConfigFile, type UserConfig } from "@/lib/config/schema";
 import { configSchema, describeConfigError } from "@/lib/config/schema";
 import { Secret } from "@/lib/config/secret";
-import type { KeyType } from "@/lib/config/schema";
+import { type KeyType } from "@/lib/config/schema";
 
 export interface Credentials {
   apiKey: string;

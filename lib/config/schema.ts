@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { VENUES } from "@/lib/model/types";
+import { ROLES } from "@/lib/model/roles";
 
 // The MMP_CONFIG file contract (product.md). Secrets are never in the file: only the *names* of
 // the environment variables that hold them.
@@ -11,8 +12,6 @@ const envVarName = z
 export const KEY_TYPES = ["hmac", "rsa", "ed25519"] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
 
-export const ROLES = ["viewer", "screen", "trader", "admin"] as const;
-export type Role = (typeof ROLES)[number];
 
 export const accountSchema = z
   .object({

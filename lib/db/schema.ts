@@ -1,31 +1,11 @@
 import type { Generated } from "kysely";
+import type { AuditRecord } from "@/lib/model/audit";
 
 // Tables, as Kysely sees them. One schema for SQLite and PostgreSQL: only portable column types
 // (text, integer), timestamps as ISO-8601 UTC text with milliseconds, JSON as text.
 
 /** The audit trail: append-only, hash-chained (lib/audit/append.ts states the invariants). */
-export interface AuditLogTable {
-  seq: number;
-  at: string;
-  actor: string;
-  role: string;
-  action: string;
-  outcome: string;
-  venue: string | null;
-  account_id: string | null;
-  scope: string | null;
-  state_before: string | null;
-  state_after: string | null;
-  idempotency_key: string | null;
-  client_ip: string | null;
-  user_agent: string | null;
-  venue_code: string | null;
-  venue_message: string | null;
-  latency_ms: number | null;
-  detail: string | null;
-  prev_hash: string;
-  hash: string;
-}
+export type AuditLogTable = AuditRecord;
 
 /** First answer per idempotency key, so a repeated click replays it without a venue call. */
 export interface ResetIdempotencyTable {

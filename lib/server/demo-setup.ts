@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { ROLES, type AppConfigFile, type Role } from "@/lib/config/schema";
+import { type AppConfigFile } from "@/lib/config/schema";
+import { ROLES, type Role } from "@/lib/model/roles";
 import type { SimAccountSpec } from "@/simulator/types";
 
 // Demo mode: the accounts of a fictional desk, served by the built-in simulator. Keys are random

@@ -1,5 +1,5 @@
 import type { Credentials } from "@/lib/config/load";
-import type { KeyType } from "@/lib/config/schema";
+import { type KeyType } from "@/lib/config/schema";
 import type { MmpRow, Venue } from "@/lib/model/types";
 import type { RateLimit } from "@/lib/venues/guard/budget";
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "@/simulator";
 import type { SimHandle } from "@/simulator/types";
-import type { AppConfigFile } from "@/lib/config/schema";
+import { type AppConfigFile } from "@/lib/config/schema";
 import { fixtureConfig, fixtureEnv, fixtureUsers, simAccounts } from "./fixtures";
 import { waitFor } from "./wait";
 

@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
 import fixture from "./fixture-accounts.json" with { type: "json" };
 import { hash } from "@node-rs/argon2";
-import type { AppConfigFile, Role } from "@/lib/config/schema";
+import { type AppConfigFile } from "@/lib/config/schema";
+import { type Role } from "@/lib/model/roles";
 import type { SimAccountSpec } from "@/simulator/types";
 
 // Test accounts shared by the integration and browser tests. The same file feeds the build step

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { oidcSettings, roleFromClaims } from "@/lib/auth/oidc";
-import { can, PERMISSIONS } from "@/lib/auth/permissions";
+import { can, PERMISSIONS } from "@/lib/model/roles";
 import { safeCallbackPath } from "@/lib/auth/safe-redirect";
 import { sessionLifetimes } from "@/lib/auth/session-policy";
 

@@ -1,0 +1,34 @@
+// The audit trail as every layer sees it: the stored record (lib/db/schema.ts stores exactly
+// this) and the verifier's verdict, which the audit page shows.
+
+/** One row of the append-only, hash-chained trail (lib/audit/append.ts states the invariants). */
+export interface AuditRecord {
+  seq: number;
+  at: string;
+  actor: string;
+  role: string;
+  action: string;
+  outcome: string;
+  venue: string | null;
+  account_id: string | null;
+  scope: string | null;
+  state_before: string | null;
+  state_after: string | null;
+  idempotency_key: string | null;
+  client_ip: string | null;
+  user_agent: string | null;
+  venue_code: string | null;
+  venue_message: string | null;
+  latency_ms: number | null;
+  detail: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ChainVerdict {
+  ok: boolean;
+  rows: number;
+  /** Head of the chain: keep it (e.g. in an export) to detect a later truncation. */
+  head: { seq: number; hash: string } | null;
+  firstBad: { seq: number; reason: string } | null;
+}
