@@ -22,6 +22,12 @@ export default defineConfig({
         test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" },
       },
       {
+        // In-process tests of the middle layers (reset core, venue guard) with their collaborators
+        // passed in: no build, no server, milliseconds each.
+        extends: true,
+        test: { name: "middle", include: ["tests/middle/**/*.test.ts"], environment: "node" },
+      },
+      {
         extends: true,
         test: {
           name: "integration",

@@ -1,7 +1,6 @@
 import "server-only";
-import { z } from "zod";
-import type { Role } from "@/lib/config/schema";
-import { ROLES } from "@/lib/config/schema";
+import { type Role } from "@/lib/model/roles";
+import { env, parseEnv, type RawEnv } from "@/lib/platform/env";
 
 // Single sign-on through any standard OIDC provider, switched on by environment variables:
 //   MMP_OIDC_ISSUER, MMP_OIDC_CLIENT_ID, MMP_OIDC_CLIENT_SECRET   (all three turn it on)
@@ -19,24 +18,23 @@ export interface OidcSettings {
   roleMap: Record<string, Role>;
 }
 
-const roleMapSchema = z.record(z.string(), z.enum(ROLES));
-
-export function oidcSettings(
-  env: Record<string, string | undefined> = process.env,
-): OidcSettings | null {
+/** From the app's environment (lib/platform/env.ts validates the role map); a test may pass its
+ * own map of variables. */
+export function oidcSettings(raw?: RawEnv): OidcSettings | null {
+  const e = raw ? parseEnv(raw) : env();
   const {
     MMP_OIDC_ISSUER: issuer,
     MMP_OIDC_CLIENT_ID: clientId,
     MMP_OIDC_CLIENT_SECRET: clientSecret,
-  } = env;
+  } = e;
   if (!issuer || !clientId || !clientSecret) return null;
   return {
     issuer: issuer.replace(/\/+$/, ""),
     clientId,
     clientSecret,
-    name: env.MMP_OIDC_NAME ?? "Single sign-on",
-    roleClaim: env.MMP_OIDC_ROLE_CLAIM ?? "groups",
-    roleMap: roleMapSchema.parse(JSON.parse(env.MMP_OIDC_ROLE_MAP ?? "{}")),
+    name: e.MMP_OIDC_NAME,
+    roleClaim: e.MMP_OIDC_ROLE_CLAIM,
+    roleMap: e.MMP_OIDC_ROLE_MAP,
   };
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
-import type { Role } from "@/lib/config/schema";
+import { type Role } from "@/lib/model/roles";
+import { env, parseEnv, type RawEnv } from "@/lib/platform/env";
 
 // Session lifetimes. Idle: the cookie expires this long after the last request that refreshed it
 // (open pages refresh it every minute). Absolute: a sign-in is good for at most this long, however
@@ -11,14 +12,14 @@ export interface SessionLifetimes {
 
 const hours = (h: number) => h * 3_600_000;
 
-export function sessionLifetimes(
-  env: Record<string, string | undefined> = process.env,
-): SessionLifetimes {
-  const idleSeconds = Number(env.MMP_SESSION_IDLE_SECONDS ?? 8 * 3600);
-  const absolute = hours(Number(env.MMP_SESSION_ABSOLUTE_HOURS ?? 12));
-  const screen = hours(Number(env.MMP_SCREEN_SESSION_DAYS ?? 30) * 24);
+/** From the app's environment (defaults and bounds in lib/platform/env.ts); a test may pass its own
+ * map of variables. */
+export function sessionLifetimes(raw?: RawEnv): SessionLifetimes {
+  const e = raw ? parseEnv(raw) : env();
+  const absolute = hours(e.MMP_SESSION_ABSOLUTE_HOURS);
+  const screen = hours(e.MMP_SCREEN_SESSION_DAYS * 24);
   return {
-    idleSeconds: Math.max(idleSeconds, 60),
+    idleSeconds: Math.max(e.MMP_SESSION_IDLE_SECONDS, 60),
     absoluteMs: { viewer: absolute, trader: absolute, admin: absolute, screen },
   };
 }
