@@ -17,6 +17,8 @@ export interface VenueRequest {
   timeoutMs: number;
   /** true for calls that change venue state (resets). */
   mutation: boolean;
+  /** The venue's usage-header rule, where it has one (see UsageRule). */
+  usage?: UsageRule;
 }
 
 export interface VenueResponse {
@@ -25,6 +27,14 @@ export interface VenueResponse {
   text: string;
   latencyMs: number;
 }
+
+/** A venue's own reading of its usage headers: when a response says the request window is used
+ * up, why and until when (epoch ms) to send nothing more on this key; otherwise null. Lives in
+ * the venue's folder; this file only applies it. */
+export type UsageRule = (
+  headers: VenueResponse["headers"],
+  now: number,
+) => { reason: string; until: number } | null;
 
 const NOT_SENT_CODES = new Set([
   "ECONNREFUSED",
@@ -76,17 +86,12 @@ async function spendBudget(): Promise<void> {
   }
 }
 
-/** A usage header saying the window is used up blocks the key until the venue's reset time. */
-function noteUsage(res: VenueResponse): void {
+/** A response whose usage headers say the window is used up blocks the key until the venue's
+ * reset time (the venue's own rule reads the headers). */
+function noteUsage(req: VenueRequest, res: VenueResponse): void {
   const c = callContext.getStore();
-  if (!c || res.headers.get("x-bapi-limit-status") !== "0") return;
-  const reset = Number(res.headers.get("x-bapi-limit-reset-timestamp"));
-  const until = Number.isFinite(reset) && reset > Date.now() ? reset : Date.now() + 1000;
-  c.blocks.set(c.accountKey, {
-    kind: "rate_limited",
-    reason: "venue usage limit reached (X-Bapi-Limit-Status 0)",
-    until,
-  });
+  const spent = c ? req.usage?.(res.headers, Date.now()) : null;
+  if (c && spent) c.blocks.set(c.accountKey, { kind: "rate_limited", ...spent });
 }
 
 export async function sendVenueRequest(req: VenueRequest): Promise<VenueResponse> {
@@ -138,7 +143,7 @@ export async function sendVenueRequest(req: VenueRequest): Promise<VenueResponse
     );
   }
   const response = { status: res.status, headers: res.headers, text, latencyMs };
-  noteUsage(response);
+  noteUsage(req, response);
   return response;
 }
 

@@ -2,10 +2,15 @@ import "server-only";
 import { z } from "zod";
 import { clockOffset } from "@/lib/venues/clock";
 import { VenueError, isVenueError } from "@/lib/venues/errors";
-import { sendVenueRequest } from "@/lib/venues/http";
 import type { AdapterContext, ScopeRead, ScopeState, VenueAdapter } from "@/lib/venues/types";
 import { bybitMmpSchema, normaliseBybit } from "@/lib/venues/bybit/normalise";
-import { bybitServerTime, bybitSigned, clockKey, unwrap } from "@/lib/venues/bybit/request";
+import {
+  bybitRequest,
+  bybitServerTime,
+  bybitSigned,
+  clockKey,
+  unwrap,
+} from "@/lib/venues/bybit/request";
 import { stateWithout } from "@/lib/venues/scope-state";
 
 const stateResult = z.looseObject({ result: z.array(z.unknown()) });
@@ -53,7 +58,7 @@ export const bybitAdapter: VenueAdapter = {
   scopePattern: /^[A-Z0-9]{2,12}$/,
   keyTypes: ["hmac", "rsa"],
   needsPassphrase: false,
-  // mmp-state ~10/s, mmp-reset 5/s per key; polls leave a reserve
+  // mmp-reset 5/s per key, mmp-state undocumented (docs/venues.md#bybit-rate-limits)
   rateLimit: { perSecond: 8, burst: 8 },
   readCost: (n) => n,
 
@@ -66,7 +71,7 @@ export const bybitAdapter: VenueAdapter = {
         limit: "1000",
         ...(cursor ? { cursor } : {}),
       });
-      const res = await sendVenueRequest({
+      const res = await bybitRequest({
         method: "GET",
         url: `${ctx.baseUrl}/v5/market/instruments-info?${query.toString()}`,
         headers: {},

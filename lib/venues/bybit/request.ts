@@ -2,7 +2,13 @@ import "server-only";
 import { z } from "zod";
 import { venueNow, withClockRetry } from "@/lib/venues/clock";
 import { VenueError } from "@/lib/venues/errors";
-import { parseVenueJson, sendVenueRequest, type VenueResponse } from "@/lib/venues/http";
+import {
+  parseVenueJson,
+  sendVenueRequest,
+  type UsageRule,
+  type VenueRequest,
+  type VenueResponse,
+} from "@/lib/venues/http";
 import type { AdapterContext } from "@/lib/venues/types";
 import { bybitError } from "@/lib/venues/bybit/errors";
 import { bybitPayload, bybitSignature } from "@/lib/venues/bybit/sign";
@@ -16,6 +22,21 @@ const envelope = z.looseObject({
 const timeBody = z.looseObject({ time: z.number() });
 
 export const clockKey = (ctx: AdapterContext) => `bybit ${ctx.baseUrl}`;
+
+/** X-Bapi-Limit-Status 0: this key's request window is used up until X-Bapi-Limit-Reset-Timestamp
+ * (epoch ms; a second when it is missing or past). */
+export const bybitUsage: UsageRule = (headers, now) => {
+  if (headers.get("x-bapi-limit-status") !== "0") return null;
+  const reset = Number(headers.get("x-bapi-limit-reset-timestamp"));
+  return {
+    reason: "venue usage limit reached (X-Bapi-Limit-Status 0)",
+    until: Number.isFinite(reset) && reset > now ? reset : now + 1000,
+  };
+};
+
+/** Every Bybit request goes out with Bybit's usage-header rule. */
+export const bybitRequest = (req: Omit<VenueRequest, "usage">): Promise<VenueResponse> =>
+  sendVenueRequest({ ...req, usage: bybitUsage });
 
 function retryAfter(res: VenueResponse): number | undefined {
   const reset = Number(res.headers.get("x-bapi-limit-reset-timestamp"));
@@ -45,7 +66,7 @@ export function unwrap(res: VenueResponse, mutation: boolean): unknown {
 }
 
 export async function bybitServerTime(ctx: AdapterContext): Promise<number> {
-  const res = await sendVenueRequest({
+  const res = await bybitRequest({
     method: "GET",
     url: `${ctx.baseUrl}/v5/market/time`,
     headers: {},
@@ -78,7 +99,7 @@ async function attempt(ctx: AdapterContext, call: SignedCall): Promise<SignedRes
     bybitPayload(timestamp, ctx.credentials.apiKey, RECV_WINDOW_MS, call.payload),
   );
   const isGet = call.method === "GET";
-  const res = await sendVenueRequest({
+  const res = await bybitRequest({
     method: call.method,
     url: `${ctx.baseUrl}${call.path}${isGet && call.payload ? `?${call.payload}` : ""}`,
     headers: {
