@@ -50,11 +50,11 @@ export async function getCurrentUser(): Promise<CurrentUser | null> {
 /** The signed-in user; 401 when there is none. */
 export async function requireUser(): Promise<CurrentUser> {
   const user = await getCurrentUser();
-  if (!user) throw new AppError(401, "unauthenticated", "sign in first");
+  if (!user) throw new AppError("unauthenticated", "sign in first");
   return user;
 }
 
 export function requirePermission(user: CurrentUser, permission: Permission): void {
   if (!can(user.role, permission))
-    throw new AppError(403, "forbidden", `the ${user.role} role may not ${permission}`);
+    throw new AppError("forbidden", `the ${user.role} role may not ${permission}`);
 }

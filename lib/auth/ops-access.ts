@@ -14,8 +14,8 @@ export async function requireOpsAccess(req: Request): Promise<void> {
     const given = Buffer.from(header.slice(7));
     const expected = Buffer.from(token);
     if (given.length === expected.length && timingSafeEqual(given, expected)) return;
-    throw new AppError(401, "unauthenticated", "invalid ops token");
+    throw new AppError("unauthenticated", "invalid ops token");
   }
   if (!(await getCurrentUser()))
-    throw new AppError(401, "unauthenticated", "sign in or present the ops token");
+    throw new AppError("unauthenticated", "sign in or present the ops token");
 }

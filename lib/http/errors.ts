@@ -2,13 +2,12 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { ApiErrorBody } from "@/lib/model/types";
 import { log } from "@/lib/platform/log";
-import { AppError } from "@/lib/platform/errors";
+import { AppError, type AppErrorCode } from "@/lib/platform/errors";
 import { VenueError } from "@/lib/venues/errors";
 
-// Handlers throw; errorResponse() maps once to one JSON shape: { error: { code, message } }.
-// Only expected errors reach the client; anything else is a generic 500 with a correlation id and
-// the full detail in the server log.
-
+// Handlers and use cases throw; this file alone maps what they throw to a status and the one JSON
+// shape { error: { code, message } }. Only expected errors reach the client; anything else is a
+// generic 500 with a correlation id and the full detail in the server log.
 
 function json(status: number, body: ApiErrorBody, retryAfterMs?: number): Response {
   const headers: Record<string, string> = { "Cache-Control": "no-store" };
@@ -31,6 +30,37 @@ const VENUE_STATUS: Record<VenueError["kind"], [number, string]> = {
   degraded: [503, "venue_degraded"],
 };
 
+/** The status of every refusal, in one place. */
+const APP_STATUS: Record<AppErrorCode, number> = {
+  invalid_input: 400,
+  invalid_json: 400,
+  invalid_scope: 400,
+  invalid_filter: 400,
+  invalid_query: 400,
+  invalid_callback_url: 400,
+  invalid_cookie: 400,
+  body_too_large: 413,
+  unsupported_media_type: 415,
+  method_not_allowed: 405,
+  idempotency_key_reused: 422,
+  unauthenticated: 401,
+  forbidden: 403,
+  cross_site: 403,
+  bad_origin: 403,
+  unknown_account: 404,
+  unknown_scope: 404,
+  misconfigured: 409,
+  venue_not_supported: 409,
+  not_frozen: 409,
+  reset_in_progress: 409,
+  state_unconfirmed: 503,
+  audit_unavailable: 503,
+  venue_blocked: 503,
+  venue_degraded: 503,
+};
+
+export const appErrorStatus = (err: AppError): number => APP_STATUS[err.code];
+
 export interface ErrorResult {
   status: number;
   body: ApiErrorBody;
@@ -41,7 +71,7 @@ export interface ErrorResult {
 export function toErrorResult(err: unknown): ErrorResult {
   if (err instanceof AppError) {
     return {
-      status: err.status,
+      status: appErrorStatus(err),
       body: { error: { code: err.code, message: err.message, venueCode: err.extra.venueCode } },
       retryAfterMs: err.extra.retryAfterMs,
     };

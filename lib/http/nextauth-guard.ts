@@ -24,18 +24,18 @@ export async function refuseBadAuthInput(
     try {
       JSON.parse(await req.clone().text());
     } catch {
-      return errorResponse(new AppError(400, "invalid_json", "body is not valid JSON"));
+      return errorResponse(new AppError("invalid_json", "body is not valid JSON"));
     }
   }
   // A callbackUrl (query or its own cookie) that is not an http(s) URL is a "configuration" 500.
   const query = req.nextUrl.searchParams.get("callbackUrl");
   if (query !== null && !isHttpUrl(query, req.nextUrl.origin)) {
-    return errorResponse(new AppError(400, "invalid_callback_url", "invalid callbackUrl"));
+    return errorResponse(new AppError("invalid_callback_url", "invalid callbackUrl"));
   }
   for (const name of ["next-auth.callback-url", "__Secure-next-auth.callback-url"]) {
     const value = req.cookies.get(name)?.value;
     if (value !== undefined && !isHttpUrl(value, req.nextUrl.origin)) {
-      const res = errorResponse(new AppError(400, "invalid_cookie", "invalid callback cookie"));
+      const res = errorResponse(new AppError("invalid_cookie", "invalid callback cookie"));
       res.headers.append("Set-Cookie", `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`);
       return res;
     }
@@ -47,7 +47,7 @@ export async function refuseBadAuthInput(
     return new Response(null, { status: 302, headers: { Location: "/login?error=signin" } });
   }
   if (req.method === "GET" && action === "callback" && provider === "credentials") {
-    return errorResponse(new AppError(405, "method_not_allowed", "sign in with POST"));
+    return errorResponse(new AppError("method_not_allowed", "sign in with POST"));
   }
   return null;
 }

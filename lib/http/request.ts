@@ -19,12 +19,12 @@ function expectedOrigin(req: Request): string | null {
 
 export function assertSameOrigin(req: Request): void {
   if (req.headers.get("sec-fetch-site") === "cross-site") {
-    throw new AppError(403, "cross_site", "cross-site requests are refused");
+    throw new AppError("cross_site", "cross-site requests are refused");
   }
   const origin = req.headers.get("origin");
   const expected = expectedOrigin(req);
   if (!origin || origin === "null" || !expected || origin !== expected) {
-    throw new AppError(403, "bad_origin", "request origin is missing or not this application");
+    throw new AppError("bad_origin", "request origin is missing or not this application");
   }
 }
 
@@ -52,7 +52,7 @@ async function readCapped(req: Request): Promise<string> {
           if (drained > DRAIN_LIMIT_BYTES) return reader.cancel();
         }
       })().catch(() => undefined);
-      throw new AppError(413, "body_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
+      throw new AppError("body_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
     }
     chunks.push(value);
   }
@@ -62,17 +62,17 @@ async function readCapped(req: Request): Promise<string> {
 export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new AppError(415, "unsupported_media_type", "body must be application/json");
+    throw new AppError("unsupported_media_type", "body must be application/json");
   }
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES)
-    throw new AppError(413, "body_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
+    throw new AppError("body_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
   const text = await readCapped(req);
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new AppError(400, "invalid_json", "body is not valid JSON");
+    throw new AppError("invalid_json", "body is not valid JSON");
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
@@ -80,7 +80,7 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
       .map((i) => i.path.join(".") || "(body)")
       .slice(0, 5)
       .join(", ");
-    throw new AppError(400, "invalid_input", `invalid request body (${where})`);
+    throw new AppError("invalid_input", `invalid request body (${where})`);
   }
   return parsed.data;
 }

@@ -13,7 +13,7 @@ export const GET = handler(async (req: Request) => {
   requirePermission(await requireUser(), "audit.read");
   const params = new URL(req.url).searchParams;
   const parsed = auditFilterSchema.safeParse(Object.fromEntries(params));
-  if (!parsed.success) throw new AppError(400, "invalid_filter", "invalid audit filter");
+  if (!parsed.success) throw new AppError("invalid_filter", "invalid audit filter");
   const rows = await listAudit(parsed.data);
   if (params.get("format") === "csv") {
     return new Response(toCsv(rows), {

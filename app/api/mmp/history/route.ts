@@ -19,7 +19,7 @@ const query = z.object({
 export const GET = handler(async (req: Request) => {
   requirePermission(await requireUser(), "mmp.view");
   const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!parsed.success) throw new AppError(400, "invalid_query", "invalid history query");
+  if (!parsed.success) throw new AppError("invalid_query", "invalid history query");
   const body: TriggerHistory = parsed.data.row
     ? { events: await rowHistory(parsed.data.row, parsed.data.limit), buckets: [] }
     : await deskHistory();
