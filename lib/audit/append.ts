@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "kysely";
 import { bodyOf, chainHash, GENESIS, type AuditRowBody } from "@/lib/audit/chain";
 import { clean, json } from "@/lib/audit/sanitize";
-import { getDb } from "@/lib/db/client";
+import { getDb, type Db } from "@/lib/db/client";
 import type { AuditLogTable } from "@/lib/db/schema";
 
 // Invariants of the audit trail (after openstatus' audit table, plus a hash chain):
@@ -60,8 +60,7 @@ function toBody(seq: number, e: AuditEntry): AuditRowBody {
   };
 }
 
-async function appendOnce(entry: AuditEntry): Promise<AuditLogTable> {
-  const { db, dialect } = await getDb();
+async function appendOnce(entry: AuditEntry, { db, dialect }: Db): Promise<AuditLogTable> {
   return db.transaction().execute(async (trx) => {
     if (dialect === "postgres")
       await sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_ID})`.execute(trx);
@@ -82,15 +81,17 @@ async function appendOnce(entry: AuditEntry): Promise<AuditLogTable> {
   });
 }
 
-/** Appends one row to the chain. Throws if it cannot be written: callers fail closed. */
-export function appendAudit(entry: AuditEntry): Promise<AuditLogTable> {
+/** Appends one row to the chain (of the process's database, or of `handle`: tests pass their
+ * own). Throws if it cannot be written: callers fail closed. */
+export function appendAudit(entry: AuditEntry, handle?: Db): Promise<AuditLogTable> {
   const run = async () => {
+    const target = handle ?? (await getDb());
     let lastError: unknown;
     // Another process may take the same seq between our read and insert (SQLite has no advisory
     // lock); the primary key refuses the second insert and we re-read the head and try again.
     for (let attempt = 0; attempt < 5; attempt += 1) {
       try {
-        return await appendOnce(entry);
+        return await appendOnce(entry, target);
       } catch (err) {
         lastError = err;
         if (!/unique|duplicate|primary key|SQLITE_BUSY|locked/i.test(String(err))) throw err;

@@ -1,60 +1,74 @@
 import "server-only";
 import { appendAudit, type AuditEntry } from "@/lib/audit/append";
-import type { CurrentUser } from "@/lib/auth/current-user";
-import { AppError } from "@/lib/platform/errors";
-import { log } from "@/lib/platform/log";
+import type { AuditOutcome } from "@/lib/model/audit-outcomes";
+import type { CurrentUser } from "@/lib/model/roles";
 import { metrics } from "@/lib/platform/metrics";
 
-// What every audit row of a reset attempt shares: who, from where, with which key.
+// The audit of one attempt to change state. Every row it writes shares who, from where, which
+// action and what it is about. The HTTP edge opens the attempt and writes `denied` when the
+// attempt is refused before the use case wrote anything; the use case writes the rest
+// (`requested`, then `ok` / `rejected` / `unknown` → `resolved`).
 
 export interface RequestMeta {
   clientIp: string | null;
   userAgent: string | null;
 }
 
-export interface AttemptContext {
-  user: { username: string; role: string };
-  meta: RequestMeta;
+/** Audited actions (the audit's `action` column). */
+export type AuditAction = "mmp.reset";
+
+/** Writes one row to the audit trail; throws if it cannot (callers fail closed). */
+export type AuditAppend = (entry: AuditEntry) => Promise<unknown>;
+
+/** What the attempt is about, filled in as it becomes known. */
+export interface AttemptSubject {
   accountId?: string | null;
   scope?: string | null;
   venue?: string | null;
   idempotencyKey?: string | null;
 }
 
-export function requestMeta(req: Request): RequestMeta {
-  return {
-    // As reported by the server in front of us (next start sets it from the socket).
-    clientIp: req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
-    userAgent: req.headers.get("user-agent"),
-  };
-}
+export type AttemptRow = Pick<
+  AuditEntry,
+  "outcome" | "stateBefore" | "stateAfter" | "venueCode" | "venueMessage" | "latencyMs" | "detail"
+>;
 
-export function auditAttempt(
-  ctx: AttemptContext,
-  entry: Omit<AuditEntry, "actor" | "role" | "action">,
-) {
-  metrics.resetOutcomes.inc({ venue: ctx.venue ?? "none", outcome: entry.outcome });
-  return appendAudit({
-    actor: ctx.user.username,
-    role: ctx.user.role,
-    action: "mmp.reset",
-    venue: ctx.venue,
-    accountId: ctx.accountId,
-    scope: ctx.scope,
-    idempotencyKey: ctx.idempotencyKey,
-    clientIp: ctx.meta.clientIp,
-    userAgent: ctx.meta.userAgent,
-    ...entry,
-  });
-}
+export class Attempt {
+  private readonly subject: AttemptSubject = {};
+  private readonly outcomes: AuditOutcome[] = [];
 
-/** Records a refused attempt (no permission, bad origin, bad input, not frozen, busy…). */
-export async function auditDenied(ctx: AttemptContext, err: unknown): Promise<void> {
-  const detail = err instanceof AppError ? `${err.status} ${err.code}: ${err.message}` : "refused";
-  // Nothing was sent, so the refusal stands even if it cannot be recorded; say so loudly.
-  await auditAttempt(ctx, { outcome: "denied", detail }).catch((auditErr: unknown) =>
-    log.error({ err: auditErr, detail }, "audit write failed for a denied reset attempt"),
-  );
-}
+  constructor(
+    readonly action: AuditAction,
+    readonly user: Pick<CurrentUser, "username" | "role">,
+    readonly meta: RequestMeta,
+    private readonly append: AuditAppend = appendAudit,
+  ) {}
 
-export type { CurrentUser };
+  /** Adds to what the attempt is about (the venue, say, once the account is found). */
+  about(subject: AttemptSubject): void {
+    Object.assign(this.subject, subject);
+  }
+
+  /** The outcomes written so far, in order. */
+  get written(): readonly AuditOutcome[] {
+    return this.outcomes;
+  }
+
+  async record(row: AttemptRow): Promise<void> {
+    // Counted when attempted, so a row that could not be written still shows in the metrics.
+    metrics.resetOutcomes.inc({ venue: this.subject.venue ?? "none", outcome: row.outcome });
+    await this.append({
+      actor: this.user.username,
+      role: this.user.role,
+      action: this.action,
+      venue: this.subject.venue,
+      accountId: this.subject.accountId,
+      scope: this.subject.scope,
+      idempotencyKey: this.subject.idempotencyKey,
+      clientIp: this.meta.clientIp,
+      userAgent: this.meta.userAgent,
+      ...row,
+    });
+    this.outcomes.push(row.outcome);
+  }
+}

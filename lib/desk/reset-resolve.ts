@@ -1,16 +1,13 @@
 import "server-only";
-import type { ResolvedAccount } from "@/lib/config/load";
-import { publishAccount } from "@/lib/live/publish";
-import { readAccountNow, readProblem, rowsOf } from "@/lib/live/account-state";
-import { auditAttempt, type AttemptContext } from "@/lib/desk/reset-audit";
+import type { Attempt } from "@/lib/desk/reset-audit";
+import type { ResetDeps } from "@/lib/desk/reset-deps";
 import type { MmpRow } from "@/lib/model/types";
 import { log } from "@/lib/platform/log";
+import type { VenueAccount } from "@/lib/venues/account";
 
 // After an unknown outcome the only safe move is to look, never to send again: re-read the
 // state and record what it shows as `resolved`. If the re-read fails too, look again a few times
 // in the background; the audit trail then says when the outcome became known.
-
-const RETRY_DELAYS_MS = [2000, 5000, 15_000];
 
 export interface Resolution {
   row: MmpRow | null;
@@ -25,42 +22,44 @@ function verdict(row: MmpRow | null): string {
   return `a re-read shows ${row.status.toUpperCase()}`;
 }
 
+const rowOf = (deps: ResetDeps, account: VenueAccount, scope: string) =>
+  deps.state.rowsOf(account).find((r) => r.scope === scope) ?? null;
+
 async function lookOnce(
-  attempt: AttemptContext,
-  account: ResolvedAccount,
+  deps: ResetDeps,
+  attempt: Attempt,
+  account: VenueAccount,
   scope: string,
   before: MmpRow,
 ): Promise<Resolution | null> {
-  await readAccountNow(account, "reset");
-  if (readProblem(account)) {
-    publishAccount(account);
-    return null;
-  }
-  const row = rowsOf(account).find((r) => r.scope === scope) ?? null;
+  // The store announces the re-read (failed or not) to the live streams as it lands.
+  await deps.state.readAccountNow(account, "reset");
+  if (deps.state.readProblem(account)) return null;
+  const row = rowOf(deps, account, scope);
   const summary = verdict(row);
-  await auditAttempt(attempt, {
+  await attempt.record({
     outcome: "resolved",
     stateBefore: before,
     stateAfter: row,
     detail: summary,
   });
-  publishAccount(account);
   return { row, summary };
 }
 
 export async function resolveUnknown(
-  attempt: AttemptContext,
-  account: ResolvedAccount,
+  deps: ResetDeps,
+  attempt: Attempt,
+  account: VenueAccount,
   scope: string,
   before: MmpRow,
 ): Promise<Resolution> {
-  const now = await lookOnce(attempt, account, scope, before);
+  const now = await lookOnce(deps, attempt, account, scope, before);
   if (now) return now;
   void (async () => {
-    for (const delay of RETRY_DELAYS_MS) {
+    for (const delay of deps.recheckDelaysMs) {
       await new Promise((r) => setTimeout(r, delay));
       try {
-        if (await lookOnce(attempt, account, scope, before)) return;
+        if (await lookOnce(deps, attempt, account, scope, before)) return;
       } catch (err) {
         log.error({ err, row: before.id }, "re-check after an unknown reset outcome failed");
       }
@@ -68,7 +67,7 @@ export async function resolveUnknown(
     log.warn({ row: before.id }, "reset outcome still unknown after background re-checks");
   })();
   return {
-    row: rowsOf(account).find((r) => r.scope === scope) ?? null,
+    row: rowOf(deps, account, scope),
     summary: "the re-read failed too; re-checking in the background",
   };
 }

@@ -1,89 +1,62 @@
 import "server-only";
-import { toErrorResult } from "@/lib/http/errors";
-import { AppError } from "@/lib/platform/errors";
-import type { CurrentUser } from "@/lib/auth/current-user";
-import type { ResolvedAccount } from "@/lib/config/load";
-import { getConfig } from "@/lib/config/runtime";
-import { settings } from "@/lib/config/settings";
-import {
-  accountProblem,
-  adapterContext,
-  guardTarget,
-  readAccount,
-  readAccountNow,
-  readProblem,
-  rowsOf,
-} from "@/lib/live/account-state";
-import {
-  auditAttempt,
-  auditDenied,
-  type AttemptContext,
-  type RequestMeta,
-} from "@/lib/desk/reset-audit";
-import { runOnce, withRowLock, type StoredAnswer } from "@/lib/desk/reset-guards";
-import type { MmpRow, ResetResult } from "@/lib/model/types";
-import { log } from "@/lib/platform/log";
-import { publishAccount } from "@/lib/live/publish";
-import type { ResetRequest } from "@/lib/model/reset-request";
-import { VenueError } from "@/lib/venues/errors";
-import { adapterFor } from "@/lib/venues/registry";
-import { guardedReset, resetBlockedReason } from "@/lib/venues/guard";
+import type { Attempt } from "@/lib/desk/reset-audit";
+import { resetDefaults, resetMaxMs, type ResetDeps } from "@/lib/desk/reset-deps";
 import { resolveUnknown } from "@/lib/desk/reset-resolve";
+import { withRowLock } from "@/lib/desk/row-lock";
+import type { ResetRequest } from "@/lib/model/reset-request";
+import type { MmpRow, ResetResult } from "@/lib/model/types";
+import { AppError } from "@/lib/platform/errors";
+import { log } from "@/lib/platform/log";
+import type { UsableVenueAccount } from "@/lib/venues/account";
+import { VenueError } from "@/lib/venues/errors";
+import { guardedReset, resetBlockedReason } from "@/lib/venues/guard";
 
-// One reset, end to end. Invariants:
+// One reset, end to end. It returns what happened (ok, or unknown after a re-read) or throws:
+// an AppError when it refused before sending anything (the HTTP edge writes the `denied` row and
+// picks the status), or the venue's VenueError after recording `rejected`. Invariants:
 // - nothing is sent unless a read at most MMP_RESET_FRESH_MS old says the scope is FROZEN (some
 //   venues clear the counters of an active scope on reset, so an active row is never reset);
 // - `requested` is in the audit trail before the venue is called; if it cannot be written,
-//   nothing is sent; every attempt ends with exactly one result row (or one `denied` row);
+//   nothing is sent; every attempt that sends ends with exactly one result row;
 // - an unknown outcome is never retried: the state is re-read and reported as it is.
 
-async function resolveTarget(input: ResetRequest) {
-  const config = await getConfig();
-  const account = config.accounts.find((a) => a.id === input.accountId);
-  if (!account) throw new AppError(404, "unknown_account", `no account "${input.accountId}"`);
-  const adapter = adapterFor(account.venue);
+async function resolveTarget(deps: ResetDeps, input: ResetRequest): Promise<UsableVenueAccount> {
+  const target = await deps.account(input.accountId);
+  if (!target) throw new AppError("unknown_account", `no account "${input.accountId}"`);
+  const { account, adapter } = target;
   if (adapter && !adapter.scopePattern.test(input.scope)) {
-    throw new AppError(400, "invalid_scope", `not a valid ${adapter.label} scope`);
+    throw new AppError("invalid_scope", `not a valid ${adapter.label} scope`);
   }
   if (account.scopes && !account.scopes.includes(input.scope)) {
-    throw new AppError(
-      404,
-      "unknown_scope",
-      `account "${account.id}" does not watch ${input.scope}`,
-    );
+    throw new AppError("unknown_scope", `account "${account.id}" does not watch ${input.scope}`);
   }
-  const problem = accountProblem(account);
-  const ctx = adapterContext(account);
-  if (problem || !adapter || !ctx) {
-    throw new AppError(
-      409,
-      problem?.code ?? "misconfigured",
-      problem?.message ?? "account cannot be used",
-    );
+  if (target.problem) {
+    const { code, message } = target.problem;
+    throw new AppError(code === "venue_not_supported" ? code : "misconfigured", message);
   }
-  return { account, adapter, ctx };
+  return target;
 }
 
-const findRow = (account: ResolvedAccount, scope: string): MmpRow | null =>
-  rowsOf(account).find((r) => r.scope === scope) ?? null;
-
-async function freshFrozenRow(account: ResolvedAccount, scope: string): Promise<MmpRow> {
-  await readAccount(account, settings().resetFreshMs);
+async function freshFrozenRow(
+  deps: ResetDeps,
+  target: UsableVenueAccount,
+  scope: string,
+): Promise<MmpRow> {
+  const { state } = deps;
+  await state.readAccount(target, deps.settings().resetFreshMs);
   // A recent *failed* read is not a reason to refuse: look again once before giving up.
-  if (readProblem(account)) await readAccountNow(account, "reset");
-  const problem = readProblem(account);
+  if (state.readProblem(target)) await state.readAccountNow(target, "reset");
+  const problem = state.readProblem(target);
   if (problem)
     throw new AppError(
-      503,
       "state_unconfirmed",
       `cannot confirm the state before resetting: ${problem.message}`,
     );
-  const row = findRow(account, scope);
+  const row = state.rowsOf(target).find((r) => r.scope === scope);
   if (!row)
-    throw new AppError(404, "unknown_scope", `account "${account.id}" has no scope ${scope}`);
+    throw new AppError("unknown_scope", `account "${target.account.id}" has no scope ${scope}`);
   if (row.status !== "frozen") {
     throw new AppError(
-      409,
       "not_frozen",
       `${scope} is ${row.status.toUpperCase()}, not frozen: nothing was sent`,
     );
@@ -91,76 +64,70 @@ async function freshFrozenRow(account: ResolvedAccount, scope: string): Promise<
   return row;
 }
 
-const answer = (status: number, result: ResetResult): StoredAnswer => ({ status, body: result });
+/** The venue's code for the audit row: its own, else the HTTP status, else our kind. */
+const venueCodeOf = (err: VenueError) =>
+  err.details.venueCode ?? (err.details.httpStatus ? `HTTP ${err.details.httpStatus}` : err.kind);
 
 async function sendAndRecord(
-  attempt: AttemptContext,
-  target: Awaited<ReturnType<typeof resolveTarget>>,
+  deps: ResetDeps,
+  attempt: Attempt,
+  target: UsableVenueAccount,
   scope: string,
-): Promise<StoredAnswer> {
-  const { account, adapter, ctx } = target;
-  const guard = guardTarget(account, adapter);
-  const blocked = resetBlockedReason(guard);
+): Promise<ResetResult> {
+  const { adapter, ctx, guard } = target;
+  const blocked = resetBlockedReason(guard, undefined, deps.guard());
   if (blocked)
     throw new AppError(
-      503,
       blocked.startsWith("degraded") ? "venue_degraded" : "venue_blocked",
       `${blocked}; nothing was sent`,
     );
-  const before = await freshFrozenRow(account, scope);
+  const before = await freshFrozenRow(deps, target, scope);
   try {
-    await auditAttempt(attempt, { outcome: "requested", stateBefore: before });
+    await attempt.record({ outcome: "requested", stateBefore: before });
   } catch (err) {
     log.error({ err, row: before.id }, "audit write failed: reset NOT sent");
     throw new AppError(
-      503,
       "audit_unavailable",
       "the audit trail cannot be written, so nothing was sent",
     );
   }
+  // The one latency measurement: the guarded venue call as a whole (a token wait, a clock
+  // re-sync and its second request included), the same for every outcome.
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const receipt = await guardedReset(guard, () => adapter.reset(ctx, scope));
+    const receipt = await guardedReset(guard, () => adapter.reset(ctx, scope), deps.guard());
     const latencyMs = elapsed();
     // The answer goes back as soon as the result is in the audit trail: a reset adds only signing
     // and two audit writes to the venue's round trip. The state after is what the venue's answer
     // says (where it says anything); the refreshed row follows on the live stream.
     const after = receipt.stateAfter ? { ...before, ...receipt.stateAfter } : null;
-    await auditAttempt(attempt, {
+    await attempt.record({
       outcome: "ok",
       stateBefore: before,
       stateAfter: after,
       venueMessage: receipt.venueAnswer,
       latencyMs,
     });
-    // After the audit row: the trigger history names the resetter from it.
-    // At poll priority: the refresh is not urgent (the monitor would see it too) and must not
-    // spend the reserve that keeps the next reset from queueing.
-    void readAccountNow(account)
-      .then(() => publishAccount(account))
+    // After the audit row: the trigger history names the resetter from it. At poll priority:
+    // the refresh is not urgent (the monitor would see it too) and must not spend the reserve
+    // that keeps the next reset from queueing. The store announces the re-read as it lands.
+    void deps.state
+      .readAccountNow(target)
       .catch((err: unknown) => log.error({ err, row: before.id }, "refresh after reset failed"));
-    return answer(200, {
-      outcome: "ok",
-      message: "Reset done",
-      row: after,
-      latencyMs,
-      serverTime: Date.now(),
-    });
+    return { outcome: "ok", message: "Reset done", row: after, latencyMs, serverTime: deps.now() };
   } catch (err) {
     const latencyMs = elapsed();
     if (err instanceof VenueError && err.kind !== "unknown_outcome") {
-      const mapped = toErrorResult(err);
-      await auditAttempt(attempt, {
+      // A definite answer: the venue refused, and said so. The edge maps it to a status.
+      await attempt.record({
         outcome: "rejected",
         stateBefore: before,
-        venueCode:
-          err.details.venueCode ??
-          (err.details.httpStatus ? `HTTP ${err.details.httpStatus}` : err.kind),
+        venueCode: venueCodeOf(err),
         venueMessage: err.message,
         latencyMs,
       });
-      return { status: mapped.status, body: mapped.body };
+      throw err;
     }
     // Timeout, dropped connection, 5xx, unreadable answer — or a bug after the call: the venue
     // may have acted. Record that, then look (never send again) and record what we see.
@@ -168,59 +135,44 @@ async function sendAndRecord(
       err instanceof VenueError ? err.message : "internal error after the reset was sent";
     if (!(err instanceof VenueError))
       log.error({ err, row: before.id }, "unexpected error during reset");
-    await auditAttempt(attempt, {
+    await attempt.record({
       outcome: "unknown",
       stateBefore: before,
       venueMessage: reason,
       latencyMs,
     });
     log.warn({ row: before.id, reason }, "reset outcome unknown");
-    const { row: after, summary: seen } = await resolveUnknown(attempt, account, scope, before);
-    return answer(202, {
+    const { row: after, summary: seen } = await resolveUnknown(
+      deps,
+      attempt,
+      target,
+      scope,
+      before,
+    );
+    return {
       outcome: "unknown",
       message: `Outcome unknown (${reason}); ${seen}`,
       row: after,
       latencyMs,
-      serverTime: Date.now(),
-    });
+      serverTime: deps.now(),
+    };
   }
 }
 
+/** Resets one frozen (account, scope), writing its audit rows through `attempt`. */
 export async function resetScope(
   input: ResetRequest,
-  user: CurrentUser,
-  meta: RequestMeta,
-): Promise<StoredAnswer> {
-  const s = settings();
-  const lockTtlMs = s.resetTimeoutMs + 2 * s.readTimeoutMs + 5000;
-  const fingerprint = `${user.username}|${input.accountId}|${input.scope}`;
-  const attempt: AttemptContext = {
-    user,
-    meta,
-    accountId: input.accountId,
-    scope: input.scope,
-    idempotencyKey: input.idempotencyKey,
-  };
-  const { replayed, ...stored } = await runOnce(
-    input.idempotencyKey,
-    fingerprint,
-    lockTtlMs,
-    async () => {
-      try {
-        const target = await resolveTarget(input);
-        attempt.venue = target.account.venue;
-        return await withRowLock(`${target.account.id}/${input.scope}`, lockTtlMs, () =>
-          sendAndRecord(attempt, target, input.scope),
-        );
-      } catch (err) {
-        // Refused before anything was sent: one `denied` row says who tried what and why.
-        const refused = toErrorResult(err);
-        if (!(err instanceof AppError && err.code === "audit_unavailable"))
-          await auditDenied(attempt, err);
-        return { status: refused.status, body: refused.body };
-      }
-    },
+  attempt: Attempt,
+  overrides: Partial<ResetDeps> = {},
+): Promise<ResetResult> {
+  const deps: ResetDeps = { ...resetDefaults(), ...overrides };
+  const target = await resolveTarget(deps, input);
+  attempt.about({ venue: target.account.venue });
+  return withRowLock(
+    await deps.db(),
+    `${target.account.id}/${input.scope}`,
+    resetMaxMs(deps.settings()),
+    () => sendAndRecord(deps, attempt, target, input.scope),
+    deps.now,
   );
-  if (replayed) log.info({ key: input.idempotencyKey }, "idempotent replay of a reset answer");
-  return stored;
 }

@@ -1,10 +1,12 @@
 import "server-only";
 import type { z } from "zod";
+import type { RequestMeta } from "@/lib/desk/reset-audit";
 import { env } from "@/lib/platform/env";
 import { AppError } from "@/lib/platform/errors";
 
 // Request-forgery and input guards for state-changing routes: JSON only, same origin only,
-// bounded size, strict schema. Each failure is a 4xx before any venue is contacted.
+// bounded size, strict schema. Each failure is a 4xx before any venue is contacted. Also where a
+// request came from, for the audit trail.
 
 const MAX_BODY_BYTES = 4096;
 const DRAIN_LIMIT_BYTES = 1024 * 1024;
@@ -83,4 +85,13 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
     throw new AppError("invalid_input", `invalid request body (${where})`);
   }
   return parsed.data;
+}
+
+/** Where a request came from, for the audit trail. */
+export function requestMeta(req: Request): RequestMeta {
+  return {
+    // As reported by the server in front of us (next start sets it from the socket).
+    clientIp: req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+    userAgent: req.headers.get("user-agent"),
+  };
 }

@@ -1,25 +1,8 @@
-import { handler } from "@/lib/http/handler";
-import { assertSameOrigin, readJson } from "@/lib/http/request";
-import { requirePermission, requireUser } from "@/lib/auth/current-user";
-import { auditDenied, requestMeta } from "@/lib/desk/reset-audit";
-import { resetScope } from "@/lib/desk/reset";
-import { resetRequestSchema } from "@/lib/model/reset-request";
+import { resetRoute } from "@/lib/http/reset-route";
 
 export const dynamic = "force-dynamic";
 
-// POST /api/mmp/reset – reset one frozen (account, scope), signed on the server, audited
-export const POST = handler(async (req: Request) => {
-  const user = await requireUser();
-  const meta = requestMeta(req);
-  let input;
-  try {
-    assertSameOrigin(req);
-    requirePermission(user, "mmp.reset");
-    input = await readJson(req, resetRequestSchema);
-  } catch (err) {
-    await auditDenied({ user, meta }, err);
-    throw err;
-  }
-  const { status, body } = await resetScope(input, user, meta);
-  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
-});
+// POST /api/mmp/reset – reset one frozen (account, scope), signed on the server, audited. The
+// edge (lib/http/state-changing.ts) authorises, validates, replays idempotent repeats and audits
+// refusals; the use case (lib/desk/reset.ts) does the rest.
+export const POST = resetRoute();

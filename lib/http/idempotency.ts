@@ -1,0 +1,101 @@
+import "server-only";
+import type { Db } from "@/lib/db/client";
+import { toErrorResult } from "@/lib/http/errors";
+import { AppError } from "@/lib/platform/errors";
+
+// Idempotency of state-changing requests, an HTTP contract: a repeated key replays the first
+// answer (status and body, waiting for it if it is still being produced) without running the
+// request again. Kept in the database so it holds across every app process on it.
+
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
+}
+
+export interface IdempotencyOptions {
+  key: string;
+  /** Who asked for what: the same key with another fingerprint is refused, never replayed. */
+  fingerprint: string;
+  /** How long a repeat waits for the first request's answer. */
+  maxWaitMs: number;
+  /** What the key names, for the refusal message ("reset"). */
+  what: string;
+}
+
+const KEY_TTL_MS = 24 * 60 * 60_000;
+const POLL_MS = 50;
+
+const isConflict = (err: unknown) => /unique|duplicate|primary key|constraint/i.test(String(err));
+const iso = (ms: number) => new Date(ms).toISOString();
+
+async function waitForAnswer({ db }: Db, key: string, maxWaitMs: number): Promise<StoredAnswer> {
+  const deadline = Date.now() + maxWaitMs;
+  while (Date.now() < deadline) {
+    const row = await db
+      .selectFrom("reset_idempotency")
+      .selectAll()
+      .where("key", "=", key)
+      .executeTakeFirst();
+    if (row?.state === "done" && row.status_code !== null) {
+      return { status: row.status_code, body: JSON.parse(row.body ?? "null") as unknown };
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  throw new AppError(
+    "reset_in_progress",
+    "the first request with this idempotency key is still running",
+  );
+}
+
+/** Runs `run` once per key and stores its answer; an error is an answer too, so a replay repeats
+ * a refusal exactly. */
+export async function runOnce(
+  handle: Db,
+  { key, fingerprint, maxWaitMs, what }: IdempotencyOptions,
+  run: () => Promise<StoredAnswer>,
+  now: () => number = Date.now,
+): Promise<StoredAnswer & { replayed: boolean }> {
+  const { db } = handle;
+  await db
+    .deleteFrom("reset_idempotency")
+    .where("created_at", "<", iso(now() - KEY_TTL_MS))
+    .execute();
+  try {
+    await db
+      .insertInto("reset_idempotency")
+      .values({
+        key,
+        fingerprint,
+        state: "pending",
+        status_code: null,
+        body: null,
+        created_at: iso(now()),
+      })
+      .execute();
+  } catch (err) {
+    if (!isConflict(err)) throw err;
+    const first = await db
+      .selectFrom("reset_idempotency")
+      .select("fingerprint")
+      .where("key", "=", key)
+      .executeTakeFirst();
+    if (first && first.fingerprint !== fingerprint) {
+      throw new AppError(
+        "idempotency_key_reused",
+        `this idempotency key was used for another ${what}`,
+      );
+    }
+    return { ...(await waitForAnswer(handle, key, maxWaitMs)), replayed: true };
+  }
+  // Whatever happens, the key ends "done" with an answer, so a replay never waits forever.
+  const answer = await run().catch((err: unknown): StoredAnswer => {
+    const { status, body } = toErrorResult(err);
+    return { status, body };
+  });
+  await db
+    .updateTable("reset_idempotency")
+    .set({ state: "done", status_code: answer.status, body: JSON.stringify(answer.body) })
+    .where("key", "=", key)
+    .execute();
+  return { ...answer, replayed: false };
+}

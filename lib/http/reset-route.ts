@@ -1,0 +1,32 @@
+import "server-only";
+import { resetScope } from "@/lib/desk/reset";
+import { resetDefaults, resetMaxMs, type ResetDeps } from "@/lib/desk/reset-deps";
+import { stateChangingRoute, type EdgeDeps } from "@/lib/http/state-changing";
+import { resetRequestSchema } from "@/lib/model/reset-request";
+
+// POST /api/mmp/reset as the edge sees it (app/api/mmp/reset/route.ts serves it). Built by a
+// function so that tests run the same route in-process with their own database and accounts.
+export function resetRoute(deps: { edge?: Partial<EdgeDeps>; reset?: Partial<ResetDeps> } = {}) {
+  return stateChangingRoute(
+    {
+      permission: "mmp.reset",
+      action: "mmp.reset",
+      schema: resetRequestSchema,
+      what: "reset",
+      identify: (input, user) => ({
+        subject: {
+          accountId: input.accountId,
+          scope: input.scope,
+          idempotencyKey: input.idempotencyKey,
+        },
+        idempotencyKey: input.idempotencyKey,
+        fingerprint: `${user.username}|${input.accountId}|${input.scope}`,
+      }),
+      maxRunMs: () => resetMaxMs((deps.reset?.settings ?? resetDefaults().settings)()),
+      run: (input, attempt) => resetScope(input, attempt, deps.reset),
+      // An unknown outcome is an answer, not a failure: 202, with what a re-read shows.
+      status: (result) => (result.outcome === "unknown" ? 202 : 200),
+    },
+    deps.edge,
+  );
+}
