@@ -1,12 +1,12 @@
 import "server-only";
-import { getServerSession } from "next-auth";
+import { getServerSession, type Session } from "next-auth";
 import { AppError } from "@/lib/platform/errors";
-import { authOptions, type DeskToken } from "@/lib/auth/options";
-import type { Permission } from "@/lib/auth/permissions";
-import { can } from "@/lib/auth/permissions";
+import { authOptions } from "@/lib/auth/options";
+import type { Permission } from "@/lib/model/roles";
+import { can } from "@/lib/model/roles";
 import { sessionLifetimes } from "@/lib/auth/session-policy";
 import { getConfig } from "@/lib/config/runtime";
-import { ROLES, type Role } from "@/lib/config/schema";
+import { ROLES, type CurrentUser } from "@/lib/model/roles";
 import { log } from "@/lib/platform/log";
 import { z } from "zod";
 
@@ -18,20 +18,15 @@ const deskClaims = z.object({
   loginAt: z.number().finite(),
 });
 
-export interface CurrentUser {
-  username: string;
-  role: Role;
-}
-
 // Who is asking, from the session cookie — and then from the server's own source of truth: the
 // role is re-read from the (reloadable) config on every call, so removing a user or lowering a
 // role takes effect on the next request even with an old cookie. SSO users not listed in the
 // config keep the role their identity provider's claims gave them at sign-in.
 export async function getCurrentUser(): Promise<CurrentUser | null> {
   const options = await authOptions();
-  let session: { desk?: Partial<DeskToken> } | null;
+  let session: Session | null;
   try {
-    session = (await getServerSession(options)) as { desk?: Partial<DeskToken> } | null;
+    session = await getServerSession(options);
   } catch (err) {
     // next-auth throws on a malformed next-auth.callback-url cookie: a bad cookie is no session.
     log.warn({ err }, "session unreadable: treated as signed out");

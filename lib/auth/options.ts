@@ -5,20 +5,13 @@ import { oidcSettings, roleFromClaims } from "@/lib/auth/oidc";
 import { verifyPassword } from "@/lib/auth/passwords";
 import { sessionLifetimes } from "@/lib/auth/session-policy";
 import { getConfig } from "@/lib/config/runtime";
-import type { Role } from "@/lib/config/schema";
 import { authSecret } from "@/lib/auth/secret";
 
 // next-auth configuration: credentials for the users in MMP_CONFIG, optional OIDC. Sessions are
 // JWTs in an HttpOnly, SameSite=Lax cookie (Secure and __Secure- prefixed when NEXTAUTH_URL is
 // https). The token carries who signed in, how and when; the role in it is only a hint — every
-// privileged call re-reads the user (lib/auth/current-user.ts).
-
-export interface DeskToken {
-  username: string;
-  role: Role;
-  provider: "credentials" | "oidc";
-  loginAt: number;
-}
+// privileged call re-reads the user (lib/auth/current-user.ts). The fields added to next-auth's
+// User, JWT and Session are declared in types/next-auth.d.ts.
 
 // Built once per loaded config (every request asks for them; users are read at sign-in time from
 // the current config anyway, so a reload only matters for the demo flag and secret).
@@ -76,25 +69,23 @@ function buildAuthOptions(demo: boolean): AuthOptions {
     pages: { signIn: "/login", error: "/login" },
     session: { strategy: "jwt", maxAge: lifetimes.idleSeconds, updateAge: 60 },
     callbacks: {
-      signIn: ({ user }) => Boolean((user as { role?: Role | null }).role),
+      signIn: ({ user }) => Boolean(user.role),
       jwt({ token, user, account }) {
         if (user) {
-          const signedIn: DeskToken = {
-            username: user.name ?? user.id,
-            role: (user as unknown as { role: Role }).role,
-            provider: account?.provider === "oidc" ? "oidc" : "credentials",
-            loginAt: Date.now(),
-          };
-          Object.assign(token, signedIn);
+          // signIn above refused a user without a role, so role is set here.
+          token.username = user.name ?? user.id;
+          token.role = user.role ?? undefined;
+          token.provider = account?.provider === "oidc" ? "oidc" : "credentials";
+          token.loginAt = Date.now();
         }
         return token;
       },
       session({ session, token }) {
-        const t = token as unknown as Partial<DeskToken>;
+        const { username, role, provider, loginAt } = token;
         return {
           ...session,
-          user: { name: t.username },
-          desk: { username: t.username, role: t.role, provider: t.provider, loginAt: t.loginAt },
+          user: { name: username },
+          desk: { username, role, provider, loginAt },
         };
       },
     },

@@ -1,7 +1,8 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import { getCurrentUser, type CurrentUser } from "@/lib/auth/current-user";
-import { can, type Permission } from "@/lib/auth/permissions";
+import { getCurrentUser } from "@/lib/auth/current-user";
+import type { CurrentUser } from "@/lib/model/roles";
+import { can, type Permission } from "@/lib/model/roles";
 
 /** For pages: the signed-in user with the permission, or a redirect to sign-in / the desk. */
 export async function pageUser(path: string, permission: Permission): Promise<CurrentUser> {

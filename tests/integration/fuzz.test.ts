@@ -1134,12 +1134,13 @@ describe("regressions found by fuzzing", () => {
         send(`${app.url}/api/mmp`, {
           headers: {
             cookie: `${SESSION_COOKIE}=${await encode({
+              // Deliberately not a JWT of our claims' types (types/next-auth.d.ts).
               token: {
                 username: "viewer1",
                 role: "viewer",
                 provider: "credentials",
                 loginAt: { toString: "x" },
-              },
+              } as Record<string, unknown> as JWT,
               secret: NEXTAUTH_SECRET,
             })}`,
           },
