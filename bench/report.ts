@@ -5,8 +5,8 @@ import type { Lcp, PageWeight } from "./page-perf";
 import type { ResetOverhead } from "./reset-overhead";
 import type { StreamCapacity } from "./stream-capacity";
 
-// Targets (benchmark targets from product.md's quality bars, not test assertions) and the table
-// printed to stdout and written to bench/results.md.
+// Targets (the product's quality bars, listed in README "Performance"; not test assertions) and
+// the table printed to stdout and written to bench/results.md.
 
 export type Failed = { error: string };
 export type Outcome<T> = T | Failed;

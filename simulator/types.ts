@@ -63,7 +63,7 @@ export interface SimOptions {
   binanceResetClearsTrigger?: boolean;
   /**
    * OKX `mmpFrozenUntil` as the time left in ms (how OKX describes it) instead of the default
-   * epoch ms, so clients can be tested against both readings (venues.md, Open point 2).
+   * epoch ms, so clients can be tested against both readings (docs/venues.md#okx-mmpfrozenuntil).
    */
   okxFrozenUntilAsDuration?: boolean;
 }

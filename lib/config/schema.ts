@@ -2,8 +2,8 @@ import { z } from "zod";
 import { VENUES } from "@/lib/model/types";
 import { ROLES } from "@/lib/model/roles";
 
-// The MMP_CONFIG file contract (product.md). Secrets are never in the file: only the *names* of
-// the environment variables that hold them.
+// The MMP_CONFIG file contract (README, "Configuration for real accounts"). Secrets are never in
+// the file: only the *names* of the environment variables that hold them.
 
 const envVarName = z
   .string()

@@ -8,8 +8,8 @@ export interface CurrentUser {
   role: Role;
 }
 
-// Permissions as data (product.md, "Roles"). Every handler and page checks these on the server;
-// the browser only uses them to decide what to draw.
+// Permissions as data (README, "Configuration for real accounts": users and roles). Every handler
+// and page checks these on the server; the browser only uses them to decide what to draw.
 export const PERMISSIONS = {
   "mmp.view": ["viewer", "screen", "trader", "admin"],
   "mmp.reset": ["trader", "admin"],

@@ -16,7 +16,7 @@ import {
 
 const PREFIX = "/api/v5/";
 
-// Per API key and endpoint: 5 requests per 2 s for both (venues.md, Open point 4 plans for 5).
+// Per API key and endpoint: 5 requests per 2 s for both (docs/venues.md#okx-rate-limits).
 const RATE_LIMIT = { max: 5, windowMs: 2000 };
 const LIMITED_PATHS = new Set(["/api/v5/account/mmp-config", "/api/v5/account/mmp-reset"]);
 
@@ -133,7 +133,7 @@ function faultBody(status: number): unknown {
 /**
  * One mmp-config entry. timeInterval "0" = MMP switched off. mmpFrozenUntil is "" unless frozen
  * with a finite period; then epoch ms on the venue clock, or the ms left when the simulator runs
- * with okxFrozenUntilAsDuration (the two readings of venues.md Open point 2).
+ * with okxFrozenUntilAsDuration (the two readings in docs/venues.md#okx-mmpfrozenuntil).
  */
 function wire(s: ScopeState, now: number, asDuration: boolean) {
   const { config } = s;

@@ -12,7 +12,8 @@ const SECRET_A = "secret-alpha";
 const KEY_B = "simKeyBravo0123456789";
 const SECRET_B = "secret-bravo";
 
-// Published vector (docs/shared spec): mmpReset signed with the Binance spot-doc secret.
+// Known-answer vector of docs/venues.md#binance-signing: mmpReset signed with the secret of
+// Binance's spot documentation (computed with an independent signer).
 const VECTOR = {
   key: "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A",
   secret: "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j",

@@ -12,7 +12,7 @@ const SECRET_A = "secret-alpha";
 const KEY_OFF = "bybitKeyNoMmp01";
 const KEY_BN = "binanceKeyAlpha01";
 
-// venues.md known-answer vectors (computed with independent signers).
+// Known-answer vectors of docs/venues.md#bybit-signing (computed with independent signers).
 const VECTOR = {
   key: "key",
   secret: "secretsecret",

@@ -16,7 +16,7 @@ const PASS_DEMO = "Pass-Demo-1";
 const KEY_OFF = "okxKeyNoMmp01";
 const KEY_BY = "bybitKeyAlpha01";
 
-// venues.md known-answer vectors (computed with independent signers).
+// Known-answer vectors of docs/venues.md#okx-signing (computed with independent signers).
 const VECTOR = {
   key: "vectorKey",
   secret: "secretsecret",

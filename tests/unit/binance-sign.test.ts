@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { signBinance } from "@/lib/venues/binance/sign";
 
-// Known-answer vectors from shared/spec/venues.md.
+// Known-answer vectors of docs/venues.md#binance-signing.
 const SPOT_SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j";
 const OPTIONS_SECRET = "YtP1BudNOWZE1ag5uzCkh4hIC7qSmQOu797r5EJBFGhxBYivjj8HIX0iiiPof5yG";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bybitPayload, signBybitHmac } from "@/lib/venues/bybit/sign";
 
-// Known-answer vectors from shared/spec/venues.md.
+// Known-answer vectors of docs/venues.md#bybit-signing.
 describe("Bybit signing", () => {
   it("builds the signed string as timestamp + key + recvWindow + payload", () => {
     expect(bybitPayload(1675842997277, "key", 5000, "baseCoin=ETH")).toBe(

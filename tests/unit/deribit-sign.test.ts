@@ -7,7 +7,7 @@ import {
   signDeribit,
 } from "@/lib/venues/deribit/sign";
 
-// Known-answer vectors from shared/spec/venues.md (client id AMANDA, secret AMANDASECRECT).
+// Known-answer vectors of docs/venues.md#deribit-signing (client id AMANDA, secret AMANDASECRECT).
 const SECRET = "AMANDASECRECT";
 const TS = 1576074319000;
 const NONCE = "1iqt2wls";

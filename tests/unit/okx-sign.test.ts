@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { okxPrehash, okxTimestamp, signOkxHmac } from "@/lib/venues/okx/sign";
 
-// Known-answer vectors from shared/spec/venues.md (secret "secretsecret", base64 output).
+// Known-answer vectors of docs/venues.md#okx-signing (secret "secretsecret", base64 output).
 const TS = "2020-12-08T09:08:57.715Z";
 
 describe("OKX signing", () => {

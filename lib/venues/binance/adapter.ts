@@ -53,7 +53,7 @@ export const binanceAdapter: VenueAdapter = {
   label: "Binance Options",
   keyTypes: ["hmac", "rsa", "ed25519"],
   needsPassphrase: false,
-  // weight 1 per MMP call; far below the per-minute IP weight
+  // weight 1 per MMP call; the weight budget is per IP, see docs/venues.md#binance-rate-limits
   rateLimit: { perSecond: 10, burst: 20 },
   readCost: (n) => n,
   scopePattern: /^[A-Z0-9]{2,20}$/,

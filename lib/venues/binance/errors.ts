@@ -1,7 +1,8 @@
 import type { VenueErrorKind } from "@/lib/venues/errors";
 import { VenueError } from "@/lib/venues/errors";
 
-// Binance answers errors as {"code": <negative int>, "msg": "..."}; codes from venues.md.
+// Binance answers errors as {"code": <negative int>, "msg": "..."}; codes from
+// docs/venues.md#binance-errors.
 const KIND_BY_CODE: Record<number, VenueErrorKind> = {
   [-1021]: "clock",
   [-1022]: "signature",

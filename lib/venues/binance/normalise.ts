@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { ScopeState } from "@/lib/venues/types";
 
-// Binance answers MMP config with no frozen flag (venues.md, open point 1). We derive it:
+// Binance answers MMP config with no frozen flag (docs/venues.md#binance-units-and-frozen-state,
+// and #binance-decisions for the reset memory). We derive it:
 // frozen when lastTriggerTime > 0 and (frozen period 0 = until manual reset, or venue-now is
 // before lastTriggerTime + frozen period) — unless our last successful reset cleared that very
 // trigger. Whether the venue zeroes lastTriggerTime on reset is undocumented, so we remember the

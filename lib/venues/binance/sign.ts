@@ -4,9 +4,9 @@ import type { Credentials } from "@/lib/config/load";
 import { signWithKeyPair } from "@/lib/venues/key-pair";
 
 // Binance signs totalParams = query string immediately followed by the request body (no "&"
-// between them). HMAC keys: lowercase hex HMAC-SHA256, pinned by the known-answer vectors in
-// venues.md (tests/unit/binance-sign.test.ts). RSA / Ed25519 keys: base64 signature, which must
-// be URL-encoded where it is sent.
+// between them). HMAC keys: lowercase hex HMAC-SHA256, pinned by the known-answer vectors of
+// docs/venues.md#binance-signing (tests/unit/binance-sign.test.ts). RSA / Ed25519 keys: base64
+// signature, which must be URL-encoded where it is sent.
 export function signBinance(secret: string, totalParams: string): string {
   return createHmac("sha256", secret).update(totalParams, "utf8").digest("hex");
 }

@@ -1,7 +1,8 @@
 import type { VenueErrorKind } from "@/lib/venues/errors";
 import { VenueError } from "@/lib/venues/errors";
 
-// Bybit answers {"retCode": <int>, "retMsg": "..."}; retCode 0 is success. Codes from venues.md.
+// Bybit answers {"retCode": <int>, "retMsg": "..."}; retCode 0 is success. Codes and where each
+// is documented: docs/venues.md#bybit-errors.
 const KIND_BY_CODE: Record<number, VenueErrorKind> = {
   10002: "clock",
   10003: "auth",

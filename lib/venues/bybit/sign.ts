@@ -5,7 +5,7 @@ import { signWithKeyPair } from "@/lib/venues/key-pair";
 
 // Bybit v5 signs timestamp + apiKey + recvWindow + (the exact query string sent, for GET | the
 // exact JSON body bytes sent, for POST). HMAC → lowercase hex; RSA keys → base64. Pinned by the
-// venues.md vectors (tests/unit/bybit-sign.test.ts).
+// known-answer vectors of docs/venues.md#bybit-signing (tests/unit/bybit-sign.test.ts).
 export function bybitPayload(
   timestamp: number,
   apiKey: string,

@@ -61,7 +61,8 @@ export const deribitAdapter: VenueAdapter = {
   label: "Deribit",
   keyTypes: ["hmac"],
   needsPassphrase: false,
-  // non-matching-engine credits refill at ~20/s; keep half
+  // assumed non-matching-engine credits; MMP calls draw on the quoting credit pool, see
+  // docs/venues.md#deribit-rate-limits (issue 14)
   rateLimit: { perSecond: 10, burst: 20 },
   readCost: () => 2,
   scopePattern: DERIBIT_SCOPE_PATTERN,

@@ -2,8 +2,8 @@ import type { VenueErrorKind } from "@/lib/venues/errors";
 import { VenueError } from "@/lib/venues/errors";
 
 // Deribit answers JSON-RPC errors: {"error":{"code":13009,"message":"unauthorized","data":{…}}}.
-// Its error tables differ between documentation versions (venues.md, open point 3), so codes are
-// mapped by the venues.md list and the venue's own message (and data.reason) is always carried
+// Its error tables differ between documentation versions, so codes are mapped by the list in
+// docs/venues.md#deribit-errors and the venue's own message (and data.reason) is always carried
 // verbatim in the error message, which is what the server logs show.
 
 interface CodeInfo {

@@ -4,7 +4,7 @@ import type { Credentials } from "@/lib/config/load";
 import { VenueError } from "@/lib/venues/errors";
 
 // Deribit's two signature schemes, both hex HMAC-SHA256 with the client secret. Pinned by the
-// venues.md vectors (tests/unit/deribit-sign.test.ts).
+// known-answer vectors of docs/venues.md#deribit-signing (tests/unit/deribit-sign.test.ts).
 //   HTTP header: ts \n nonce \n METHOD \n URI-with-query \n body \n   (the exact bytes sent)
 //   public/auth client_signature: ts \n nonce \n data
 

@@ -9,7 +9,7 @@ import { stateWithout } from "@/lib/venues/scope-state";
 
 // OKX v5 MMP (options, Portfolio Margin accounts with the MMP privilege). Scopes are instrument
 // families ("BTC-USD"). The mmp-config read is limited to 5 requests per 2 s per account
-// (venues.md, Open point 4), so one unfiltered read serves every scope of the account.
+// (docs/venues.md#okx-rate-limits), so one unfiltered read serves every scope of the account.
 
 const SCOPE_PATTERN = /^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$/;
 const familyOf = z.looseObject({ instFamily: z.string() });

@@ -2,8 +2,9 @@ import type { VenueErrorKind } from "@/lib/venues/errors";
 import { VenueError } from "@/lib/venues/errors";
 
 // OKX answers {"code": "<string>", "msg": "...", "data": [...]}; code "0" is success. Codes from
-// venues.md plus the neighbouring header errors of the same 501xx family (empty key, passphrase,
-// sign or timestamp header; IP not allowed), which mean the same thing to a user: fix the key.
+// docs/venues.md#okx-errors, with the header errors of the same 501xx family (empty key,
+// passphrase, sign or timestamp header; IP not allowed), which mean the same thing to a user: fix
+// the key.
 const KIND_BY_CODE: Record<string, VenueErrorKind> = {
   "50011": "rate_limited",
   // Expired (50102) or malformed (50112) timestamp: the venue did not act, so a re-sync and one

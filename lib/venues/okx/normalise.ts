@@ -1,14 +1,16 @@
 import { z } from "zod";
 import type { ScopeState } from "@/lib/venues/types";
 
-// OKX's mmp-config entry, one per instFamily ("BTC-USD"). Venue facts (venues.md):
+// OKX's mmp-config entry, one per instFamily ("BTC-USD"). Venue facts
+// (docs/venues.md#okx-units-and-frozen-state):
 // - timeInterval "0" means MMP is switched off for the family → DISABLED.
 // - frozenInterval "0" means a freeze lasts until a manual reset; mmpFrozenUntil is "" then.
 // - OKX limits only the traded quantity: there is no delta and no vega limit (null → "n/a").
 // - mmpFrozenUntil is only meaningful while mmpFrozen is true (it may be stale or "" otherwise).
 //
-// mmpFrozenUntil's unit is ambiguous (venues.md, Open point 2): OKX describes it as an interval,
-// while the other venues (and some OKX answers) give an epoch timestamp. Both are accepted:
+// mmpFrozenUntil's unit is ambiguous (docs/venues.md#okx-mmpfrozenuntil): OKX describes it as an
+// interval, while the other venues (and some OKX answers) give an epoch timestamp. Both are
+// accepted:
 // - below 10^12 it is a DURATION, the time left from the moment of the answer. We anchor it on
 //   the app server clock when the answer arrived (slightly after the venue produced it), so the
 //   shown end errs on the late side, never unfreezing a row early;
@@ -17,7 +19,7 @@ import type { ScopeState } from "@/lib/venues/types";
 //   frozen period is anywhere near 31 years.)
 // OKX reports no trigger time; while frozen with a finite period it is frozenUntil − frozenInterval.
 
-/** Values at or above this are epoch ms; below, a duration from the answer (Open point 2). */
+/** Values at or above this are epoch ms; below, a duration (docs/venues.md#okx-mmpfrozenuntil). */
 export const EPOCH_THRESHOLD_MS = 1e12;
 
 const num = z.union([z.string(), z.number()]).transform(String);
