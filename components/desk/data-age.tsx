@@ -1,7 +1,8 @@
 "use client";
 
 import { useContext } from "react";
-import { StaleAfterContext } from "@/lib/client/staleness";
+import { isReadStale } from "@/lib/client/staleness";
+import { StaleAfterContext } from "@/lib/client/use-stale-rows";
 import { formatAge, formatUtcTime, toIsoUtc } from "@/lib/model/format";
 import { useServerClock, useServerNow } from "@/components/desk/server-clock";
 import { useRowFetchedAt } from "@/components/desk/row-ages";
@@ -22,7 +23,7 @@ export function DataAge({ rowId, initial }: { rowId: string; initial: number | n
       </time>
     );
   }
-  const stale = now - fetchedAt > staleAfterMs;
+  const stale = isReadStale(fetchedAt, now, staleAfterMs);
   return (
     <time
       dateTime={toIsoUtc(fetchedAt)}

@@ -12,7 +12,7 @@ import {
 } from "@/components/desk/desk-filters";
 import { StaleBanner } from "@/components/desk/stale-banner";
 import { RowAgesContext, createRowAgesStore } from "@/components/desk/row-ages";
-import { StaleAfterContext } from "@/lib/client/staleness";
+import { StaleAfterContext } from "@/lib/client/use-stale-rows";
 import { DeskTable } from "@/components/desk/desk-table";
 import { useLiveDesk } from "@/lib/client/use-live-desk";
 import { useDeskView } from "@/lib/client/use-desk-view";

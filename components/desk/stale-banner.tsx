@@ -2,32 +2,18 @@
 
 import { formatUtcTime } from "@/lib/model/format";
 import { useNow } from "@/lib/client/use-now";
+import { deskStaleReason, type DeskFreshness } from "@/lib/client/staleness";
 
-// Without an answer for this long the desk is stale even if no request has failed yet (e.g. the
-// poll is paused or stuck); several poll intervals, so one slow answer does not flash it.
-export const DESK_STALE_AFTER_MS = 10_000;
-
-interface Props {
-  /** The last refresh failed with this error (cleared by the next success). */
-  error: Error | null;
-  /** Browser time when the data on screen arrived (TanStack's dataUpdatedAt). */
-  dataUpdatedAt: number;
+interface Props extends DeskFreshness {
   /** Server time of the snapshot on screen: what "last update" means to the user. */
   serverTime: number;
-  /** A refresh is in flight; an old timestamp alone is not proof of staleness yet. */
-  fetching: boolean;
 }
 
 // Its own component so the once-a-second clock re-renders this banner only, not the desk.
 // The text changes only when the reason does, so the alert is not re-announced every second.
 export function StaleBanner({ error, dataUpdatedAt, serverTime, fetching }: Props) {
   const now = useNow();
-  const tooOld = now !== null && !fetching && now - dataUpdatedAt > DESK_STALE_AFTER_MS;
-  const reason = error
-    ? error.message
-    : tooOld
-      ? `no new data for more than ${DESK_STALE_AFTER_MS / 1000} s`
-      : null;
+  const reason = deskStaleReason({ error, dataUpdatedAt, fetching }, now);
 
   return (
     <div role="alert" className="empty:hidden">

@@ -3,6 +3,7 @@
 import { formatAge, formatUtcTime } from "@/lib/model/format";
 import { useServerClock, useServerNow } from "@/components/desk/server-clock";
 import { LocalTimeTitle } from "@/components/desk/utc-time";
+import { isUpdateLate } from "@/lib/client/staleness";
 
 // The wall's clock shows the *server's* time (browser clock + measured offset), the same clock
 // every countdown on the screen uses, so "frozen until 14:05:00" and the clock agree even when
@@ -24,17 +25,17 @@ export function ScreenClock() {
   );
 }
 
-/** "Last update 14:03:09 UTC"; with the age spelled out once it is older than `lateAfterMs`. */
+/** "Last update 14:03:09 UTC"; with the age spelled out once it is late (see isUpdateLate). */
 export function LastUpdate({
   serverTime,
-  lateAfterMs,
+  pollIntervalMs,
 }: {
   serverTime: number;
-  lateAfterMs: number;
+  pollIntervalMs: number;
 }) {
   const now = useServerNow();
   const { dayRefMs } = useServerClock();
-  const late = now !== null && now - serverTime > lateAfterMs;
+  const late = now !== null && isUpdateLate(serverTime, now, pollIntervalMs);
   return (
     <p className={`text-3xl tabular-nums ${late ? "font-bold text-amber-200" : "text-slate-200"}`}>
       {late && <span aria-hidden="true">⚠ </span>}

@@ -5,6 +5,7 @@ import type { MmpRow, MmpStatus } from "@/lib/model/types";
 import { VENUE_LABELS } from "@/lib/model/venues";
 import { STATUS_LABELS, StatusIcon } from "@/components/desk/status-badge";
 import { FrozenUntil } from "@/components/desk/frozen-until";
+import { isShownStale } from "@/lib/client/staleness";
 
 // Colour only reinforces the status word and icon; on a monochrome or washed-out display the
 // word, the icon and the frozen row's heavy border still tell the states apart.
@@ -25,7 +26,7 @@ export const ScreenRow = memo(function ScreenRow({ row }: { row: MmpRow }) {
   const account = row.accountLabel.toLowerCase().includes(venue.toLowerCase())
     ? row.accountLabel
     : `${venue} · ${row.accountLabel}`;
-  const stale = row.problem?.code === "stale";
+  const stale = isShownStale(row);
   return (
     <li
       className={`grid min-h-12 grid-cols-[11.5rem_minmax(0,1fr)_auto] items-center gap-4 rounded-md px-4 py-0.5 leading-tight ${look.row}`}

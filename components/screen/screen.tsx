@@ -2,7 +2,7 @@
 
 import { useMemo, useRef } from "react";
 import type { DeskSnapshot, MmpStatus } from "@/lib/model/types";
-import type { CurrentUser } from "@/lib/auth/current-user";
+import type { CurrentUser } from "@/lib/model/roles";
 import { ServerClockContext, useServerClockValue } from "@/components/desk/server-clock";
 import { STATUS_LABELS } from "@/components/desk/status-badge";
 import { sortRows } from "@/lib/model/sort-rows";
@@ -57,10 +57,7 @@ export function Screen({
               <h1 className="flex items-center gap-4 text-4xl font-black tracking-tight">
                 MMP wall screen <ConnectionBadge state={connection.state} size="wall" />
               </h1>
-              <LastUpdate
-                serverTime={snapshot.serverTime}
-                lateAfterMs={3 * (snapshot.pollIntervalMs > 0 ? snapshot.pollIntervalMs : 2_000)}
-              />
+              <LastUpdate serverTime={snapshot.serverTime} pollIntervalMs={view.pollIntervalMs} />
             </div>
             <p
               aria-label="Rows by status"

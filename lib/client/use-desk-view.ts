@@ -2,17 +2,17 @@
 
 import { useMemo } from "react";
 import type { MmpRow } from "@/lib/model/types";
-import { SNAPSHOT_POLL_MS } from "@/lib/client/queries";
-import { ROW_STALE_AFTER_MS } from "@/lib/client/staleness";
-import { venueProblems } from "@/lib/client/live-reducer";
+import { pollIntervalOf, staleAfterOf } from "@/lib/client/staleness";
 import { useStaleRows } from "@/lib/client/use-stale-rows";
 import type { LiveDesk } from "@/lib/client/use-live-desk";
-import { deskWarnings, type DeskWarning } from "@/lib/client/warnings";
+import { deskWarnings, venueProblems, type DeskWarning } from "@/lib/client/warnings";
 
 export interface DeskView {
   /** The snapshot's rows with stale ones shown as UNKNOWN; unsorted. */
   rows: readonly MmpRow[];
   staleAfterMs: number;
+  /** The server's poll interval (or the browser's default). */
+  pollIntervalMs: number;
   warnings: DeskWarning[];
 }
 
@@ -20,9 +20,8 @@ export interface DeskView {
 // the same staleness rule and raise the same warnings.
 export function useDeskView(live: LiveDesk, offsetMs: number): DeskView {
   const { snapshot, connection, error } = live;
-  // An older server (or a proxy's cached answer) may lack the field: fall back, never NaN.
-  const staleAfterMs = snapshot.staleAfterMs > 0 ? snapshot.staleAfterMs : ROW_STALE_AFTER_MS;
-  const pollIntervalMs = snapshot.pollIntervalMs > 0 ? snapshot.pollIntervalMs : SNAPSHOT_POLL_MS;
+  const staleAfterMs = staleAfterOf(snapshot);
+  const pollIntervalMs = pollIntervalOf(snapshot);
   const { rows, staleCount } = useStaleRows(snapshot.rows, staleAfterMs, offsetMs);
   const problems = useMemo(() => venueProblems(snapshot.rows), [snapshot.rows]);
   const warnings = useMemo(
@@ -38,5 +37,5 @@ export function useDeskView(live: LiveDesk, offsetMs: number): DeskView {
       }),
     [connection, snapshot.serverTime, pollIntervalMs, error, problems, staleCount, staleAfterMs],
   );
-  return { rows, staleAfterMs, warnings };
+  return { rows, staleAfterMs, pollIntervalMs, warnings };
 }

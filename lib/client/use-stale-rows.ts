@@ -1,9 +1,13 @@
 "use client";
 
-import { useMemo, useState, useSyncExternalStore } from "react";
+import { createContext, useMemo, useState, useSyncExternalStore } from "react";
 import type { MmpRow } from "@/lib/model/types";
 import { readNow, subscribeNow } from "@/lib/client/use-now";
-import { staleKey, withStaleness } from "@/lib/client/live-reducer";
+import { ROW_STALE_AFTER_MS, staleKey, withStaleness } from "@/lib/client/staleness";
+
+/** The row stale limit in force on this page (the server's, see staleAfterOf), for cells that
+ * judge a read's age themselves (the data-age cell). */
+export const StaleAfterContext = createContext(ROW_STALE_AFTER_MS);
 
 // Rows as the page may show them: a row not read from the venue within `staleAfterMs` (on the
 // server's clock: browser clock + the measured offset) becomes UNKNOWN "stale", also while no

@@ -1,8 +1,45 @@
 // What the page must say out loud about the data it shows, as plain values, so the desk's and the
 // wall screen's banners word it the same way (and the rule is unit-tested).
+import type { MmpRow } from "@/lib/model/types";
 import { formatDuration, formatUtcTime } from "@/lib/model/format";
-import type { VenueProblem } from "@/lib/client/live-reducer";
+import { STALE_PROBLEM_CODE } from "@/lib/client/staleness";
 import type { Connection } from "@/lib/client/use-live-desk";
+
+// Problems that belong to one scope's configuration, which the row itself explains, or that are
+// not problems of the venue at all. Every other code (unavailable, rate_limited, banned,
+// misconfigured, auth, signature, degraded, rejected, …) concerns how the whole account is read,
+// and is raised as a banner. A list of exceptions rather than of alarms, so a failure kind added
+// on the server later is shouted about, not silently ignored.
+export const SCOPE_LEVEL_PROBLEMS: ReadonlySet<string> = new Set([
+  "not_enabled",
+  "not_configured",
+  "bad_scope",
+  "not_read",
+  STALE_PROBLEM_CODE,
+]);
+
+export interface VenueProblem {
+  accountId: string;
+  accountLabel: string;
+  code: string;
+  message: string;
+}
+
+/** One entry per account with an account-wide problem, ordered by label. */
+export function venueProblems(rows: readonly MmpRow[]): VenueProblem[] {
+  const byAccount = new Map<string, VenueProblem>();
+  for (const row of rows) {
+    const p = row.problem;
+    if (!p || SCOPE_LEVEL_PROBLEMS.has(p.code) || byAccount.has(row.accountId)) continue;
+    byAccount.set(row.accountId, {
+      accountId: row.accountId,
+      accountLabel: row.accountLabel,
+      code: p.code,
+      message: p.message,
+    });
+  }
+  return [...byAccount.values()].sort((a, b) => a.accountLabel.localeCompare(b.accountLabel));
+}
 
 export type DeskWarning =
   | { kind: "stream"; dataFrom: number; polling: boolean; pollMs: number }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { deskWarnings, warningText } from "@/lib/client/warnings";
-import { endedByText, lastedText, chartSummary } from "@/components/history/history-format";
+import { deskWarnings, venueProblems, warningText } from "@/lib/client/warnings";
+import { endedByText, lastedText, chartSummary } from "@/lib/client/history-format";
 import { fitRows } from "@/components/screen/fit-rows";
 import { formatLocalTime } from "@/lib/model/format";
 import type { TriggerEvent } from "@/lib/model/types";
@@ -56,6 +56,34 @@ describe("desk warnings", () => {
     expect(texts).toEqual([
       "Venue problem: Binance main: venue unreachable",
       "3 rows are stale (no venue data for over 5 s) and shown as UNKNOWN",
+    ]);
+  });
+});
+
+describe("venueProblems", () => {
+  it("lists accounts with an account-wide problem once, by label, and skips scope-level ones", () => {
+    const rows = [
+      row({ id: "z/BTC", accountLabel: "Zeta", problem: { code: "unavailable", message: "down" } }),
+      row({ id: "z/ETH", accountLabel: "Zeta", problem: { code: "unavailable", message: "down" } }),
+      row({
+        id: "m/BTC",
+        accountLabel: "Alpha",
+        problem: { code: "misconfigured", message: "env" },
+      }),
+      row({ id: "d/BTC", accountLabel: "Delta", problem: { code: "not_enabled", message: "off" } }),
+      row({ id: "r/BTC", accountLabel: "Rho", problem: { code: "rate_limited", message: "429" } }),
+      row({ id: "n/BTC", accountLabel: "Nu", problem: { code: "not_read", message: "not yet" } }),
+      row({
+        id: "g/BTC",
+        accountLabel: "Gamma",
+        problem: { code: "degraded", message: "breaker" },
+      }),
+    ];
+    expect(venueProblems(rows).map((p) => `${p.accountLabel}: ${p.message}`)).toEqual([
+      "Alpha: env",
+      "Gamma: breaker",
+      "Rho: 429",
+      "Zeta: down",
     ]);
   });
 });
