@@ -1,20 +1,8 @@
 "use client";
 
-import { useRef } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { MmpRow } from "@/lib/model/types";
-import {
-  mmpKeys,
-  newIdempotencyKey,
-  postReset,
-  snapshotQueryOptions,
-  withRow,
-} from "@/lib/client/queries";
-import {
-  describeResetError,
-  describeResetResult,
-  type ResetOutcomeKind,
-} from "@/lib/client/reset-outcome";
+import type { ResetOutcomeKind } from "@/lib/client/reset-outcome";
+import { useResetMutation } from "@/lib/client/use-reset-mutation";
 
 const OUTCOME_LOOK: Record<ResetOutcomeKind, { icon: string; className: string }> = {
   done: { icon: "✓", className: "text-emerald-300" },
@@ -25,49 +13,14 @@ const OUTCOME_LOOK: Record<ResetOutcomeKind, { icon: string; className: string }
 // Mounted for every row while the user may reset (not only frozen ones): a successful reset turns
 // the row active at once, and the outcome must stay on screen after the button goes away.
 export function ResetButton({ row }: { row: MmpRow }) {
-  const queryClient = useQueryClient();
-  // `disabled` only takes effect after React re-renders; two clicks can land before that. The
-  // ref is set synchronously in the handler, so one reset is sent per click-while-idle, never two.
-  const inFlight = useRef(false);
-  const mutation = useMutation({
-    mutationFn: postReset,
-    // Never retried automatically: a lost answer is reported as unknown, for a human to judge.
-    retry: 0,
-    onSuccess: (result) => {
-      const fresh = result.row;
-      if (!fresh) return;
-      const { queryKey } = snapshotQueryOptions();
-      // Keep the snapshot's timestamp: one re-read row does not make the rest of the desk fresh.
-      const updatedAt = queryClient.getQueryState(queryKey)?.dataUpdatedAt;
-      queryClient.setQueryData(queryKey, (old) => (old ? withRow(old, fresh) : undefined), {
-        updatedAt,
-      });
-    },
-    onSettled: () => {
-      inFlight.current = false;
-      void queryClient.invalidateQueries({ queryKey: mmpKeys.all });
-    },
-  });
-
-  const pending = mutation.isPending;
-  const view = mutation.isSuccess
-    ? describeResetResult(mutation.data)
-    : mutation.isError
-      ? describeResetError(mutation.error)
-      : null;
+  const { start, pending, outcome: view } = useResetMutation();
   if (row.status !== "frozen" && !pending && view === null) return null;
 
   const target = `${row.scope} on ${row.accountLabel}`;
   // The server would refuse it (venue ban, rate-limit stop, account degraded): say why instead.
   const blocked = !pending && row.resetBlocked ? row.resetBlocked : null;
   const onClick = () => {
-    if (inFlight.current || blocked) return;
-    inFlight.current = true;
-    mutation.mutate({
-      accountId: row.accountId,
-      scope: row.scope,
-      idempotencyKey: newIdempotencyKey(),
-    });
+    if (!blocked) start(row);
   };
 
   return (

@@ -5,7 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { deskHistoryQueryOptions } from "@/lib/client/history-queries";
 import { formatUtcTime } from "@/lib/model/format";
 import { useServerClock } from "@/components/desk/server-clock";
-import { chartSummary, type Bucket } from "@/components/history/history-format";
+import { chartSummary, type Bucket } from "@/lib/client/history-format";
 
 const W = 24 * 12;
 const H = 40;

@@ -6,7 +6,7 @@ import type { MmpRow } from "@/lib/model/types";
 import { rowHistoryQueryOptions } from "@/lib/client/history-queries";
 import { UtcTime } from "@/components/desk/utc-time";
 import { useServerNow } from "@/components/desk/server-clock";
-import { endedByText, lastedText } from "@/components/history/history-format";
+import { endedByText, lastedText } from "@/lib/client/history-format";
 
 export interface HistoryTarget {
   rowId: string;

@@ -1,17 +1,20 @@
-// Decides when a row has *newly* frozen, from two sources that both report the same freeze: the
-// stream's `transition` event and a row turning frozen between two cache states (stream `account`
-// events, a reconnect snapshot, or a poll while the stream is down). One freeze alerts once,
-// whichever source reports it first and in whatever order the other follows.
+// Decides when a row has *newly* frozen, from one source only: the rows of the cached desk, diffed
+// on every change whoever wrote it (a stream `account` event, a reconnect snapshot, a reset's
+// re-read, or a poll while the stream is down). Every server update carries whole rows, so the
+// server's `transition` events would only say the same thing twice; the page does not use them.
+// One freeze alerts once, however many cache states show it.
 //
 // Rules (tests/unit/live-freeze-tracker.test.ts):
 // - A row is "tracked" from the moment it is seen frozen; while tracked it does not alert again.
 // - Rows already frozen when the page opens are tracked without alerting: they are on screen.
+// - A row first seen frozen alerts at the venue's trigger time when the venue reports a new one,
+//   else at the server time of the data that showed it.
 // - Only data saying ACTIVE or DISABLED ends the tracking, and only data at least as new as the
 //   data that showed the freeze (a late poll answer must not "unfreeze" a row and make the next
 //   update alert a second time). UNKNOWN (venue down, stale) proves nothing and changes nothing.
 // - A tracked row whose venue-reported trigger time moves forward froze again in between two
 //   reads: that is a new freeze and alerts.
-import type { MmpRow, RowTransition, Venue } from "@/lib/model/types";
+import type { MmpRow, Venue } from "@/lib/model/types";
 
 export interface FreezeEvent {
   rowId: string;
@@ -42,7 +45,6 @@ export interface FreezeTracker {
     serverTime: number,
     prev?: readonly MmpRow[],
   ): RowsObservation;
-  observeTransition(t: RowTransition): FreezeEvent | null;
   isFrozen(rowId: string): boolean;
 }
 
@@ -87,7 +89,8 @@ export function createFreezeTracker(initialRows: readonly MmpRow[]): FreezeTrack
             tracked.set(row.id, { lastTriggerAt: row.lastTriggerAt, seenAt: row.fetchedAt });
             changed = true;
           } else if (entry.lastTriggerAt === null && row.lastTriggerAt !== null) {
-            // Tracked from a transition, which carries no trigger time: adopt the venue's.
+            // Seen frozen before the venue reported a trigger time: the time it reports now is
+            // this freeze's, not a new one. Adopt it so a later, newer one is recognised.
             entry.lastTriggerAt = row.lastTriggerAt;
           }
         } else if (entry && ends(row.status) && notOlder(entry.seenAt, row.fetchedAt)) {
@@ -96,25 +99,6 @@ export function createFreezeTracker(initialRows: readonly MmpRow[]): FreezeTrack
         }
       }
       return { freezes, changed };
-    },
-
-    observeTransition(t) {
-      const entry = tracked.get(t.rowId);
-      if (t.to === "frozen") {
-        if (entry) return null;
-        tracked.set(t.rowId, { lastTriggerAt: null, seenAt: t.at });
-        return {
-          rowId: t.rowId,
-          accountId: t.accountId,
-          accountLabel: t.accountLabel,
-          venue: t.venue,
-          scope: t.scope,
-          at: t.at,
-          frozenUntil: t.frozenUntil,
-        };
-      }
-      if (entry && ends(t.to) && notOlder(entry.seenAt, t.at)) tracked.delete(t.rowId);
-      return null;
     },
 
     isFrozen: (rowId) => tracked.has(rowId),

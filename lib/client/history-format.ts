@@ -1,4 +1,4 @@
-// Words for the trigger history (pure, unit-tested in tests/unit/live-history-format.test.ts).
+// Words for the trigger history (pure, unit-tested in tests/unit/live-warnings.test.ts).
 import type { TriggerEvent, TriggerHistory } from "@/lib/model/types";
 import { formatDuration, formatUtcTime } from "@/lib/model/format";
 

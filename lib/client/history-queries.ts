@@ -1,6 +1,6 @@
 // Client-safe queries for the trigger history (GET /api/mmp/history). Keys live under
-// `mmpKeys.history()`, which the live stream invalidates whenever a row freezes or unfreezes, so
-// an open chart or history panel refreshes itself without polling.
+// `mmpKeys.history()`, which the desk cache (desk-cache.ts) invalidates whenever a row freezes or
+// unfreezes, so an open chart or history panel refreshes itself without polling.
 import { queryOptions } from "@tanstack/react-query";
 import type { TriggerHistory } from "@/lib/model/types";
 import { RequestError, fetchJson, mmpKeys } from "@/lib/client/queries";

@@ -3,18 +3,15 @@
 // also cannot see the server's ": ping" comments. So every error closes it and this module
 // reconnects on its own schedule (backoff.ts), and a watchdog treats a silent stream as dead.
 // "Live" means a snapshot has arrived on the current connection: only then is the cache in sync.
-import type { AccountUpdate, DeskSnapshot, RowTransition } from "@/lib/model/types";
+// The server also sends `transition` events (for other consumers); the page ignores them: it
+// detects freezes from the rows themselves (freeze-tracker.ts), which every update carries.
+import type { AccountUpdate, DeskSnapshot } from "@/lib/model/types";
 import { backoffDelay } from "@/lib/client/backoff";
-import {
-  parseAccountUpdate,
-  parseSnapshot,
-  parseTransition,
-} from "@/lib/client/stream-messages";
+import { parseAccountUpdate, parseSnapshot } from "@/lib/client/stream-messages";
 
 export interface LiveStreamHandlers {
   onSnapshot(snapshot: DeskSnapshot): void;
   onAccount(update: AccountUpdate): void;
-  onTransition(transition: RowTransition): void;
   /** true when a snapshot arrived on a connection; false whenever a connection (or an attempt)
    * fails, including attempts that never went live, so callers learn the stream is down. */
   onLiveChange(live: boolean): void;
@@ -105,7 +102,6 @@ export function openLiveStream(
     // Before the snapshot the cache is not in sync with this connection: updates would be
     // applied to data of unknown age, and the snapshot replaces everything anyway.
     on(es, "account", parseAccountUpdate, (u) => live && handlers.onAccount(u));
-    on(es, "transition", parseTransition, (t) => live && handlers.onTransition(t));
     es.onerror = () => {
       if (es === source) fail();
     };

@@ -1,11 +1,12 @@
-// Client-safe data access for the desk: query keys, query options and the reset call.
-// No server imports here: this module ships to the browser.
+// Client-safe data access for the desk: query keys, query options and the reset call. Reading
+// only: writes to the cached desk go through desk-cache.ts. No server imports here: this module
+// ships to the browser.
 import { queryOptions } from "@tanstack/react-query";
-import type { ApiErrorBody, DeskSnapshot, MmpRow, ResetResult } from "@/lib/model/types";
+import type { ApiErrorBody, DeskSnapshot, ResetResult } from "@/lib/model/types";
 // Type only: the schema (and zod) stay out of the browser bundle; the server validates.
 import type { ResetRequest } from "@/lib/model/reset-request";
 
-/** Hierarchical keys: invalidating `mmpKeys.all` refreshes every MMP query at once. */
+/** Hierarchical keys; desk-cache.ts is the only module that invalidates them. */
 export const mmpKeys = {
   all: ["mmp"] as const,
   snapshot: () => [...mmpKeys.all, "snapshot"] as const,
@@ -169,24 +170,4 @@ export function newIdempotencyKey(): string {
   b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
   const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/**
- * Writes one re-read row into a cached snapshot (after a reset; later also from the push stream).
- * Returns undefined when nothing changes, which makes `setQueryData` a no-op.
- * Invariants: a row older than the cached one (a poll landed first) is ignored, so the desk never
- * steps back in time; a row the snapshot does not hold is not added (the next poll decides what
- * the desk contains); `serverTime` is kept, because one fresh row does not make the rest of the
- * desk fresh. Callers pass `{ updatedAt: <previous dataUpdatedAt> }` to `setQueryData` for the
- * same reason, and because the desk derives the browser's clock offset from that pair.
- */
-export function withRow(snapshot: DeskSnapshot, row: MmpRow): DeskSnapshot | undefined {
-  const index = snapshot.rows.findIndex((r) => r.id === row.id);
-  const current = snapshot.rows[index];
-  if (!current) return undefined;
-  if (current.fetchedAt !== null && (row.fetchedAt === null || row.fetchedAt < current.fetchedAt))
-    return undefined;
-  const rows = snapshot.rows.slice();
-  rows[index] = row;
-  return { ...snapshot, rows };
 }

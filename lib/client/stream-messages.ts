@@ -1,7 +1,7 @@
 // Shape checks for the messages of GET /api/stream. The stream crosses a network and possibly a
 // proxy; a message of the wrong shape is dropped (and the next snapshot repairs the desk) rather
 // than written into the cache where it would crash the table.
-import type { AccountUpdate, DeskSnapshot, MmpRow, RowTransition } from "@/lib/model/types";
+import type { AccountUpdate, DeskSnapshot, MmpRow } from "@/lib/model/types";
 import { MMP_STATUSES, type MmpStatus } from "@/lib/model/types";
 
 type Obj = Record<string, unknown>;
@@ -43,18 +43,5 @@ export function parseAccountUpdate(data: unknown): AccountUpdate | null {
   const v = parse(data);
   return isObj(v) && isStr(v.accountId) && isNum(v.serverTime) && isRows(v.rows)
     ? (v as unknown as AccountUpdate)
-    : null;
-}
-
-export function parseTransition(data: unknown): RowTransition | null {
-  const v = parse(data);
-  return isObj(v) &&
-    isStr(v.rowId) &&
-    isStr(v.scope) &&
-    isStatus(v.from) &&
-    isStatus(v.to) &&
-    isNum(v.at) &&
-    (v.frozenUntil === null || isNum(v.frozenUntil))
-    ? (v as unknown as RowTransition)
     : null;
 }

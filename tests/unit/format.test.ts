@@ -10,7 +10,7 @@ import {
 } from "@/lib/model/format";
 import { sortRows } from "@/lib/model/sort-rows";
 import { describeResetError, describeResetResult } from "@/lib/client/reset-outcome";
-import { RequestError, fetchJson, withRow } from "@/lib/client/queries";
+import { RequestError, fetchJson } from "@/lib/client/queries";
 
 const T = Date.UTC(2025, 4, 6, 14, 3, 9); // 2025-05-06 14:03:09 UTC
 
@@ -151,12 +151,16 @@ describe("reset outcome text", () => {
   });
   it("says failed only when the server answered that nothing changed", () => {
     expect(
-      describeResetError(new RequestError(502, "venue_rejected", "venue rejected the reset", "-1022")),
+      describeResetError(
+        new RequestError(502, "venue_rejected", "venue rejected the reset", "-1022"),
+      ),
     ).toMatchObject({
       kind: "failed",
       text: "Failed: venue rejected the reset (venue code -1022)",
     });
-    expect(describeResetError(new RequestError(409, "not_frozen", "not frozen")).kind).toBe("failed");
+    expect(describeResetError(new RequestError(409, "not_frozen", "not frozen")).kind).toBe(
+      "failed",
+    );
     expect(
       describeResetError(new RequestError(0, "network", "the server could not be reached")).kind,
     ).toBe("unknown");
@@ -167,35 +171,15 @@ describe("reset outcome text", () => {
       detail: "ref c-1",
     });
     expect(describeResetError(new TypeError("boom")).kind).toBe("unknown");
-    expect(describeResetError(new RequestError(504, "outcome_unknown", "venue timed out")).kind).toBe(
-      "unknown",
-    );
+    expect(
+      describeResetError(new RequestError(504, "outcome_unknown", "venue timed out")).kind,
+    ).toBe("unknown");
     expect(describeResetError(new RequestError(502, "venue_bad_response", "garbled")).kind).toBe(
       "unknown",
     );
     expect(describeResetError(new RequestError(503, "venue_unavailable", "venue down")).kind).toBe(
       "failed",
     );
-  });
-});
-
-describe("withRow", () => {
-  const snapshot = {
-    serverTime: T,
-    demo: false,
-    rows: [row({ id: "a" }), row({ id: "b" })],
-    pollIntervalMs: 2000,
-    staleAfterMs: 6000,
-  };
-  it("replaces the row with the same id and keeps the other row objects", () => {
-    const next = withRow(snapshot, row({ id: "b", status: "frozen", fetchedAt: T + 1 }));
-    expect(next?.rows[1]?.status).toBe("frozen");
-    expect(next?.rows[0]).toBe(snapshot.rows[0]);
-    expect(next?.serverTime).toBe(T);
-  });
-  it("ignores unknown ids and rows older than the cached one", () => {
-    expect(withRow(snapshot, row({ id: "zzz" }))).toBeUndefined();
-    expect(withRow(snapshot, row({ id: "a", fetchedAt: T - 1 }))).toBeUndefined();
   });
 });
 

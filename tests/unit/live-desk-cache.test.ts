@@ -1,19 +1,9 @@
-import { describe, expect, it } from "vitest";
-import { replaceEqualDeep } from "@tanstack/react-query";
-import {
-  applyAccountUpdate,
-  asStaleRow,
-  isRowStale,
-  staleKey,
-  venueProblems,
-  withStaleness,
-} from "@/lib/client/live-reducer";
-import {
-  parseAccountUpdate,
-  parseSnapshot,
-  parseTransition,
-} from "@/lib/client/stream-messages";
-import { T, row, snapshot, transition } from "./live-fixtures";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { QueryClient, replaceEqualDeep } from "@tanstack/react-query";
+import type { DeskSnapshot, MmpRow, TriggerHistory } from "@/lib/model/types";
+import { applyAccountUpdate, deskCache, withRow } from "@/lib/client/desk-cache";
+import { mmpKeys, snapshotQueryOptions } from "@/lib/client/queries";
+import { T, row, snapshot } from "./live-fixtures";
 
 describe("applyAccountUpdate", () => {
   const a1 = row({ id: "a/BTC" });
@@ -76,90 +66,141 @@ describe("applyAccountUpdate", () => {
   });
 });
 
-describe("staleness", () => {
-  const fresh = row({ id: "a/BTC", fetchedAt: T });
-  const never = row({ id: "a/ETH", fetchedAt: null, status: "unknown" });
-
-  it("is stale strictly after staleAfterMs on the server clock", () => {
-    expect(isRowStale(fresh, T + 5_000, 5_000)).toBe(false);
-    expect(isRowStale(fresh, T + 5_001, 5_000)).toBe(true);
-    expect(isRowStale(never, T + 60_000, 5_000)).toBe(false);
+describe("withRow", () => {
+  const snapshot = {
+    serverTime: T,
+    demo: false,
+    rows: [row({ id: "a" }), row({ id: "b" })],
+    pollIntervalMs: 2000,
+    staleAfterMs: 6000,
+  };
+  it("replaces the row with the same id and keeps the other row objects", () => {
+    const next = withRow(snapshot, row({ id: "b", status: "frozen", fetchedAt: T + 1 }));
+    expect(next?.rows[1]?.status).toBe("frozen");
+    expect(next?.rows[0]).toBe(snapshot.rows[0]);
+    expect(next?.serverTime).toBe(T);
   });
-
-  it("keys the stale set so it only changes when a row crosses the line", () => {
-    const rows = [fresh, row({ id: "b/BTC", fetchedAt: T + 3_000 })];
-    expect(staleKey(rows, T + 4_000, 5_000)).toBe("");
-    expect(staleKey(rows, T + 6_000, 5_000)).toBe("a/BTC\n");
-    expect(staleKey(rows, T + 9_000, 5_000)).toBe("a/BTC\nb/BTC\n");
+  it("ignores unknown ids and rows older than the cached one", () => {
+    expect(withRow(snapshot, row({ id: "zzz" }))).toBeUndefined();
+    expect(withRow(snapshot, row({ id: "a", fetchedAt: T - 1 }))).toBeUndefined();
   });
+});
 
-  it("shows a stale row as UNKNOWN with 'stale' and its last read, keeping the venue's reason", () => {
-    const frozen = row({
-      id: "a/BTC",
-      status: "frozen",
-      fetchedAt: T,
-      problem: { code: "unavailable", message: "connection dropped" },
+describe("desk cache writer", () => {
+  const { queryKey } = snapshotQueryOptions();
+  const history: TriggerHistory = { events: [], buckets: [] };
+  let client: QueryClient;
+  const cached = () => client.getQueryData<DeskSnapshot>(queryKey);
+  const updatedAt = () => client.getQueryState(queryKey)?.dataUpdatedAt;
+  const snapshotInvalidated = () => client.getQueryState(queryKey)?.isInvalidated;
+  const historyInvalidated = () => client.getQueryState(mmpKeys.deskHistory())?.isInvalidated;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(T + 10_000);
+    client = new QueryClient();
+    client.setQueryData(queryKey, snapshot([row({ id: "a/BTC", status: "frozen" })]), {
+      updatedAt: 1_000,
     });
-    const shown = asStaleRow(frozen);
-    expect(shown.status).toBe("unknown");
-    expect(shown.problem?.code).toBe("stale");
-    expect(shown.problem?.message).toBe(
-      "stale: last read from the venue 14:03:09 UTC — connection dropped",
-    );
+    client.setQueryData(mmpKeys.deskHistory(), history);
+  });
+  afterEach(() => {
+    client.clear();
+    vi.useRealTimers();
   });
 
-  it("replaces only stale rows, with a stable replacement per row object", () => {
-    const other = row({ id: "b/BTC" });
-    const cache = new WeakMap();
-    const rows = [fresh, other];
-    expect(withStaleness(rows, new Set(), cache)).toBe(rows);
-    const once = withStaleness(rows, new Set(["a/BTC"]), cache);
-    const twice = withStaleness(rows, new Set(["a/BTC"]), cache);
-    expect(once[0]?.status).toBe("unknown");
-    expect(once[1]).toBe(other);
-    expect(twice[0]).toBe(once[0]);
+  it("is one writer per QueryClient", () => {
+    expect(deskCache(client)).toBe(deskCache(client));
+    expect(deskCache(new QueryClient())).not.toBe(deskCache(client));
   });
-});
 
-describe("venueProblems", () => {
-  it("lists accounts with an account-wide problem once, by label, and skips scope-level ones", () => {
-    const rows = [
-      row({ id: "z/BTC", accountLabel: "Zeta", problem: { code: "unavailable", message: "down" } }),
-      row({ id: "z/ETH", accountLabel: "Zeta", problem: { code: "unavailable", message: "down" } }),
-      row({
-        id: "m/BTC",
-        accountLabel: "Alpha",
-        problem: { code: "misconfigured", message: "env" },
-      }),
-      row({ id: "d/BTC", accountLabel: "Delta", problem: { code: "not_enabled", message: "off" } }),
-      row({ id: "r/BTC", accountLabel: "Rho", problem: { code: "rate_limited", message: "429" } }),
-      row({ id: "n/BTC", accountLabel: "Nu", problem: { code: "not_read", message: "not yet" } }),
-      row({
-        id: "g/BTC",
-        accountLabel: "Gamma",
-        problem: { code: "degraded", message: "breaker" },
-      }),
-    ];
-    expect(venueProblems(rows).map((p) => `${p.accountLabel}: ${p.message}`)).toEqual([
-      "Alpha: env",
-      "Gamma: breaker",
-      "Rho: 429",
-      "Zeta: down",
-    ]);
+  it("never lets a reset's row overwrite a newer stream update", () => {
+    const cache = deskCache(client);
+    const streamed = row({ id: "a/BTC", status: "frozen", fetchedAt: T + 2_000 });
+    cache.writeAccount({ accountId: "a", serverTime: T + 2_000, rows: [streamed] });
+    cache.writeRow(row({ id: "a/BTC", status: "active", fetchedAt: T + 1_000 }));
+    expect(cached()?.rows[0]).toEqual(streamed);
   });
-});
 
-describe("stream message parsing", () => {
-  it("accepts well-formed messages and drops anything else", () => {
-    const snap = snapshot([row({ id: "a/BTC" })]);
-    expect(parseSnapshot(JSON.stringify(snap))).toEqual(snap);
-    expect(parseSnapshot("{not json")).toBeNull();
-    expect(parseSnapshot(JSON.stringify({ serverTime: 1, rows: [{ id: 1 }] }))).toBeNull();
-    const update = { accountId: "a", serverTime: T, rows: [row({ id: "a/BTC" })] };
-    expect(parseAccountUpdate(JSON.stringify(update))).toEqual(update);
-    expect(parseAccountUpdate(JSON.stringify({ accountId: "a", rows: [] }))).toBeNull();
-    const t = transition({ rowId: "a/BTC" });
-    expect(parseTransition(JSON.stringify(t))).toEqual(t);
-    expect(parseTransition(JSON.stringify({ ...t, to: "melted" }))).toBeNull();
+  it("moves dataUpdatedAt with serverTime only: an account update does, one row does not", () => {
+    const cache = deskCache(client);
+    cache.writeRow(row({ id: "a/BTC", status: "active", fetchedAt: T + 1_000 }));
+    expect(cached()?.rows[0]?.status).toBe("active");
+    expect(cached()?.serverTime).toBe(T);
+    expect(updatedAt()).toBe(1_000);
+    const read = row({ id: "a/BTC", fetchedAt: T + 2_000 });
+    cache.writeAccount({ accountId: "a", serverTime: T + 2_000, rows: [read] });
+    expect(cached()?.serverTime).toBe(T + 2_000);
+    expect(updatedAt()).toBe(T + 10_000);
+  });
+
+  it("does not refetch the desk after a reset while the stream is live; the re-read refreshes the history", () => {
+    const cache = deskCache(client);
+    cache.setStreamLive(true);
+    cache.resetSettled("a");
+    vi.advanceTimersByTime(5_000);
+    expect(snapshotInvalidated()).toBe(false);
+    expect(historyInvalidated()).toBe(false);
+    cache.writeAccount({ accountId: "b", serverTime: T + 1_000, rows: [row({ id: "b/BTC" })] });
+    vi.advanceTimersByTime(5_000);
+    expect(historyInvalidated()).toBe(false);
+    const read = row({ id: "a/BTC", fetchedAt: T + 2_000 });
+    cache.writeAccount({ accountId: "a", serverTime: T + 2_000, rows: [read] });
+    vi.advanceTimersByTime(749);
+    expect(historyInvalidated()).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(historyInvalidated()).toBe(true);
+    expect(snapshotInvalidated()).toBe(false);
+  });
+
+  it("refetches the desk at once after a reset while the stream is down", () => {
+    const cache = deskCache(client);
+    cache.resetSettled("a");
+    expect(snapshotInvalidated()).toBe(true);
+    vi.advanceTimersByTime(750);
+    expect(historyInvalidated()).toBe(true);
+  });
+
+  it("coalesces history refreshes into one, a moment later", () => {
+    const cache = deskCache(client);
+    const invalidations = vi.spyOn(client, "invalidateQueries");
+    cache.refreshHistory();
+    vi.advanceTimersByTime(500);
+    cache.refreshHistory();
+    vi.advanceTimersByTime(749);
+    expect(invalidations).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(invalidations).toHaveBeenCalledTimes(1);
+    expect(invalidations).toHaveBeenCalledWith({ queryKey: mmpKeys.history() });
+  });
+
+  it("a stream snapshot wins over a poll that was in flight", async () => {
+    const cache = deskCache(client);
+    let answer: (s: DeskSnapshot) => void = () => {};
+    const poll = client
+      .fetchQuery({
+        queryKey,
+        queryFn: () => new Promise<DeskSnapshot>((resolve) => (answer = resolve)),
+      })
+      .catch(() => undefined);
+    const pushed = snapshot([row({ id: "a/BTC", fetchedAt: T + 5_000 })], T + 5_000);
+    cache.writeSnapshot(pushed);
+    answer(snapshot([row({ id: "a/BTC", status: "frozen", fetchedAt: T + 1 })], T + 1));
+    await poll;
+    await vi.runAllTimersAsync();
+    expect(cached()).toEqual(pushed);
+  });
+
+  it("tells row watchers about every change of the rows, with the rows before it", () => {
+    const cache = deskCache(client);
+    const seen: [readonly MmpRow[], readonly MmpRow[] | undefined][] = [];
+    const stop = cache.watchRows((next, prev) => seen.push([next.rows, prev]));
+    const before = cached()?.rows;
+    cache.writeRow(row({ id: "a/BTC", status: "active", fetchedAt: T + 1_000 }));
+    cache.writeRow(row({ id: "a/BTC", status: "frozen", fetchedAt: T }));
+    stop();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.[1]).toBe(before);
+    expect(seen[0]?.[0][0]?.status).toBe("active");
   });
 });

@@ -1,4 +1,4 @@
-import type { DeskSnapshot, MmpRow, RowTransition } from "@/lib/model/types";
+import type { DeskSnapshot, MmpRow } from "@/lib/model/types";
 
 // Shared builders for the live-* unit tests.
 export const T = Date.UTC(2025, 4, 6, 14, 3, 9); // 2025-05-06 14:03:09 UTC
@@ -26,21 +26,4 @@ export function row(over: Partial<MmpRow> & Pick<MmpRow, "id">): MmpRow {
 
 export function snapshot(rows: MmpRow[], serverTime = T): DeskSnapshot {
   return { serverTime, demo: false, rows, pollIntervalMs: 1_000, staleAfterMs: 5_000 };
-}
-
-export function transition(
-  over: Partial<RowTransition> & Pick<RowTransition, "rowId">,
-): RowTransition {
-  const [accountId = "main", scope = "BTCUSDT"] = over.rowId.split("/");
-  return {
-    accountId,
-    accountLabel: accountId === "main" ? "Binance main" : accountId,
-    venue: "binance",
-    scope,
-    from: "active",
-    to: "frozen",
-    at: T,
-    frozenUntil: null,
-    ...over,
-  };
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createFreezeTracker } from "@/lib/client/freeze-tracker";
 import { createAlertStore, MAX_ALERTS } from "@/lib/client/alert-store";
-import { T, row, transition } from "./live-fixtures";
+import { T, row } from "./live-fixtures";
 
 const active = (fetchedAt = T) => row({ id: "main/BTCUSDT", fetchedAt });
+const unknown = (fetchedAt = T) => row({ id: "main/BTCUSDT", status: "unknown", fetchedAt });
 const frozen = (fetchedAt = T, lastTriggerAt: number | null = fetchedAt - 200) =>
   row({ id: "main/BTCUSDT", status: "frozen", fetchedAt, lastTriggerAt });
 
@@ -11,9 +12,10 @@ describe("freeze tracker", () => {
   it("does not alert for rows already frozen when the page opened", () => {
     const tracker = createFreezeTracker([frozen()]);
     expect(tracker.observeRows([frozen(T + 1_000, T - 200)], T + 1_000).freezes).toEqual([]);
-    expect(
-      tracker.observeTransition(transition({ rowId: "main/BTCUSDT", from: "unknown" })),
-    ).toBeNull();
+    // Nor when the venue drops out and the row comes back frozen (the server would call that a
+    // transition from unknown).
+    expect(tracker.observeRows([unknown(T + 2_000)], T + 2_000).freezes).toEqual([]);
+    expect(tracker.observeRows([frozen(T + 3_000, T - 200)], T + 3_000).freezes).toEqual([]);
   });
 
   it("alerts once when a row turns frozen between two cache states, at the venue's trigger time", () => {
@@ -31,36 +33,32 @@ describe("freeze tracker", () => {
     expect(seen.freezes[0]?.at).toBe(T + 1_100);
   });
 
-  it("transition first, then the account update: one alert", () => {
+  it("the same freeze written twice (a stream update, then a reconnect snapshot): one alert", () => {
     const tracker = createFreezeTracker([active()]);
-    expect(
-      tracker.observeTransition(transition({ rowId: "main/BTCUSDT", at: T + 1_000 })),
-    ).not.toBeNull();
+    expect(tracker.observeRows([frozen(T + 1_000)], T + 1_000, [active()]).freezes).toHaveLength(1);
     expect(tracker.observeRows([frozen(T + 1_000)], T + 1_000).freezes).toEqual([]);
   });
 
-  it("account update first, then the transition: one alert", () => {
+  it("the same freeze seen in newer data first, then in an older answer: one alert", () => {
     const tracker = createFreezeTracker([active()]);
     expect(tracker.observeRows([frozen(T + 1_000)], T + 1_000).freezes).toHaveLength(1);
-    expect(
-      tracker.observeTransition(transition({ rowId: "main/BTCUSDT", at: T + 1_000 })),
-    ).toBeNull();
+    expect(tracker.observeRows([frozen(T + 500, T + 800)], T + 600).freezes).toEqual([]);
   });
 
   it("a freeze seen through a venue outage (frozen → unknown → frozen) is one freeze", () => {
     const tracker = createFreezeTracker([active()]);
     expect(tracker.observeRows([frozen(T + 1_000)], T + 1_000).freezes).toHaveLength(1);
-    const unknown = row({ id: "main/BTCUSDT", status: "unknown", fetchedAt: T + 1_000 });
-    expect(tracker.observeRows([unknown], T + 9_000).freezes).toEqual([]);
+    expect(tracker.observeRows([unknown(T + 1_000)], T + 9_000).freezes).toEqual([]);
     expect(tracker.observeRows([frozen(T + 10_000, T + 800)], T + 10_000).freezes).toEqual([]);
   });
 
   it("a late poll answer showing the row active does not end the freeze (no second alert)", () => {
     const tracker = createFreezeTracker([active()]);
-    tracker.observeTransition(transition({ rowId: "main/BTCUSDT", at: T + 1_000 }));
+    expect(tracker.observeRows([frozen(T + 1_000)], T + 1_000).freezes).toHaveLength(1);
     tracker.observeRows([active(T + 500)], T + 600);
     expect(tracker.isFrozen("main/BTCUSDT")).toBe(true);
-    expect(tracker.observeRows([frozen(T + 2_000)], T + 2_000).freezes).toEqual([]);
+    // The same freeze (same trigger time) in the next update.
+    expect(tracker.observeRows([frozen(T + 2_000, T + 800)], T + 2_000).freezes).toEqual([]);
   });
 
   it("alerts again after the row was seen active (reset, expiry) and froze again", () => {
@@ -68,12 +66,8 @@ describe("freeze tracker", () => {
     expect(tracker.observeRows([frozen(T + 1_000)], T + 1_000).freezes).toHaveLength(1);
     expect(tracker.observeRows([active(T + 2_000)], T + 2_000).changed).toBe(true);
     expect(tracker.observeRows([frozen(T + 3_000)], T + 3_000).freezes).toHaveLength(1);
-    tracker.observeTransition(
-      transition({ rowId: "main/BTCUSDT", from: "frozen", to: "active", at: T + 4_000 }),
-    );
-    expect(
-      tracker.observeTransition(transition({ rowId: "main/BTCUSDT", at: T + 5_000 })),
-    ).not.toBeNull();
+    expect(tracker.observeRows([active(T + 4_000)], T + 4_000).changed).toBe(true);
+    expect(tracker.observeRows([frozen(T + 5_000)], T + 5_000).freezes).toHaveLength(1);
   });
 
   it("a new trigger time while still frozen is a new freeze (re-triggered between two reads)", () => {
@@ -83,9 +77,9 @@ describe("freeze tracker", () => {
     );
   });
 
-  it("adopts the venue's trigger time after a transition without alerting", () => {
+  it("adopts the venue's trigger time for a freeze first seen without one, without alerting", () => {
     const tracker = createFreezeTracker([active()]);
-    tracker.observeTransition(transition({ rowId: "main/BTCUSDT", at: T + 1_000 }));
+    expect(tracker.observeRows([frozen(T + 1_000, null)], T + 1_000).freezes).toHaveLength(1);
     expect(tracker.observeRows([frozen(T + 1_000, T + 950)], T + 1_000).freezes).toEqual([]);
     expect(tracker.observeRows([frozen(T + 2_000, T + 950)], T + 2_000).freezes).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { openLiveStream, type LiveStreamHandlers } from "@/lib/client/live-stream";
-import { row, snapshot, transition } from "./live-fixtures";
+import { parseAccountUpdate, parseSnapshot } from "@/lib/client/stream-messages";
+import { T, row, snapshot } from "./live-fixtures";
 
 // A stand-in EventSource the test drives by hand.
 class FakeSource {
@@ -27,7 +28,6 @@ function setup() {
   const handlers: LiveStreamHandlers = {
     onSnapshot: () => calls.push("snapshot"),
     onAccount: () => calls.push("account"),
-    onTransition: () => calls.push("transition"),
     onLiveChange: (live) => calls.push(live ? "live" : "down"),
   };
   const stream = openLiveStream(handlers, {
@@ -46,14 +46,21 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 describe("live stream connection", () => {
-  it("is live after the snapshot and passes updates and transitions on", () => {
+  it("is live after the snapshot and passes updates on; the server's transition events are not used", () => {
     const { calls, last, stream } = setup();
     expect(last().url).toBe("/api/stream");
     last().emit("account", { accountId: "a", serverTime: 1, rows: [] });
     last().emit("snapshot", snapshot([row({ id: "a/BTC" })]));
     last().emit("account", { accountId: "a", serverTime: 1, rows: [] });
-    last().emit("transition", transition({ rowId: "a/BTC" }));
-    expect(calls).toEqual(["snapshot", "live", "account", "transition"]);
+    // Freezes are detected from the rows (freeze-tracker.ts); the server still sends these.
+    last().emit("transition", {
+      rowId: "a/BTC",
+      scope: "BTC",
+      from: "active",
+      to: "frozen",
+      at: 1,
+    });
+    expect(calls).toEqual(["snapshot", "live", "account"]);
     stream.close();
   });
 
@@ -102,5 +109,17 @@ describe("live stream connection", () => {
     expect(last().closed).toBe(true);
     vi.advanceTimersByTime(60_000);
     expect(FakeSource.all).toHaveLength(1);
+  });
+});
+
+describe("stream message parsing", () => {
+  it("accepts well-formed messages and drops anything else", () => {
+    const snap = snapshot([row({ id: "a/BTC" })]);
+    expect(parseSnapshot(JSON.stringify(snap))).toEqual(snap);
+    expect(parseSnapshot("{not json")).toBeNull();
+    expect(parseSnapshot(JSON.stringify({ serverTime: 1, rows: [{ id: 1 }] }))).toBeNull();
+    const update = { accountId: "a", serverTime: T, rows: [row({ id: "a/BTC" })] };
+    expect(parseAccountUpdate(JSON.stringify(update))).toEqual(update);
+    expect(parseAccountUpdate(JSON.stringify({ accountId: "a", rows: [] }))).toBeNull();
   });
 });
