@@ -34,8 +34,12 @@ export interface TriggerEventTable {
   frozen_at: string;
   frozen_until: string | null;
   ended_at: string | null;
+  /** "reset" | "expired" | "cleared", set when the freeze is seen to end. */
   ended_by: string | null;
+  /** Who reset it through this desk (set with reset_at; kept only when ended_by is "reset"). */
   reset_by: string | null;
+  /** When a reset through this desk took effect on this freeze (migration 0004). */
+  reset_at: string | null;
 }
 
 export interface LiveStateTable {

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Attempt } from "@/lib/desk/reset-audit";
 import type { ResetDeps } from "@/lib/desk/reset-deps";
+import { noteResetTookEffect } from "@/lib/desk/reset-history";
 import type { MmpRow } from "@/lib/model/types";
 import { log } from "@/lib/platform/log";
 import type { VenueAccount } from "@/lib/venues/account";
@@ -43,6 +44,8 @@ async function lookOnce(
     stateAfter: row,
     detail: summary,
   });
+  // The store may have closed the freeze already (it announced the re-read); this corrects how.
+  if (row?.status === "active") await noteResetTookEffect(deps, attempt, before);
   return { row, summary };
 }
 

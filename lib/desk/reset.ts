@@ -1,6 +1,7 @@
 import "server-only";
 import type { Attempt } from "@/lib/desk/reset-audit";
 import { resetDefaults, resetMaxMs, type ResetDeps } from "@/lib/desk/reset-deps";
+import { noteResetTookEffect } from "@/lib/desk/reset-history";
 import { resolveUnknown } from "@/lib/desk/reset-resolve";
 import { withRowLock } from "@/lib/desk/row-lock";
 import type { ResetRequest } from "@/lib/model/reset-request";
@@ -109,9 +110,12 @@ async function sendAndRecord(
       venueMessage: receipt.venueAnswer,
       latencyMs,
     });
-    // After the audit row: the trigger history names the resetter from it. At poll priority:
+    // The trigger history is told the freeze ended by this user's reset (a local write, which
+    // normally lands before the refresh does; if not, it corrects the closing). The refresh
+    // starts now, so a snapshot asked for right after the answer joins it. At poll priority:
     // the refresh is not urgent (the monitor would see it too) and must not spend the reserve
     // that keeps the next reset from queueing. The store announces the re-read as it lands.
+    void noteResetTookEffect(deps, attempt, before);
     void deps.state
       .readAccountNow(target)
       .catch((err: unknown) => log.error({ err, row: before.id }, "refresh after reset failed"));

@@ -1,19 +1,27 @@
 import "server-only";
+import type { Kysely } from "kysely";
 import { getDb } from "@/lib/db/client";
-import type { TriggerEventTable } from "@/lib/db/schema";
+import type { Database, TriggerEventTable } from "@/lib/db/schema";
 import type { MmpRow, TriggerEvent, TriggerHistory, Venue } from "@/lib/model/types";
 
-// Trigger history: a freeze opens an event, the next ACTIVE closes it with how it ended. A reset
-// through this desk names its user; otherwise a freeze whose period ran out "expired", and any
-// other return to active is "cleared" (e.g. reset elsewhere).
+// Trigger history: a freeze opens an event, the next ACTIVE closes it with how it ended
+// (ended_by). A reset through this desk that took effect within RESET_ATTRIBUTION_MS before the
+// freeze is seen to end makes it "reset", naming its user; otherwise a freeze whose period ran
+// out "expired", and any other return to active is "cleared" (e.g. reset elsewhere). The reset use
+// case says when its reset took effect (recordResetTookEffect): the history never reads the
+// audit trail's messages.
 
 const RESET_ATTRIBUTION_MS = 60_000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+type Handle = Kysely<Database>;
+/** The given database (tests run the history in-process), else the process's own. */
+const dbOf = async (handle?: Handle): Promise<Handle> => handle ?? (await getDb()).db;
+
 /** Opens a freeze event unless one is already open for the row; true when it opened one. */
-export async function recordFreeze(row: MmpRow, at: number): Promise<boolean> {
-  const { db } = await getDb();
+export async function recordFreeze(row: MmpRow, at: number, handle?: Handle): Promise<boolean> {
+  const db = await dbOf(handle);
   const open = await db
     .selectFrom("trigger_event")
     .select("id")
@@ -33,46 +41,75 @@ export async function recordFreeze(row: MmpRow, at: number): Promise<boolean> {
       ended_at: null,
       ended_by: null,
       reset_by: null,
+      reset_at: null,
     })
     .execute();
   return true;
 }
 
-export async function recordUnfreeze(rowId: string, at: number): Promise<void> {
-  const { db } = await getDb();
+export async function recordUnfreeze(rowId: string, at: number, handle?: Handle): Promise<void> {
+  const db = await dbOf(handle);
   const open = await db
     .selectFrom("trigger_event")
-    .selectAll()
+    .select(["id", "frozen_until"])
     .where("row_id", "=", rowId)
     .where("ended_at", "is", null)
     .orderBy("id", "desc")
     .executeTakeFirst();
   if (!open) return;
-  // Who reset it, from the audit trail (any process of the desk may have sent the reset).
-  const reset = await db
-    .selectFrom("audit_log")
-    .select("actor")
-    .where("account_id", "=", open.account_id)
-    .where("scope", "=", open.scope)
-    .where("at", ">=", iso(at - RESET_ATTRIBUTION_MS))
-    .where((eb) =>
-      eb.or([
-        eb("outcome", "=", "ok"),
-        eb.and([eb("outcome", "=", "resolved"), eb("detail", "like", "%took effect%")]),
-      ]),
-    )
-    .orderBy("seq", "desc")
-    .executeTakeFirst();
-  const byReset = Boolean(reset);
   const expired = open.frozen_until !== null && at >= Date.parse(open.frozen_until) - 1000;
+  const since = iso(at - RESET_ATTRIBUTION_MS);
+  // One statement reads the reset mark and closes the event, so a reset recorded at the same
+  // moment is either seen here or finds the event closed (and corrects it): never lost between.
   await db
     .updateTable("trigger_event")
-    .set({
+    .set((eb) => ({
       ended_at: iso(at),
-      ended_by: byReset ? "reset" : expired ? "expired" : "cleared",
-      reset_by: reset?.actor ?? null,
-    })
+      ended_by: eb
+        .case()
+        .when("reset_at", ">=", since)
+        .then("reset")
+        .else(expired ? "expired" : "cleared")
+        .end(),
+      reset_by: eb.case().when("reset_at", ">=", since).then(eb.ref("reset_by")).else(null).end(),
+    }))
     .where("id", "=", open.id)
+    .where("ended_at", "is", null)
+    .execute();
+}
+
+export interface ResetTookEffect {
+  rowId: string;
+  /** Who reset it (the audit's actor). */
+  user: string;
+  /** When the row was last read FROZEN before the reset was sent. */
+  seenFrozenAt: number;
+  at: number;
+}
+
+/** A reset through this desk took effect on the row: the venue confirmed it, or a re-read after
+ * an unknown outcome shows the row ACTIVE. Marks the row's open freeze, so that closing it names
+ * the reset and its user. The account-state store may announce the re-read (and so close the
+ * freeze) before the reset use case gets here: a freeze closed since the row was last seen
+ * frozen is corrected to "reset". */
+export async function recordResetTookEffect(
+  reset: ResetTookEffect,
+  handle?: Handle,
+): Promise<void> {
+  const db = await dbOf(handle);
+  const { rowId, user } = reset;
+  const at = iso(reset.at);
+  await db
+    .updateTable("trigger_event")
+    .set({ reset_at: at, reset_by: user })
+    .where("row_id", "=", rowId)
+    .where("ended_at", "is", null)
+    .execute();
+  await db
+    .updateTable("trigger_event")
+    .set({ ended_by: "reset", reset_at: at, reset_by: user })
+    .where("row_id", "=", rowId)
+    .where("ended_at", ">=", iso(Math.max(reset.seenFrozenAt, reset.at - RESET_ATTRIBUTION_MS)))
     .execute();
 }
 
@@ -91,8 +128,12 @@ function toEvent(r: { id: number } & Omit<TriggerEventTable, "id">): TriggerEven
   };
 }
 
-export async function rowHistory(rowId: string, limit: number): Promise<TriggerEvent[]> {
-  const { db } = await getDb();
+export async function rowHistory(
+  rowId: string,
+  limit: number,
+  handle?: Handle,
+): Promise<TriggerEvent[]> {
+  const db = await dbOf(handle);
   const rows = await db
     .selectFrom("trigger_event")
     .selectAll()
