@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: static checks, unit tests, a production build, integration
-# tests (real simulator + real app server over HTTP) and browser tests (Debian Chromium).
+# The whole test suite, as CI runs it: static checks, unit tests, in-process middle tests, a
+# production build, integration tests (real simulator + real app server over HTTP) and browser
+# tests (Debian Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -17,6 +18,9 @@ npm run --silent layers
 echo "== unit tests"
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=.reports/unit.json
 
+echo "== middle tests (reset core, edge and venue guard in-process: real simulator, SQLite, no build)"
+npx vitest run --project middle --reporter=default --reporter=json --outputFile.json=.reports/middle.json
+
 echo "== production build (with the fixture secrets in its environment)"
 eval "$(npx tsx scripts/print-fixture-env.ts)"
 npx next build
@@ -27,4 +31,4 @@ npx vitest run --project integration --reporter=default --reporter=json --output
 echo "== browser tests"
 PLAYWRIGHT_JSON_OUTPUT_NAME=.reports/e2e.json npx playwright test --reporter=list,json
 
-node scripts/summarise-tests.mjs .reports/unit.json .reports/integration.json .reports/e2e.json
+node scripts/summarise-tests.mjs .reports/unit.json .reports/middle.json .reports/integration.json .reports/e2e.json
