@@ -25,7 +25,6 @@ export interface VenueResponse {
   status: number;
   headers: { get(name: string): string | null };
   text: string;
-  latencyMs: number;
 }
 
 /** A venue's own reading of its usage headers: when a response says the request window is used
@@ -96,7 +95,6 @@ function noteUsage(req: VenueRequest, res: VenueResponse): void {
 
 export async function sendVenueRequest(req: VenueRequest): Promise<VenueResponse> {
   await spendBudget();
-  const started = performance.now();
   let res: Awaited<ReturnType<typeof undiciFetch>>;
   let text: string;
   try {
@@ -121,7 +119,6 @@ export async function sendVenueRequest(req: VenueRequest): Promise<VenueResponse
       : `connection failed (${code ?? "network error"})`;
     throw new VenueError(req.mutation ? "unknown_outcome" : "unavailable", what);
   }
-  const latencyMs = Math.round(performance.now() - started);
   const retryAfterMs = parseRetryAfterMs(res.headers.get("retry-after"));
   if (res.status === 429) {
     throw new VenueError("rate_limited", "venue rate limit reached (HTTP 429)", {
@@ -142,7 +139,7 @@ export async function sendVenueRequest(req: VenueRequest): Promise<VenueResponse
       { httpStatus: res.status, retryAfterMs },
     );
   }
-  const response = { status: res.status, headers: res.headers, text, latencyMs };
+  const response = { status: res.status, headers: res.headers, text };
   noteUsage(req, response);
   return response;
 }

@@ -54,7 +54,6 @@ export interface ScopeRead {
 export interface ResetReceipt {
   /** The venue's answer, summarised for the audit trail (no secrets, bounded length). */
   venueAnswer: string;
-  latencyMs: number;
   /** The scope's state as the venue's answer describes it, where the answer carries one. */
   stateAfter?: ScopeState;
 }

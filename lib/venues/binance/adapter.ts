@@ -100,7 +100,6 @@ export const binanceAdapter: VenueAdapter = {
       : undefined;
     return {
       venueAnswer: JSON.stringify(result.body).slice(0, 500),
-      latencyMs: result.latencyMs,
       stateAfter,
     };
   },

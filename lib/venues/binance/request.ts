@@ -36,7 +36,6 @@ interface SignedCall {
 
 export interface SignedResult {
   body: unknown;
-  latencyMs: number;
   /** The venue-clock timestamp the accepted request was signed with. */
   timestamp: number;
 }
@@ -70,7 +69,7 @@ async function attempt(ctx: AdapterContext, call: SignedCall): Promise<SignedRes
       httpStatus: res.status,
     });
   }
-  return { body, latencyMs: res.latencyMs, timestamp };
+  return { body, timestamp };
 }
 
 /** A signed USER_DATA call; a -1021 re-syncs the clock and retries once (withClockRetry). */

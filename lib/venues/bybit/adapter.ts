@@ -94,13 +94,13 @@ export const bybitAdapter: VenueAdapter = {
 
   async reset(ctx, scope) {
     // The body is serialised once and those exact bytes are both signed and sent.
-    const { result, latencyMs } = await bybitSigned(ctx, {
+    const { result } = await bybitSigned(ctx, {
       method: "POST",
       path: "/v5/account/mmp-reset",
       payload: JSON.stringify({ baseCoin: scope }),
       mutation: true,
     });
-    return { venueAnswer: JSON.stringify({ retCode: 0, result }).slice(0, 500), latencyMs };
+    return { venueAnswer: JSON.stringify({ retCode: 0, result }).slice(0, 500) };
   },
 
   serverTime: bybitServerTime,

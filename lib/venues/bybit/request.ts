@@ -89,7 +89,6 @@ interface SignedCall {
 
 export interface SignedResult {
   result: unknown;
-  latencyMs: number;
 }
 
 async function attempt(ctx: AdapterContext, call: SignedCall): Promise<SignedResult> {
@@ -113,7 +112,7 @@ async function attempt(ctx: AdapterContext, call: SignedCall): Promise<SignedRes
     timeoutMs: call.mutation ? ctx.timeouts.resetMs : ctx.timeouts.readMs,
     mutation: call.mutation,
   });
-  return { result: unwrap(res, call.mutation), latencyMs: res.latencyMs };
+  return { result: unwrap(res, call.mutation) };
 }
 
 /** A signed private call; a 10002 re-syncs the clock and retries once (withClockRetry). */

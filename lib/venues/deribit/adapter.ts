@@ -91,7 +91,7 @@ export const deribitAdapter: VenueAdapter = {
 
   async reset(ctx, scope) {
     const { index, group } = parseDeribitScope(scope);
-    const { result, latencyMs } = await deribitPrivate(ctx, {
+    const { result } = await deribitPrivate(ctx, {
       method: "private/reset_mmp",
       params: { index_name: index, ...(group ? { mmp_group: group } : {}) },
       mutation: true,
@@ -103,7 +103,7 @@ export const deribitAdapter: VenueAdapter = {
         `Deribit: unexpected reset_mmp answer ${JSON.stringify(result).slice(0, 200)}`,
       );
     }
-    return { venueAnswer: JSON.stringify({ result }), latencyMs };
+    return { venueAnswer: JSON.stringify({ result }) };
   },
 
   serverTime: deribitServerTime,

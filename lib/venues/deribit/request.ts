@@ -71,7 +71,6 @@ export interface PrivateCall {
 
 export interface PrivateResult {
   result: unknown;
-  latencyMs: number;
 }
 
 let rpcId = 0;
@@ -104,7 +103,7 @@ async function attempt(ctx: AdapterContext, call: PrivateCall): Promise<PrivateR
     timeoutMs: call.mutation ? ctx.timeouts.resetMs : ctx.timeouts.readMs,
     mutation: call.mutation,
   });
-  return { result: unwrap(res, call.mutation), latencyMs: res.latencyMs };
+  return { result: unwrap(res, call.mutation) };
 }
 
 /** A signed private call; a stale-timestamp rejection re-syncs the clock and retries once. */

@@ -70,7 +70,7 @@ export const okxAdapter: VenueAdapter = {
       throw new VenueError("bad_scope", `OKX: "${scope.slice(0, 40)}" is not an instFamily`);
     }
     // The body is serialised once and those exact bytes are both signed and sent.
-    const { data, latencyMs } = await okxSigned(ctx, {
+    const { data } = await okxSigned(ctx, {
       method: "POST",
       path: "/api/v5/account/mmp-reset",
       body: JSON.stringify({ instType: "OPTION", instFamily: scope }),
@@ -87,7 +87,7 @@ export const okxAdapter: VenueAdapter = {
         venueCode: "0",
       });
     }
-    return { venueAnswer: JSON.stringify({ code: "0", data }).slice(0, 500), latencyMs };
+    return { venueAnswer: JSON.stringify({ code: "0", data }).slice(0, 500) };
   },
 
   serverTime: okxServerTime,

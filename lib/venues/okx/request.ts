@@ -71,7 +71,6 @@ interface SignedCall {
 
 export interface SignedResult {
   data: unknown[];
-  latencyMs: number;
   /** App server clock when the answer arrived: the base of duration-form times (normalise.ts). */
   receivedAt: number;
 }
@@ -108,7 +107,7 @@ async function attempt(ctx: AdapterContext, call: SignedCall): Promise<SignedRes
     timeoutMs: call.mutation ? ctx.timeouts.resetMs : ctx.timeouts.readMs,
     mutation: call.mutation,
   });
-  return { data: unwrap(res, call.mutation), latencyMs: res.latencyMs, receivedAt: Date.now() };
+  return { data: unwrap(res, call.mutation), receivedAt: Date.now() };
 }
 
 /** A signed private call; a 50102/50112 re-syncs the clock and retries once (withClockRetry). */
