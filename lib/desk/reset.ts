@@ -18,7 +18,8 @@ import { guardedReset, resetBlockedReason } from "@/lib/venues/guard";
 // - nothing is sent unless a read at most MMP_RESET_FRESH_MS old says the scope is FROZEN (some
 //   venues clear the counters of an active scope on reset, so an active row is never reset);
 // - `requested` is in the audit trail before the venue is called; if it cannot be written,
-//   nothing is sent; every attempt that sends ends with exactly one result row;
+//   nothing is sent; an attempt that sent ends with `ok`, `rejected`, or `unknown` then
+//   `resolved` (the HTTP edge writes `denied` for one refused before `requested`);
 // - an unknown outcome is never retried: the state is re-read and reported as it is.
 
 async function resolveTarget(deps: ResetDeps, input: ResetRequest): Promise<UsableVenueAccount> {
@@ -31,10 +32,7 @@ async function resolveTarget(deps: ResetDeps, input: ResetRequest): Promise<Usab
   if (account.scopes && !account.scopes.includes(input.scope)) {
     throw new AppError("unknown_scope", `account "${account.id}" does not watch ${input.scope}`);
   }
-  if (target.problem) {
-    const { code, message } = target.problem;
-    throw new AppError(code === "venue_not_supported" ? code : "misconfigured", message);
-  }
+  if (target.problem) throw new AppError(target.problem.code, target.problem.message);
   return target;
 }
 
