@@ -2,6 +2,7 @@ import "server-only";
 import { statSync } from "node:fs";
 import type { LoadedConfig } from "@/lib/config/load";
 import { ConfigError, configPathFromEnv, parseConfigFile, resolveAccounts } from "@/lib/config/load";
+import { env } from "@/lib/platform/env";
 import { singleton } from "@/lib/platform/singleton";
 import { log } from "@/lib/platform/log";
 
@@ -71,7 +72,8 @@ function reloadIfChanged(): void {
 async function load(): Promise<LoadedConfig> {
   // Account secrets are read from the whole environment (process.env) below: their names come
   // from the config file, so lib/platform/env.ts cannot list them.
-  const path = configPathFromEnv(process.env);
+  const { MMP_CONFIG, MMP_DEMO } = env();
+  const path = configPathFromEnv({ MMP_CONFIG, MMP_DEMO });
   if (path) {
     state.file = { path, mtimeMs: statSync(path).mtimeMs };
     const file = parseConfigFile(path);
