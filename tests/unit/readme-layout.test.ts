@@ -21,7 +21,7 @@ const dirs = (dir: string) =>
   );
 
 describe("README layout", () => {
-  const named = [...layoutBlock().matchAll(/^([a-z][\w/-]*\/)\s/gm)].map((m) => m[1]);
+  const named = [...layoutBlock().matchAll(/^([a-z][\w/-]*\/)\s/gm)].map((m) => m[1] ?? "");
 
   it("names folders", () => {
     expect(named.length).toBeGreaterThan(10);
