@@ -39,7 +39,7 @@ export interface EdgeDeps {
   audit: AuditAppend;
 }
 
-export const edgeDefaults = (): EdgeDeps => ({
+const edgeDefaults = (): EdgeDeps => ({
   user: requireUser,
   db: getDb,
   audit: (entry) => appendAudit(entry),
