@@ -1,12 +1,12 @@
 import "server-only";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { dialectFor, type Dialect } from "@/lib/db/dialect";
 import { migrateToLatest } from "@/lib/db/migrate";
 import type { Database } from "@/lib/db/schema";
+import { openSqliteFile } from "@/lib/db/sqlite";
 import { env, type AppEnv } from "@/lib/platform/env";
 import { singleton } from "@/lib/platform/singleton";
 
@@ -30,11 +30,11 @@ export function openDb(
   }
   const path = resolve(vars.MMP_SQLITE_PATH ?? DEFAULT_SQLITE_PATH);
   mkdirSync(dirname(path), { recursive: true });
-  const file = new SQLite(path);
+  const file = openSqliteFile(path);
   // WAL lets readers (audit page, verifier) run while a reset appends; the busy timeout makes a
   // second process wait for a write lock instead of failing.
-  file.pragma("journal_mode = WAL");
-  file.pragma("busy_timeout = 5000");
+  file.exec("PRAGMA journal_mode = WAL");
+  file.exec("PRAGMA busy_timeout = 5000");
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) }), dialect };
 }
 

@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import SQLite from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSqliteFile } from "@/lib/db/sqlite";
 import { startAppUnderTest, type AppUnderTest } from "./app-server";
 import { createPgDatabase, type TempPg } from "./databases";
 import { fixtureAccount } from "./fixtures";
@@ -136,7 +136,7 @@ export function concurrencySuite(dialect: "sqlite" | "postgres") {
         await c.query("UPDATE audit_log SET actor = 'mallory' WHERE seq = 17");
         await c.end();
       } else {
-        const db = new SQLite(app.sqlitePath);
+        const db = openSqliteFile(app.sqlitePath);
         db.exec(
           "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 17;",
         );
