@@ -13,18 +13,22 @@ declare module "next-auth" {
 
   interface Session {
     /** Who signed in, how and when, copied from the token by the session callback. */
-    desk?: Pick<JWT, "username" | "role" | "provider" | "loginAt">;
+    desk?: Pick<JWT, "sid" | "username" | "role" | "provider" | "loginAt">;
   }
 }
 
 declare module "next-auth/jwt" {
   interface JWT {
+    /** The server-side session (auth_session row) this cookie belongs to: sign-out and "sign out
+     * everywhere" revoke it (lib/auth/sessions.ts). */
+    sid?: string;
     /** Written by the jwt callback at sign-in (lib/auth/options.ts); absent before. */
     username?: string;
     /** Only a hint: the role is re-read from the config on every call. */
     role?: Role;
     provider?: "credentials" | "oidc";
-    /** Epoch ms of the sign-in, for the absolute session lifetime. */
+    /** Epoch ms of the sign-in (informational: the absolute lifetime counts from the session
+     * row's created_at, which the server wrote). */
     loginAt?: number;
   }
 }

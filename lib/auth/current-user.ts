@@ -4,25 +4,32 @@ import { AppError } from "@/lib/platform/errors";
 import { authOptions } from "@/lib/auth/options";
 import type { Permission } from "@/lib/model/roles";
 import { can } from "@/lib/model/roles";
-import { sessionLifetimes } from "@/lib/auth/session-policy";
-import { getConfig } from "@/lib/config/runtime";
+import { activeUser } from "@/lib/auth/sessions";
+import type { SessionClaims } from "@/lib/auth/session-validity";
 import { ROLES, type CurrentUser } from "@/lib/model/roles";
 import { log } from "@/lib/platform/log";
 import { z } from "zod";
 
 // The claims are ours (signed and encrypted with NEXTAUTH_SECRET), but are checked like input.
 const deskClaims = z.object({
+  sid: z.string().min(1).max(64),
   username: z.string().min(1),
   role: z.enum(ROLES).optional(),
   provider: z.enum(["credentials", "oidc"]),
-  loginAt: z.number().finite(),
 });
 
-// Who is asking, from the session cookie — and then from the server's own source of truth: the
-// role is re-read from the (reloadable) config on every call, so removing a user or lowering a
-// role takes effect on the next request even with an old cookie. SSO users not listed in the
-// config keep the role their identity provider's claims gave them at sign-in.
-export async function getCurrentUser(): Promise<CurrentUser | null> {
+/** The signed-in user and the session they act through (open streams keep the latter). */
+export interface CurrentSession {
+  user: CurrentUser;
+  claims: SessionClaims;
+}
+
+// Who is asking, from the session cookie — and then from the server's own sources of truth: the
+// session's row (sign-out and "sign out everywhere" revoke it) and the user in the reloadable
+// config (a removed user, a changed password or role ends the session: lib/auth/sessions.ts).
+// SSO users not listed in the config keep the role their identity provider's claims gave them at
+// sign-in. A cookie from before server-side sessions (no sid) is no session: sign in again.
+export async function getCurrentSession(): Promise<CurrentSession | null> {
   const options = await authOptions();
   let session: Session | null;
   try {
@@ -34,12 +41,20 @@ export async function getCurrentUser(): Promise<CurrentUser | null> {
   }
   const parsed = deskClaims.safeParse(session?.desk);
   if (!parsed.success) return null;
-  const desk = parsed.data;
-  const listed = (await getConfig()).users.find((u) => u.username === desk.username);
-  const role = desk.provider === "credentials" ? listed?.role : (listed?.role ?? desk.role);
-  if (!role) return null;
-  if (Date.now() - desk.loginAt > sessionLifetimes().absoluteMs[role]) return null;
-  return { username: desk.username, role };
+  const claims: SessionClaims = parsed.data;
+  const user = await activeUser(claims);
+  return user ? { user, claims } : null;
+}
+
+export async function getCurrentUser(): Promise<CurrentUser | null> {
+  return (await getCurrentSession())?.user ?? null;
+}
+
+/** The signed-in session; 401 when there is none. */
+export async function requireSession(): Promise<CurrentSession> {
+  const session = await getCurrentSession();
+  if (!session) throw new AppError("unauthenticated", "sign in first");
+  return session;
 }
 
 /** The signed-in user; 401 when there is none. */

@@ -4,13 +4,16 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { oidcSettings, roleFromClaims } from "@/lib/auth/oidc";
 import { verifyPassword } from "@/lib/auth/passwords";
 import { sessionLifetimes } from "@/lib/auth/session-policy";
+import { endSession, startSession } from "@/lib/auth/sessions";
+import { throttledCheck } from "@/lib/auth/sign-in-throttle";
 import { getConfig } from "@/lib/config/runtime";
 import { authSecret } from "@/lib/auth/secret";
 
 // next-auth configuration: credentials for the users in MMP_CONFIG, optional OIDC. Sessions are
 // JWTs in an HttpOnly, SameSite=Lax cookie (Secure and __Secure- prefixed when NEXTAUTH_URL is
-// https). The token carries who signed in, how and when; the role in it is only a hint — every
-// privileged call re-reads the user (lib/auth/current-user.ts). The fields added to next-auth's
+// https). The token carries its server-side session's id (sid) and who signed in, how and when;
+// the role in it is only a hint — every request checks the session and re-reads the user
+// (lib/auth/current-user.ts, lib/auth/sessions.ts). The fields added to next-auth's
 // User, JWT and Session are declared in types/next-auth.d.ts.
 
 // Built once per loaded config (every request asks for them; users are read at sign-in time from
@@ -34,14 +37,18 @@ function buildAuthOptions(demo: boolean): AuthOptions {
         username: { label: "Username", type: "text" },
         password: { label: "Password", type: "password" },
       },
-      async authorize(credentials) {
+      authorize(credentials) {
         const username = String(credentials?.username ?? "").slice(0, 64);
-        const user = (await getConfig()).users.find((u) => u.username === username) ?? null;
-        const ok = await verifyPassword(
-          user?.passwordHash ?? null,
-          String(credentials?.password ?? ""),
-        );
-        return ok && user ? { id: user.username, name: user.username, role: user.role } : null;
+        // Throttled per username and client address (lib/auth/sign-in-throttle.ts); an unknown
+        // username costs a dummy hash check, so neither the answer nor its timing tells them apart.
+        return throttledCheck(username, async () => {
+          const user = (await getConfig()).users.find((u) => u.username === username) ?? null;
+          const ok = await verifyPassword(
+            user?.passwordHash ?? null,
+            String(credentials?.password ?? ""),
+          );
+          return ok && user ? { id: user.username, name: user.username, role: user.role } : null;
+        });
       },
     }),
   ];
@@ -70,23 +77,34 @@ function buildAuthOptions(demo: boolean): AuthOptions {
     session: { strategy: "jwt", maxAge: lifetimes.idleSeconds, updateAge: 60 },
     callbacks: {
       signIn: ({ user }) => Boolean(user.role),
-      jwt({ token, user, account }) {
+      async jwt({ token, user, account }) {
         if (user) {
           // signIn above refused a user without a role, so role is set here.
-          token.username = user.name ?? user.id;
-          token.role = user.role ?? undefined;
-          token.provider = account?.provider === "oidc" ? "oidc" : "credentials";
+          const username = user.name ?? user.id;
+          const role = user.role ?? undefined;
+          const provider = account?.provider === "oidc" ? "oidc" : "credentials";
+          // The server-side record that sign-out and "sign out everywhere" revoke.
+          token.sid = await startSession({ username, provider, role });
+          token.username = username;
+          token.role = role;
+          token.provider = provider;
           token.loginAt = Date.now();
         }
         return token;
       },
       session({ session, token }) {
-        const { username, role, provider, loginAt } = token;
+        const { sid, username, role, provider, loginAt } = token;
         return {
           ...session,
           user: { name: username },
-          desk: { username, role, provider, loginAt },
+          desk: { sid, username, role, provider, loginAt },
         };
+      },
+    },
+    events: {
+      // Sign-out ends the session on the server too: a copy of the cookie is worthless after it.
+      async signOut({ token }) {
+        if (typeof token.sid === "string") await endSession(token.sid, "sign-out");
       },
     },
   };

@@ -48,10 +48,33 @@ export interface LiveStateTable {
   updated_at: string;
 }
 
+/** One sign-in (migration 0006): the session cookie names it by sid (lib/auth/session-store.ts). */
+export interface AuthSessionTable {
+  sid: string;
+  username: string;
+  provider: string; // "credentials" | "oidc"
+  /** Keyed hash of the user's credentials and role at sign-in (lib/auth/session-validity.ts). */
+  fingerprint: string;
+  created_at: string;
+  last_seen_at: string;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
+/** Failed sign-ins per username or client address (lib/auth/sign-in-throttle.ts). */
+export interface AuthThrottleTable {
+  key: string;
+  failures: number;
+  last_failure_at: string | null;
+  locked_until: string | null;
+}
+
 export interface Database {
   live_state: LiveStateTable;
   trigger_event: TriggerEventTable;
   audit_log: AuditLogTable;
   reset_idempotency: ResetIdempotencyTable;
   row_lock: RowLockTable;
+  auth_session: AuthSessionTable;
+  auth_throttle: AuthThrottleTable;
 }

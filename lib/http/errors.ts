@@ -47,6 +47,7 @@ const APP_STATUS: Record<AppErrorCode, number> = {
   forbidden: 403,
   cross_site: 403,
   bad_origin: 403,
+  sign_in_throttled: 429,
   unknown_account: 404,
   unknown_scope: 404,
   misconfigured: 409,

@@ -1,6 +1,6 @@
 import "server-only";
 import type { NextRequest } from "next/server";
-import { errorResponse } from "@/lib/http/errors";
+import { errorResponse, toErrorResult } from "@/lib/http/errors";
 import { AppError } from "@/lib/platform/errors";
 
 // next-auth answers 500 to several kinds of bad input on its own endpoints (found by
@@ -50,4 +50,26 @@ export async function refuseBadAuthInput(
     return errorResponse(new AppError("method_not_allowed", "sign in with POST"));
   }
   return null;
+}
+
+/** The answer to a sign-in refused by the throttle (lib/auth/sign-in-throttle.ts): 429 with
+ * Retry-After in the one error shape, plus the `url` next-auth's browser client parses (its
+ * `error` is what the login form sees). The same for every username: it says nothing about
+ * whether the account exists. */
+export function signInThrottled(retryAfterMs: number, origin: string): Response {
+  const { status, body } = toErrorResult(
+    new AppError("sign_in_throttled", "too many sign-in attempts: try again later", {
+      retryAfterMs,
+    }),
+  );
+  return Response.json(
+    { ...body, url: new URL("/api/auth/error?error=SignInThrottled", origin).toString() },
+    {
+      status,
+      headers: {
+        "Cache-Control": "no-store",
+        "Retry-After": String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+      },
+    },
+  );
 }

@@ -15,6 +15,9 @@ const encoder = new TextEncoder();
 export function eventStream(
   snapshot: DeskSnapshot,
   signal: AbortSignal,
+  /** Called once the stream is open with the function that ends it; returns what to call when
+   * it ends (the stream route watches the session with it: lib/auth/session-watch.ts). */
+  watch: (stop: () => void) => () => void = () => () => undefined,
 ): ReadableStream<Uint8Array> {
   let cleanup: () => void = () => undefined;
   return new ReadableStream<Uint8Array>({
@@ -41,8 +44,10 @@ export function eventStream(
           // already closed by the client
         }
       }
+      let unwatch: () => void = () => undefined;
       cleanup = () => {
         closed = true;
+        unwatch();
         hub.off("account", onAccount);
         hub.off("transition", onTransition);
         clearInterval(ping);
@@ -56,6 +61,7 @@ export function eventStream(
       hub.on("account", onAccount);
       hub.on("transition", onTransition);
       signal.addEventListener("abort", stop, { once: true });
+      unwatch = watch(stop);
     },
     cancel() {
       cleanup();

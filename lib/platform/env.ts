@@ -95,6 +95,12 @@ const schema = z.object({
   MMP_SESSION_IDLE_SECONDS: integer(1, 366 * 24 * 3600).default(8 * 3600),
   MMP_SESSION_ABSOLUTE_HOURS: positive(366 * 24).default(12),
   MMP_SCREEN_SESSION_DAYS: positive(366).default(30),
+  // Sign-in throttling (lib/auth/sign-in-throttle.ts): attempts allowed per username / failures
+  // per client address within 15 min before each further attempt waits, first this many seconds,
+  // doubling up to 15 min.
+  MMP_SIGNIN_USER_FAILURES: integer(1, 1000).default(5),
+  MMP_SIGNIN_ADDRESS_FAILURES: integer(1, 100_000).default(30),
+  MMP_SIGNIN_LOCK_SECONDS: integer(1, 900).default(15),
   MMP_OIDC_ISSUER: httpUrl().optional(),
   MMP_OIDC_CLIENT_ID: text().optional(),
   MMP_OIDC_CLIENT_SECRET: text().optional(),

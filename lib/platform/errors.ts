@@ -21,6 +21,7 @@ export const APP_ERROR_CODES = [
   "forbidden",
   "cross_site",
   "bad_origin",
+  "sign_in_throttled",
   // what the request is about
   "unknown_account",
   "unknown_scope",

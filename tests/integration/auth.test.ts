@@ -154,13 +154,15 @@ describe("roles", () => {
     ).toBe(200);
   });
 
-  it("demoting a trader in the config makes the next reset with the same cookie 403", async () => {
+  // Issue 12: a role change ends the session (401 on the next request; the user signs in again
+  // with the new role), where it used to carry on with the lower role (403 here).
+  it("demoting a trader in the config makes the next reset with the same cookie 401", async () => {
     app.editConfig((c) => ({
       ...c,
       users: c.users.map((u) => (u.username === "trader2" ? { ...u, role: "viewer" } : u)),
     }));
     const res = await reset(cookies.trader2!);
-    expect(res.status).toBe(403);
+    expect(res.status).toBe(401);
     expect(await venueResets()).toBe(0);
     app.editConfig((c) => ({ ...c, users: c.users.filter((u) => u.username !== "trader2") }));
     expect((await reset(cookies.trader2!)).status).toBe(401);

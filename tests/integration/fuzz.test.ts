@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { encode, type JWT } from "next-auth/jwt";
+import { decode, encode, type JWT } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetRequestSchema } from "@/lib/model/reset-request";
 import { startAppUnderTest, type AppUnderTest } from "../support/app-server";
@@ -729,9 +729,18 @@ describe("GET /api/health and /api/metrics: sessions and ops tokens", () => {
 describe("forged sessions (well-formed cookies, nonsense inside)", () => {
   const forge = (claims: Record<string, unknown>) =>
     encode({ token: claims as JWT, secret: NEXTAUTH_SECRET, maxAge: 3600 });
+  // A cookie acts only through a live server-side session (lib/auth/sessions.ts): forged claims
+  // name viewer1's real session id, so the claims themselves are what gets fuzzed.
+  const viewerSid = async () => {
+    const token = /next-auth\.session-token=([^;]+)/.exec(cookies.viewer1!)?.[1];
+    const sid = (await decode({ token, secret: NEXTAUTH_SECRET }))?.sid;
+    if (!sid) throw new Error("viewer1's session cookie carries no sid");
+    return sid;
+  };
 
   it("forging works: a well-formed viewer session reads the desk (else the property is vacuous)", async () => {
     const jwt = await forge({
+      sid: await viewerSid(),
       username: "viewer1",
       role: "viewer",
       provider: "credentials",
@@ -744,10 +753,12 @@ describe("forged sessions (well-formed cookies, nonsense inside)", () => {
   });
 
   it("claims of any type and value never cause a 5xx, a leak or a reset", async () => {
+    const sid = await viewerSid();
     const claims = fc
       .tuple(
         fc.record(
           {
+            sid: fc.oneof(fc.constant(sid), textAround([sid]), wrongType),
             username: fc.oneof(textAround(USERNAMES), wrongType),
             role: fc.oneof(
               textAround(["viewer", "screen", "trader", "admin"]),

@@ -1,17 +1,25 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
-import { refuseBadAuthInput } from "@/lib/http/nextauth-guard";
 import { authOptions } from "@/lib/auth/options";
+import { withSignInAttempt, type SignInAttempt } from "@/lib/auth/sign-in-throttle";
+import { refuseBadAuthInput, signInThrottled } from "@/lib/http/nextauth-guard";
+import { requestMeta } from "@/lib/http/request";
 
 export const dynamic = "force-dynamic";
 
 type Ctx = { params: Promise<{ nextauth: string[] }> };
 
-// GET/POST /api/auth/* – next-auth: sign-in, callback, session, sign-out, CSRF token
+// GET/POST /api/auth/* – next-auth: sign-in, callback, session, sign-out, CSRF token. A password
+// check runs with the request's client address in context (the throttle counts per address too),
+// and one the throttle refused is answered 429 with Retry-After instead of next-auth's 401.
 async function auth(req: NextRequest, ctx: Ctx): Promise<Response> {
   const refused = await refuseBadAuthInput(req, (await ctx.params).nextauth);
   if (refused) return refused;
-  return (await NextAuth(req, ctx, await authOptions())) as Response;
+  const attempt: SignInAttempt = requestMeta(req);
+  const options = await authOptions();
+  const res = (await withSignInAttempt(attempt, () => NextAuth(req, ctx, options))) as Response;
+  if (attempt.refusedForMs === undefined) return res;
+  return signInThrottled(attempt.refusedForMs, req.nextUrl.origin);
 }
 
 export { auth as GET, auth as POST };
