@@ -26,7 +26,7 @@ export async function resetViaApi(
   return { status: res.status, body: parsed, ms: performance.now() - started };
 }
 
-export async function deskSnapshot(appUrl: string, cookie: string): Promise<DeskSnapshot> {
+async function deskSnapshot(appUrl: string, cookie: string): Promise<DeskSnapshot> {
   const res = await fetch(`${appUrl}/api/mmp`, { headers: { cookie } });
   if (!res.ok) throw new Error(`GET /api/mmp → ${res.status}`);
   return (await res.json()) as DeskSnapshot;

@@ -10,7 +10,7 @@ import { log, round, sleep } from "./stats";
 // Rows frozen for a finite period are reset first, so no freeze expires inside a window and
 // changes the monitor's poll rate (frozen accounts are polled faster).
 
-export const READ_PATHS = new Set([
+const READ_PATHS = new Set([
   "/eapi/v1/mmp",
   "/v5/account/mmp-state",
   "/api/v5/account/mmp-config",

@@ -41,7 +41,7 @@ export function machine(): Machine {
 }
 
 /** VmRSS of one process in MiB, or null when it is gone (or not Linux). */
-export function rssMiB(pid: number): number | null {
+function rssMiB(pid: number): number | null {
   try {
     const line = readFileSync(`/proc/${pid}/status`, "utf8")
       .split("\n")

@@ -10,7 +10,7 @@ import type { StreamCapacity } from "./stream-capacity";
 
 export type Failed = { error: string };
 export type Outcome<T> = T | Failed;
-export const failed = <T>(o: Outcome<T> | undefined): o is Failed | undefined =>
+const failed = <T>(o: Outcome<T> | undefined): o is Failed | undefined =>
   o === undefined || (typeof o === "object" && o !== null && "error" in o);
 
 export interface Figures {

@@ -41,11 +41,5 @@ export const median = (values: readonly number[]): number => percentile(values, 
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Wall-clock budget guard: every loop in the bench is bounded by a count and by time. */
-export function deadline(ms: number): () => boolean {
-  const end = Date.now() + ms;
-  return () => Date.now() >= end;
-}
-
 export const log = (...parts: unknown[]) =>
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...parts);

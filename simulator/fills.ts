@@ -4,8 +4,8 @@ import type { SimOptions } from "@/simulator/types";
 // Demo fill generator: now and then a random active scope "gets filled" up to its limits and MMP
 // trips, so a desk pointed at the standalone simulator shows freezes appearing and expiring.
 
-export const DEFAULT_FILL_INTERVAL_MS = 4000;
-export const DEFAULT_FILL_PROBABILITY = 0.3;
+const DEFAULT_FILL_INTERVAL_MS = 4000;
+const DEFAULT_FILL_PROBABILITY = 0.3;
 
 export interface FillGenerator {
   stop(): void;

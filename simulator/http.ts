@@ -24,7 +24,7 @@ export interface SimResponse {
   venueCode: number | string | null;
 }
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export class BodyTooLargeError extends Error {}
 

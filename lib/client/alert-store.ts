@@ -23,7 +23,7 @@ export interface AlertStore {
   onAlert(listener: (alert: FreezeAlert) => void): () => void;
 }
 
-export function freezeText(e: FreezeEvent): string {
+function freezeText(e: FreezeEvent): string {
   return `FROZEN: ${e.scope} on ${e.accountLabel} at ${formatUtcTime(e.at, e.at)} UTC`;
 }
 

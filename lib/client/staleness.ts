@@ -22,7 +22,7 @@ export const ROW_STALE_AFTER_MS = 30_000;
 export const DESK_STALE_AFTER_MS = 10_000;
 
 /** The wall's "last update" is late after this many poll intervals without a newer server time. */
-export const LATE_AFTER_POLLS = 3;
+const LATE_AFTER_POLLS = 3;
 
 /** The problem code a stale row is shown with (asStaleRow). */
 export const STALE_PROBLEM_CODE = "stale";

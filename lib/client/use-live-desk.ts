@@ -2,8 +2,9 @@
 
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import type { DeskSnapshot } from "@/lib/model/types";
-import { snapshotQueryOptions } from "@/lib/client/queries";
+import { RequestError, snapshotQueryOptions } from "@/lib/client/queries";
 import { deskCache } from "@/lib/client/desk-cache";
 import { pollIntervalOf } from "@/lib/client/staleness";
 import { createFreezeTracker } from "@/lib/client/freeze-tracker";
@@ -23,7 +24,7 @@ export interface Connection {
   lostAt: number | null;
 }
 
-export const STREAM_GRACE_MS = 5_000;
+const STREAM_GRACE_MS = 5_000;
 
 export interface LiveDesk {
   snapshot: DeskSnapshot;
@@ -119,6 +120,15 @@ export function useLiveDesk(initialSnapshot: DeskSnapshot): LiveDesk {
   }, [lostSince]);
 
   const { data, dataUpdatedAt, error, isFetching } = query;
+  // 401: the session ended (signed out elsewhere, revoked by an admin, the user's password or role
+  // changed); the server closed the stream for the same reason. Nothing here can update any more,
+  // so go to sign-in (and back to this page after it) rather than show a desk that looks alive.
+  const router = useRouter();
+  useEffect(() => {
+    if (!(error instanceof RequestError) || error.status !== 401) return;
+    const back = `${window.location.pathname}${window.location.search}`;
+    router.replace(`/login?callbackUrl=${encodeURIComponent(back)}`);
+  }, [error, router]);
   const lostAt = graceOver ? lostSince : null;
   const pollAnswered = lostSince !== null && dataUpdatedAt > lostSince && !error;
   const state: ConnectionState = live ? "live" : pollAnswered ? "polling" : "reconnecting";

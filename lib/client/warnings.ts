@@ -10,7 +10,7 @@ import type { Connection } from "@/lib/client/use-live-desk";
 // misconfigured, auth, signature, degraded, rejected, …) concerns how the whole account is read,
 // and is raised as a banner. A list of exceptions rather than of alarms, so a failure kind added
 // on the server later is shouted about, not silently ignored.
-export const SCOPE_LEVEL_PROBLEMS: ReadonlySet<string> = new Set([
+const SCOPE_LEVEL_PROBLEMS: ReadonlySet<string> = new Set([
   "not_enabled",
   "not_configured",
   "bad_scope",

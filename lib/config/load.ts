@@ -36,7 +36,7 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-export const DEFAULT_CONFIG_PATH = "./mmp.config.json";
+const DEFAULT_CONFIG_PATH = "./mmp.config.json";
 
 /** Which file to read, or null for demo mode (MMP_DEMO=1 forces it). An explicit MMP_CONFIG
  * that does not exist is an error, never a silent fall-back to the simulator. */

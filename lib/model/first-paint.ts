@@ -5,7 +5,7 @@ import type { DeskSnapshot } from "@/lib/model/types";
 // others to fill a screen; the live stream's first message brings the full desk a moment later.
 // A 1,000-row desk otherwise sends ~2 MB of HTML plus the same rows again as page data, and the
 // first paint waits for all of it.
-export const FIRST_PAINT_ROWS = 120;
+const FIRST_PAINT_ROWS = 120;
 
 export function firstPaint(snapshot: DeskSnapshot, limit = FIRST_PAINT_ROWS): DeskSnapshot {
   if (snapshot.rows.length <= limit) return snapshot;

@@ -8,7 +8,7 @@ const STATUS_RANK: Record<MmpStatus, number> = { frozen: 0, unknown: 1, active: 
 // Numeric collation so "acct-2" sorts before "acct-10"; one instance, rows are compared often.
 const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
 
-export function compareRows(a: MmpRow, b: MmpRow): number {
+function compareRows(a: MmpRow, b: MmpRow): number {
   return (
     STATUS_RANK[a.status] - STATUS_RANK[b.status] ||
     collator.compare(a.venue, b.venue) ||

@@ -14,8 +14,8 @@ import type { AccountState, SimState } from "@/simulator/state";
 // We never decode, re-order or re-encode before hashing: a client that signs anything other than
 // the exact bytes it sends must fail here as it would on the real venue.
 
-export const RECV_WINDOW_DEFAULT = 5000;
-export const RECV_WINDOW_MAX_EXCLUSIVE = 60_000;
+const RECV_WINDOW_DEFAULT = 5000;
+const RECV_WINDOW_MAX_EXCLUSIVE = 60_000;
 
 export function binanceError(status: number, code: number, msg: string): SimResponse {
   return { status, body: { code, msg }, venueCode: code };

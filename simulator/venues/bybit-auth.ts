@@ -10,7 +10,7 @@ import type { AccountState, SimState } from "@/simulator/state";
 // The query and body are hashed exactly as received: never parsed and re-serialised first, so a
 // client that signs anything but the bytes it sends fails here as it would on the venue.
 
-export const RECV_WINDOW_DEFAULT = 5000;
+const RECV_WINDOW_DEFAULT = 5000;
 
 /** The v5 envelope every answer uses, errors included; `time` is the venue clock in ms. */
 export function bybitEnvelope(retCode: number, retMsg: string, result: unknown, time: number) {
@@ -31,7 +31,7 @@ export function bybitError(
   return { status, body: bybitEnvelope(retCode, retMsg, {}, time), venueCode: retCode };
 }
 
-export const invalidKey = (time: number) => bybitError(10003, "API key is invalid.", time);
+const invalidKey = (time: number) => bybitError(10003, "API key is invalid.", time);
 
 export type BybitAuth = { ok: true; account: AccountState } | { ok: false; response: SimResponse };
 

@@ -12,9 +12,9 @@ import type { AccountState, SimState } from "@/simulator/state";
 //   ts \n nonce \n METHOD \n URI-with-query \n body \n) over the raw bytes received.
 // Timestamps are valid within 60 s of the venue clock; a nonce is single-use within that window.
 
-export const SIGNATURE_WINDOW_MS = 60_000;
+const SIGNATURE_WINDOW_MS = 60_000;
 /** Deribit's default access-token lifetime (15 minutes); scope "expires:N" overrides it. */
-export const TOKEN_TTL_S = 900;
+const TOKEN_TTL_S = 900;
 const REFRESH_TTL_S = 30 * 86_400;
 
 /** A JSON-RPC error the caller turns into the venue's error envelope. */

@@ -18,7 +18,7 @@ import {
 // The upgrade request goes through the request log and fault rules like any HTTP request; each
 // websocket message is logged with method "WS".
 
-export const DERIBIT_WS_PATH = "/ws/api/v2";
+const DERIBIT_WS_PATH = "/ws/api/v2";
 /** The venue refuses heartbeat intervals below 10 s. */
 const MIN_HEARTBEAT_S = 10;
 const CHANNEL = /^user\.mmp_trigger\.[a-z0-9]{2,15}_[a-z0-9]{2,15}$/;

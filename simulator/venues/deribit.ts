@@ -35,7 +35,7 @@ interface MmpCtx {
   now: number;
 }
 
-export function splitScope(scope: string): { index: string; group: string | null } {
+function splitScope(scope: string): { index: string; group: string | null } {
   const [index = "", group] = scope.split("/");
   return { index, group: group ?? null };
 }

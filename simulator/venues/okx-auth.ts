@@ -10,7 +10,7 @@ import type { AccountState, SimState } from "@/simulator/state";
 // `x-simulated-trading: 1`. The path, query and body are hashed exactly as received.
 
 /** How far OK-ACCESS-TIMESTAMP may be from the venue clock, either way. */
-export const OKX_TIMESTAMP_SKEW_MS = 30_000;
+const OKX_TIMESTAMP_SKEW_MS = 30_000;
 
 /** ISO 8601 UTC with exactly three fraction digits, as OKX requires. */
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -41,7 +41,7 @@ export interface OkxKeyFacts {
 export type OkxAuth = { ok: true; account: AccountState } | { ok: false; response: SimResponse };
 
 /** Constant-time string equality (passphrase, signature), also for different lengths. */
-export function safeEqual(given: string, expected: string): boolean {
+function safeEqual(given: string, expected: string): boolean {
   const a = Buffer.from(given, "utf8");
   const b = Buffer.from(expected, "utf8");
   if (a.length !== b.length) {

@@ -7,7 +7,7 @@ import pg from "pg";
 // Throwaway databases for tests: a SQLite file in a temp dir, or a fresh PostgreSQL database on
 // the local cluster (scripts/ensure-system.sh starts it and creates the mmp_test role).
 
-export const PG_ADMIN_URL =
+const PG_ADMIN_URL =
   process.env.TEST_DATABASE_URL ?? "postgres://mmp_test:mmp_test@127.0.0.1:5432/postgres";
 
 export function tempSqlitePath(): string {

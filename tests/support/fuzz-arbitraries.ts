@@ -6,12 +6,12 @@ import { FIXTURE_ACCOUNTS, FIXTURE_USERS } from "./fixtures";
 // awkward unit, injection attempts, values of the wrong type, JSON that is huge, deep, truncated
 // or has duplicate / prototype keys, query strings and cookies.
 
-export const ACCOUNT_IDS = FIXTURE_ACCOUNTS.map((a) => a.id);
-export const SCOPES = [...new Set(FIXTURE_ACCOUNTS.flatMap((a) => a.scopes.map((s) => s.scope)))];
+const ACCOUNT_IDS = FIXTURE_ACCOUNTS.map((a) => a.id);
+const SCOPES = [...new Set(FIXTURE_ACCOUNTS.flatMap((a) => a.scopes.map((s) => s.scope)))];
 export const VALID_PAIRS = new Set(
   FIXTURE_ACCOUNTS.flatMap((a) => a.scopes.map((s) => `${a.id}\u0000${s.scope}`)),
 );
-export const ROW_IDS = FIXTURE_ACCOUNTS.flatMap((a) => a.scopes.map((s) => `${a.id}/${s.scope}`));
+const ROW_IDS = FIXTURE_ACCOUNTS.flatMap((a) => a.scopes.map((s) => `${a.id}/${s.scope}`));
 export const USERNAMES = FIXTURE_USERS.map((u) => u.username);
 
 /** Rows frozen at start that stay frozen until reset (frozen period 0): what a leak would hit. */
@@ -189,7 +189,7 @@ export const wrongType: fc.Arbitrary<unknown> = fc.oneof(
 
 const idempotencyKey = fc.stringMatching(/^[A-Za-z0-9-]{8,64}$/);
 
-export const anyIdempotencyKey: fc.Arbitrary<unknown> = fc.oneof(
+const anyIdempotencyKey: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: idempotencyKey },
   { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9-]{0,7}$/) },
   { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9-]{65,80}$/) },
@@ -215,7 +215,7 @@ const EXTRA_KEYS = [
 ] as const;
 
 /** The fields of a reset request, each maybe missing, wrong or extra. */
-export const resetFields = fc
+const resetFields = fc
   .tuple(
     fc.record(
       {

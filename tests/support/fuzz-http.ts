@@ -114,7 +114,7 @@ function unchunk(raw: string): string {
 }
 
 /** The one JSON error shape of this API (README: `venueCode` and `correlationId` optional). */
-export const errorBodySchema = z
+const errorBodySchema = z
   .object({
     error: z
       .object({
@@ -177,7 +177,7 @@ export function describeAnswer(answer: Answer): string {
 }
 
 /** The venue paths that reset MMP, one per venue. Only these must never see invalid input. */
-export const RESET_PATHS = [
+const RESET_PATHS = [
   "/eapi/v1/mmpReset",
   "/v5/account/mmp-reset",
   "/api/v5/account/mmp-reset",

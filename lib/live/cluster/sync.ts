@@ -15,7 +15,7 @@ import { venueAccount } from "@/lib/venues/account";
 // travel in the notification (NOTIFY payloads are small).
 
 const CHANNEL = "mmp_live";
-export const ORIGIN = randomUUID();
+const ORIGIN = randomUUID();
 const state = singleton("cluster-sync", () => ({
   client: null as pg.Client | null,
   timer: null as NodeJS.Timeout | null,

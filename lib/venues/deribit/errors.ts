@@ -49,7 +49,7 @@ function reasonOf(data: unknown): { reason?: string; param?: string } {
  * auth error whose data names the timestamp (param "ts"/"timestamp" or a reason mentioning it).
  * Only that shape is "clock", so withClockRetry re-syncs for it and for nothing else.
  */
-export function isDeribitClockError(e: DeribitErrorBody): boolean {
+function isDeribitClockError(e: DeribitErrorBody): boolean {
   if (BY_CODE[e.code] !== BAD_AUTH) return false;
   const { reason, param } = reasonOf(e.data);
   return param === "ts" || param === "timestamp" || /timestamp/i.test(reason ?? "");

@@ -33,7 +33,7 @@ export function deribitBase(baseUrl: string): { origin: string; prefix: string }
 }
 
 /** Unwraps the JSON-RPC envelope; an `error` member becomes a typed VenueError. */
-export function unwrap(res: VenueResponse, mutation: boolean): unknown {
+function unwrap(res: VenueResponse, mutation: boolean): unknown {
   const parsed = envelope.safeParse(parseVenueJson(res, mutation));
   if (parsed.success && parsed.data.error)
     throw deribitError(parsed.data.error, mutation, res.status);

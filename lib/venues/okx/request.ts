@@ -25,7 +25,7 @@ const timeData = z.array(z.looseObject({ ts: z.string().regex(/^\d{1,16}$/) })).
 export const clockKey = (ctx: AdapterContext) => `okx ${ctx.baseUrl}`;
 
 /** Unwraps OKX's envelope; code ≠ "0" becomes a typed VenueError. */
-export function unwrap(res: VenueResponse, mutation: boolean): unknown[] {
+function unwrap(res: VenueResponse, mutation: boolean): unknown[] {
   const parsed = envelope.safeParse(parseVenueJson(res, mutation));
   if (!parsed.success) {
     // OKX sends its auth failures as HTTP 401; one without a readable body is still definite.
