@@ -1,9 +1,5 @@
 import { headerValue, type SimRequest, type SimResponse } from "@/simulator/http";
-import {
-  hmacHexMatches,
-  keyPairMatches,
-  type AccountCredentials,
-} from "@/simulator/signatures";
+import { hmacHexMatches, keyPairMatches, type AccountCredentials } from "@/simulator/signatures";
 import type { AccountState, SimState } from "@/simulator/state";
 
 // Binance SIGNED (USER_DATA) request checks, byte for byte as the venue documents them:
