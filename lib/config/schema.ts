@@ -12,7 +12,6 @@ const envVarName = z
 export const KEY_TYPES = ["hmac", "rsa", "ed25519"] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
 
-
 export const accountSchema = z
   .object({
     id: z

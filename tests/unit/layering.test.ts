@@ -17,27 +17,63 @@ const LAWFUL: Record<string, string> = {
   "node_modules/server-only/package.json": '{"name":"server-only","main":"index.js"}',
   "node_modules/server-only/index.js": "",
   "lib/model/types.ts": "export type Row = { id: string };",
-  "lib/platform/log.ts": 'import "server-only";\nimport type { Row } from "@/lib/model/types";\nexport const log = (r: Row) => r;',
+  "lib/platform/log.ts":
+    'import "server-only";\nimport type { Row } from "@/lib/model/types";\nexport const log = (r: Row) => r;',
   "lib/config/load.ts": 'import { log } from "@/lib/platform/log";\nexport const load = log;',
   "lib/venues/adapter.ts": 'import { load } from "@/lib/config/load";\nexport const read = load;',
   "lib/live/store.ts": 'import { read } from "@/lib/venues/adapter";\nexport const store = read;',
   "lib/desk/reset.ts": 'import { store } from "@/lib/live/store";\nexport const reset = store;',
   "lib/http/edge.ts": 'import { reset } from "@/lib/desk/reset";\nexport const edge = reset;',
-  "simulator/index.ts": 'import type { Row } from "@/lib/model/types";\nexport const sim = (r: Row) => r;',
-  "lib/server/start.ts": 'import { edge } from "@/lib/http/edge";\nimport { sim } from "@/simulator/index";\nexport const start = [edge, sim];',
-  "lib/client/queries.ts": 'import type { Row } from "@/lib/model/types";\nexport const q = (r: Row) => r;',
+  "simulator/index.ts":
+    'import type { Row } from "@/lib/model/types";\nexport const sim = (r: Row) => r;',
+  "lib/server/start.ts":
+    'import { edge } from "@/lib/http/edge";\nimport { sim } from "@/simulator/index";\nexport const start = [edge, sim];',
+  "lib/client/queries.ts":
+    'import type { Row } from "@/lib/model/types";\nexport const q = (r: Row) => r;',
   "components/desk.tsx": 'import { q } from "@/lib/client/queries";\nexport const Desk = q;',
 };
 
 const PLANTED: Array<[rule: string, file: string, source: string]> = [
-  ["layer-model-imports-higher", "lib/model/bad.ts", 'import { start } from "@/lib/server/start";\nexport const x = start;'],
-  ["layer-live-imports-higher", "lib/live/bad.ts", 'import { reset } from "@/lib/desk/reset";\nexport const x = reset;'],
-  ["layer-domain-imports-higher", "lib/venues/bad.ts", 'import { store } from "@/lib/live/store";\nexport const x = store;'],
-  ["lib-imports-ui", "lib/desk/bad.ts", 'import { Desk } from "@/components/desk";\nexport const x = Desk;'],
-  ["browser-imports-server-code", "components/bad.tsx", 'import { store } from "@/lib/live/store";\nexport const x = store;'],
-  ["browser-reaches-server-only", "lib/client/bad.ts", 'import "server-only";\nexport const x = 1;'],
-  ["simulator-outside-root", "lib/desk/sim-user.ts", 'import { sim } from "@/simulator/index";\nexport const x = sim;'],
-  ["simulator-imports-app", "simulator/bad.ts", 'import { store } from "@/lib/live/store";\nexport const x = store;'],
+  [
+    "layer-model-imports-higher",
+    "lib/model/bad.ts",
+    'import { start } from "@/lib/server/start";\nexport const x = start;',
+  ],
+  [
+    "layer-live-imports-higher",
+    "lib/live/bad.ts",
+    'import { reset } from "@/lib/desk/reset";\nexport const x = reset;',
+  ],
+  [
+    "layer-domain-imports-higher",
+    "lib/venues/bad.ts",
+    'import { store } from "@/lib/live/store";\nexport const x = store;',
+  ],
+  [
+    "lib-imports-ui",
+    "lib/desk/bad.ts",
+    'import { Desk } from "@/components/desk";\nexport const x = Desk;',
+  ],
+  [
+    "browser-imports-server-code",
+    "components/bad.tsx",
+    'import { store } from "@/lib/live/store";\nexport const x = store;',
+  ],
+  [
+    "browser-reaches-server-only",
+    "lib/client/bad.ts",
+    'import "server-only";\nexport const x = 1;',
+  ],
+  [
+    "simulator-outside-root",
+    "lib/desk/sim-user.ts",
+    'import { sim } from "@/simulator/index";\nexport const x = sim;',
+  ],
+  [
+    "simulator-imports-app",
+    "simulator/bad.ts",
+    'import { store } from "@/lib/live/store";\nexport const x = store;',
+  ],
 ];
 
 let base: string;

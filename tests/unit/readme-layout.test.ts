@@ -17,7 +17,9 @@ function layoutBlock(): string {
 const dirs = (dir: string) =>
   readdirSync(join(ROOT, dir)).filter(
     (name) =>
-      !name.startsWith(".") && !NOT_SOURCE.has(name) && statSync(join(ROOT, dir, name)).isDirectory(),
+      !name.startsWith(".") &&
+      !NOT_SOURCE.has(name) &&
+      statSync(join(ROOT, dir, name)).isDirectory(),
   );
 
 describe("README layout", () => {
