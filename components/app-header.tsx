@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { SignOutEverywhere } from "@/components/auth/sign-out-everywhere";
 import type { CurrentUser } from "@/lib/model/roles";
 import { can } from "@/lib/model/roles";
 
@@ -29,6 +30,7 @@ export function AppHeader({ user, title }: { user: CurrentUser; title: string })
           Signed in as <span className="font-medium text-slate-200">{user.username}</span> (
           {user.role})
         </p>
+        {can(user.role, "sessions.revoke") ? <SignOutEverywhere /> : null}
         <SignOutButton />
       </div>
     </header>

@@ -21,6 +21,9 @@ export function LoginForm({ callbackPath, sso }: { callbackPath: string; sso: st
     });
     setBusy(false);
     if (res?.ok && !res.error) window.location.assign(callbackPath);
+    // 429: the server slows repeated failures down (per username and per address).
+    else if (res?.status === 429)
+      setError("Too many sign-in attempts. Wait a little, then try again.");
     else setError("Wrong username or password.");
   }
 

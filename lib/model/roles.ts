@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   "mmp.reset": ["trader", "admin"],
   "audit.read": ["viewer", "trader", "admin"],
   "mmp.configure": ["admin"],
+  /** End every session of any user ("sign out everywhere"). */
+  "sessions.revoke": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
