@@ -11,6 +11,8 @@ export interface SseClient {
   events: SseEvent[];
   status: number;
   close: () => void;
+  /** True once the server ended the stream (or it failed); not set by close(). */
+  readonly ended: boolean;
   waitForEvent: (match: (e: SseEvent) => boolean, timeoutMs?: number) => Promise<SseEvent>;
 }
 
@@ -21,6 +23,7 @@ export async function openStream(url: string, cookie: string): Promise<SseClient
     signal: abort.signal,
   });
   const events: SseEvent[] = [];
+  let ended = !res.ok;
   if (res.ok && res.body) {
     void (async () => {
       const decoder = new TextDecoder();
@@ -37,8 +40,10 @@ export async function openStream(url: string, cookie: string): Promise<SseClient
             if (event && data) events.push({ event, data: JSON.parse(data) as unknown });
           }
         }
+        ended = true;
       } catch {
-        // aborted by close()
+        // aborted by close(), or the connection failed
+        if (!abort.signal.aborted) ended = true;
       }
     })();
   }
@@ -46,6 +51,9 @@ export async function openStream(url: string, cookie: string): Promise<SseClient
     events,
     status: res.status,
     close: () => abort.abort(),
+    get ended() {
+      return ended;
+    },
     waitForEvent: async (match, timeoutMs = 10_000) => {
       let found: SseEvent | undefined;
       await waitFor(() => Boolean((found = events.find(match))), timeoutMs, 20);
