@@ -63,7 +63,10 @@ export function AuditTable({ rows }: { rows: AuditRecord[] }) {
                 <div className="font-mono text-xs text-slate-500">key {r.idempotency_key}</div>
               ) : null}
             </td>
-            <td className={`${cell} font-mono text-xs text-slate-500`} title={r.hash}>
+            <td
+              className={`${cell} font-mono text-xs text-slate-500`}
+              title={`${r.hash} (${r.key_id ? `HMAC, key ${r.key_id}` : "plain SHA-256"})`}
+            >
               {r.hash.slice(0, 10)}…
             </td>
           </tr>

@@ -1,15 +1,21 @@
 import "server-only";
-import { sql } from "kysely";
-import { bodyOf, chainHash, GENESIS, type AuditRowBody } from "@/lib/audit/chain";
+import { sql, type Kysely } from "kysely";
+import { anchorHead, anchorPathFor } from "@/lib/audit/anchor";
+import { bodyOf, GENESIS, keyedHash, type AuditRowBody } from "@/lib/audit/chain";
+import { ensureIdentity, type ChainIdentity } from "@/lib/audit/identity";
+import { auditKeyRing, type AuditKeyRing } from "@/lib/audit/keys";
 import { clean, json } from "@/lib/audit/sanitize";
 import { getDb, type Db } from "@/lib/db/client";
-import type { AuditLogTable } from "@/lib/db/schema";
+import type { AuditLogTable, Database } from "@/lib/db/schema";
 
 // Invariants of the audit trail (after openstatus' audit table, plus a hash chain):
 // - append-only: rows are never updated or deleted (database triggers refuse it);
 // - no foreign keys: a row stands on its own, whatever happens to config or users;
 // - one chain: appends are serialised (a process-wide queue, a PostgreSQL advisory lock, and the
 //   primary key on seq as the last word), so two appends can never share a predecessor;
+// - evidence: each hash is an HMAC with a key outside the database (lib/audit/chain.ts, keys.ts),
+//   and the new head is anchored outside the database (lib/audit/anchor.ts) before the append
+//   returns, so deleting or rewriting the newest rows is detected too;
 // - a reset writes `requested` BEFORE the venue is called; if that write fails nothing is sent.
 
 export { AUDIT_OUTCOMES, type AuditOutcome } from "@/lib/model/audit-outcomes";
@@ -37,7 +43,7 @@ export interface AuditEntry {
 const CHAIN_LOCK_ID = 7_715_001;
 let queue: Promise<unknown> = Promise.resolve();
 
-function toBody(seq: number, e: AuditEntry): AuditRowBody {
+function toBody(seq: number, e: AuditEntry, keyId: string): AuditRowBody {
   return {
     seq,
     at: new Date().toISOString(),
@@ -57,10 +63,20 @@ function toBody(seq: number, e: AuditEntry): AuditRowBody {
     venue_message: clean(e.venueMessage, 500),
     latency_ms: e.latencyMs ?? null,
     detail: clean(e.detail, 500),
+    key_id: keyId,
   };
 }
 
-async function appendOnce(entry: AuditEntry, { db, dialect }: Db): Promise<AuditLogTable> {
+interface Signer {
+  ring: AuditKeyRing;
+  identity: ChainIdentity;
+}
+
+async function appendOnce(
+  entry: AuditEntry,
+  { db, dialect }: Db,
+  { ring, identity }: Signer,
+): Promise<AuditLogTable> {
   return db.transaction().execute(async (trx) => {
     if (dialect === "postgres")
       await sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_ID})`.execute(trx);
@@ -70,28 +86,45 @@ async function appendOnce(entry: AuditEntry, { db, dialect }: Db): Promise<Audit
       .orderBy("seq", "desc")
       .limit(1)
       .executeTakeFirst();
-    const body = toBody((last?.seq ?? 0) + 1, entry);
+    const prev = last?.hash ?? GENESIS;
+    const body = toBody((last?.seq ?? 0) + 1, entry, ring.signing.id);
     const row: AuditLogTable = {
       ...body,
-      prev_hash: last?.hash ?? GENESIS,
-      hash: chainHash(last?.hash ?? GENESIS, body),
+      prev_hash: prev,
+      hash: keyedHash(ring.signing.secret, identity.chainId, prev, body),
     };
     await trx.insertInto("audit_log").values(row).execute();
     return row;
   });
 }
 
+const anchorPaths = new WeakMap<Kysely<Database>, Promise<string>>();
+
+function anchorPathOf(handle: Db): Promise<string> {
+  let path = anchorPaths.get(handle.db);
+  if (!path) {
+    path = anchorPathFor(handle);
+    anchorPaths.set(handle.db, path);
+  }
+  return path;
+}
+
 /** Appends one row to the chain (of the process's database, or of `handle`: tests pass their
  * own). Throws if it cannot be written: callers fail closed. */
 export function appendAudit(entry: AuditEntry, handle?: Db): Promise<AuditLogTable> {
+  let target: Db | null = null;
+  let chainId = "";
   const run = async () => {
-    const target = handle ?? (await getDb());
+    target = handle ?? (await getDb());
+    const ring = auditKeyRing();
+    const identity = await ensureIdentity(target.db, ring);
+    chainId = identity.chainId;
     let lastError: unknown;
     // Another process may take the same seq between our read and insert (SQLite has no advisory
     // lock); the primary key refuses the second insert and we re-read the head and try again.
     for (let attempt = 0; attempt < 5; attempt += 1) {
       try {
-        return await appendOnce(entry, target);
+        return await appendOnce(entry, target, { ring, identity });
       } catch (err) {
         lastError = err;
         if (!/unique|duplicate|primary key|SQLITE_BUSY|locked/i.test(String(err))) throw err;
@@ -101,7 +134,19 @@ export function appendAudit(entry: AuditEntry, handle?: Db): Promise<AuditLogTab
   };
   const next = queue.then(run, run);
   queue = next.catch(() => undefined);
-  return next;
+  // Anchored outside the queue: the next append proceeds while this head is being fsync'd, and
+  // appends that pile up meanwhile share one anchor write.
+  return next.then(async (row) => {
+    if (target)
+      await anchorHead(await anchorPathOf(target), {
+        chain: chainId,
+        seq: row.seq,
+        hash: row.hash,
+        key: row.key_id,
+        at: new Date().toISOString(),
+      });
+    return row;
+  });
 }
 
 export { bodyOf };

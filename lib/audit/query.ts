@@ -40,6 +40,7 @@ const COLUMNS: (keyof AuditLogTable)[] = [
   "venue_message",
   "latency_ms",
   "detail",
+  "key_id",
   "prev_hash",
   "hash",
 ];

@@ -4,6 +4,7 @@ import * as m0001 from "@/lib/db/migrations/0001-audit-and-resets";
 import * as m0002 from "@/lib/db/migrations/0002-trigger-history";
 import * as m0003 from "@/lib/db/migrations/0003-live-state";
 import * as m0004 from "@/lib/db/migrations/0004-trigger-reset";
+import * as m0005 from "@/lib/db/migrations/0005-audit-keyed-chain";
 import * as m0006 from "@/lib/db/migrations/0006-sessions";
 
 // Migrations are listed here (not read from a folder) so they survive bundling. The same list
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<
   "0002-trigger-history": m0002,
   "0003-live-state": m0003,
   "0004-trigger-reset": m0004,
+  "0005-audit-keyed-chain": m0005,
   "0006-sessions": m0006,
 };
 

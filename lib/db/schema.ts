@@ -7,6 +7,18 @@ import type { AuditRecord } from "@/lib/model/audit";
 /** The audit trail: append-only, hash-chained (lib/audit/append.ts states the invariants). */
 export type AuditLogTable = AuditRecord;
 
+/** The audit chain's identity (migration 0005): one row, written once by lib/audit/identity.ts,
+ * sealed with the audit key so that its chain id and legacy boundary cannot be changed. */
+export interface AuditChainTable {
+  id: number;
+  chain_id: string;
+  /** Rows up to this seq predate keyed hashes (plain SHA-256); every later row is keyed. */
+  legacy_through: number;
+  key_id: string;
+  created_at: string;
+  seal: string;
+}
+
 /** First answer per idempotency key, so a repeated click replays it without a venue call. */
 export interface ResetIdempotencyTable {
   key: string;
@@ -73,6 +85,7 @@ export interface Database {
   live_state: LiveStateTable;
   trigger_event: TriggerEventTable;
   audit_log: AuditLogTable;
+  audit_chain: AuditChainTable;
   reset_idempotency: ResetIdempotencyTable;
   row_lock: RowLockTable;
   auth_session: AuthSessionTable;

@@ -21,8 +21,20 @@ export interface AuditRecord {
   venue_message: string | null;
   latency_ms: number | null;
   detail: string | null;
+  /** Id of the key whose HMAC is `hash` (MMP_AUDIT_KEYS); null on rows from before keyed hashes. */
+  key_id: string | null;
   prev_hash: string;
   hash: string;
+}
+
+/** A reset `requested` with no result row (same idempotency key) after the reset timeout. */
+export interface UnansweredRequest {
+  seq: number;
+  at: string;
+  actor: string;
+  accountId: string | null;
+  scope: string | null;
+  idempotencyKey: string | null;
 }
 
 export interface ChainVerdict {
@@ -31,4 +43,14 @@ export interface ChainVerdict {
   /** Head of the chain: keep it (e.g. in an export) to detect a later truncation. */
   head: { seq: number; hash: string } | null;
   firstBad: { seq: number; reason: string } | null;
+  /** When this verdict was reached; null while the first verification is still running (then
+   * `ok` is false and `firstBad` null: not known yet). */
+  checkedAt: string | null;
+  /** Highest sequence number anchored outside the database and checked against it (0: none). */
+  anchoredSeq: number;
+  /** Warnings, not breakage: reset requests without a result (at most 20 listed). */
+  unanswered: UnansweredRequest[];
+  unansweredCount: number;
+  /** Facts that qualify the verdict (legacy rows, demo key, …), one sentence each. */
+  notes: string[];
 }

@@ -57,6 +57,34 @@ function roleMap() {
     .transform((s): Record<string, Role> => roleMapSchema.parse(parse(s)));
 }
 
+/** One entry of MMP_AUDIT_KEYS: the key id stored on each audit row, and the HMAC key. */
+export interface AuditKeySpec {
+  id: string;
+  secret: Buffer;
+}
+
+/** `id:base64key[,id:base64key…]`, ids unique, keys of at least 32 bytes; null if malformed. */
+export function parseAuditKeys(value: string): AuditKeySpec[] | null {
+  const keys: AuditKeySpec[] = [];
+  for (const part of value.split(",")) {
+    const m = /^\s*([A-Za-z0-9_.-]{1,32}):([A-Za-z0-9+/_-]+={0,2})\s*$/.exec(part);
+    if (!m?.[1] || !m[2]) return null;
+    const secret = Buffer.from(m[2], "base64");
+    if (secret.length < 32 || keys.some((k) => k.id === m[1])) return null;
+    keys.push({ id: m[1], secret });
+  }
+  return keys.length > 0 ? keys : null;
+}
+
+function auditKeys() {
+  const error =
+    "expected id:key[,id:key…] — ids of letters, digits, '.', '_' or '-', each once; keys in base64 of at least 32 bytes (openssl rand -base64 32); the last one signs";
+  return z
+    .string()
+    .refine((s) => parseAuditKeys(s) !== null, { error })
+    .transform((s): AuditKeySpec[] => parseAuditKeys(s) ?? []);
+}
+
 const schema = z.object({
   // Where things are
   MMP_CONFIG: text().optional(),
@@ -79,6 +107,12 @@ const schema = z.object({
   MMP_STALE_AFTER_MS: integer(500, 3_600_000).optional(),
   MMP_RESET_FRESH_MS: integer(0, 10_000).default(2000),
   MMP_BREAKER_OPEN_MS: integer(100, 120_000).default(5000),
+
+  // Audit trail (lib/audit): the keys that sign it (required outside demo) and where its head is
+  // anchored outside the database
+  MMP_AUDIT_KEYS: auditKeys().optional(),
+  MMP_AUDIT_ANCHOR_PATH: text().optional(),
+  MMP_AUDIT_ANCHOR_LOG: oneOf(["on", "off"]).default("off"),
 
   // Alerts and operators
   MMP_ALERT_WEBHOOK_URL: httpUrl().optional(),
@@ -118,6 +152,7 @@ const HIDDEN: ReadonlySet<string> = new Set<EnvName>([
   "DATABASE_URL",
   "MMP_ALERT_WEBHOOK_URL",
   "MMP_OPS_TOKEN",
+  "MMP_AUDIT_KEYS",
   "NEXTAUTH_SECRET",
   "AUTH_SECRET",
   "MMP_OIDC_CLIENT_SECRET",

@@ -52,5 +52,31 @@ export const metrics = singleton("metrics", () => {
       labelNames: ["status"],
       registers: [registry],
     }),
+    // The audit trail's background verifier (lib/audit/background.ts) sets these.
+    auditChainOk: new Gauge({
+      name: "mmp_audit_chain_ok",
+      help: "1 unless verification found the audit trail altered (then 0)",
+      registers: [registry],
+    }),
+    auditFirstBadSeq: new Gauge({
+      name: "mmp_audit_first_bad_seq",
+      help: "Sequence number of the first altered audit row (0 while intact)",
+      registers: [registry],
+    }),
+    auditVerifiedSeq: new Gauge({
+      name: "mmp_audit_verified_seq",
+      help: "Audit row the background verifier has verified through (0 until its first pass)",
+      registers: [registry],
+    }),
+    auditUnanswered: new Gauge({
+      name: "mmp_audit_unanswered_requests",
+      help: "Reset requests without a result row after the reset timeout",
+      registers: [registry],
+    }),
+    auditAnchorErrors: new Counter({
+      name: "mmp_audit_anchor_errors_total",
+      help: "Failed writes of the audit chain head to the anchor file",
+      registers: [registry],
+    }),
   };
 });

@@ -4,6 +4,8 @@ import { initConfig } from "@/lib/config/runtime";
 import { startDemo } from "@/lib/server/demo";
 import { getDb } from "@/lib/db/client";
 import { authSecret } from "@/lib/auth/secret";
+import { startAuditVerifier } from "@/lib/audit/background";
+import { prepareAuditTrail } from "@/lib/audit/prepare";
 import { startMonitor } from "@/lib/live/monitor";
 import { startCluster } from "@/lib/live/cluster";
 import { startPublishing } from "@/lib/live/publish";
@@ -32,6 +34,10 @@ export async function startServer(): Promise<void> {
     }
     // A real config needs a stable session key; fail at start, not at the first sign-in.
     authSecret(config.demo);
+    // The audit trail's key (required outside demo), identity and anchor file; then its verifier
+    // runs in the background (a full pass now), so no request ever waits for a verification.
+    await prepareAuditTrail(config.demo);
+    startAuditVerifier();
     if (MMP_MONITOR !== "off") {
       if (dialect === "postgres" && DATABASE_URL) await startCluster(DATABASE_URL);
       else startMonitor();

@@ -23,9 +23,10 @@ export function auditChainSuite(dialect: "sqlite" | "postgres") {
         ),
       );
       expect(new Set(rows.map((r) => r.seq)).size).toBe(100);
-      const { db, dialect: used } = await getDb();
+      const handle = await getDb();
+      const { db, dialect: used } = handle;
       expect(used).toBe(dialect);
-      const verdict = await verifyChain(db);
+      const verdict = await verifyChain(handle);
       expect(verdict).toMatchObject({ ok: true, rows: 100, firstBad: null });
       expect(verdict.head?.seq).toBe(100);
       const all = await db
@@ -65,11 +66,12 @@ export function auditChainSuite(dialect: "sqlite" | "postgres") {
     it("an edited row is named by the verifier, even when the attacker drops the triggers", async () => {
       const { getDb } = await import("@/lib/db/client");
       const { verifyChain } = await import("@/lib/audit/verify");
-      const { db } = await getDb();
+      const handle = await getDb();
+      const { db } = handle;
       if (dialect === "sqlite") await sql`DROP TRIGGER audit_log_no_update`.execute(db);
       else await sql`ALTER TABLE audit_log DISABLE TRIGGER USER`.execute(db);
       await db.updateTable("audit_log").set({ outcome: "ok" }).where("seq", "=", 42).execute();
-      const verdict = await verifyChain(db);
+      const verdict = await verifyChain(handle);
       expect(verdict.ok).toBe(false);
       expect(verdict.firstBad).toEqual({ seq: 42, reason: expect.stringMatching(/edited/) });
     });
@@ -77,16 +79,17 @@ export function auditChainSuite(dialect: "sqlite" | "postgres") {
     it("a deleted row is detected at the gap", async () => {
       const { getDb } = await import("@/lib/db/client");
       const { verifyChain } = await import("@/lib/audit/verify");
-      const { db } = await getDb();
+      const handle = await getDb();
+      const { db } = handle;
       await db
         .updateTable("audit_log")
         .set({ outcome: "requested" })
         .where("seq", "=", 42)
         .execute();
-      expect((await verifyChain(db)).ok).toBe(true);
+      expect((await verifyChain(handle)).ok).toBe(true);
       if (dialect === "sqlite") await sql`DROP TRIGGER audit_log_no_delete`.execute(db);
       await db.deleteFrom("audit_log").where("seq", "=", 7).execute();
-      expect((await verifyChain(db)).firstBad?.seq).toBe(8);
+      expect((await verifyChain(handle)).firstBad?.seq).toBe(8);
     });
   });
 }

@@ -42,8 +42,12 @@ export const fixtureAccount = (id: string): FixtureAccount => {
 const envName = (id: string, part: "KEY" | "SECRET" | "PASSPHRASE") =>
   `MMP_TEST_${id.toUpperCase().replace(/-/g, "_")}_${part}`;
 
+/** The audit trail's HMAC key of the app under test (MMP_AUDIT_KEYS: `id:base64`, 32 bytes). */
+export const FIXTURE_AUDIT_KEY = Buffer.from("test-only-audit-key-0123456789ab").toString("base64");
+export const FIXTURE_AUDIT_KEYS = `fixture:${FIXTURE_AUDIT_KEY}`;
+
 export function fixtureEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { MMP_AUDIT_KEYS: FIXTURE_AUDIT_KEYS };
   for (const a of FIXTURE_ACCOUNTS) {
     if (a.omitEnv) continue;
     env[envName(a.id, "KEY")] = a.apiKey;
@@ -91,11 +95,14 @@ export function fixtureConfig(baseUrl: string, users: AppConfigFile["users"] = [
 
 /** Every secret value a test must never find in a response, a log or the client bundle. PEM keys
  * are checked by their base64 body, which is what a leak would contain. */
-export const FIXTURE_SECRETS = FIXTURE_ACCOUNTS.flatMap((a) => [
-  a.secret,
-  ...(a.appSecret ? [a.appSecret] : []),
-  ...(a.passphrase ? [a.passphrase] : []),
-]).map((s) => (s.includes("-----BEGIN") ? s.split("\n")[1]! : s));
+export const FIXTURE_SECRETS = [
+  ...FIXTURE_ACCOUNTS.flatMap((a) => [
+    a.secret,
+    ...(a.appSecret ? [a.appSecret] : []),
+    ...(a.passphrase ? [a.passphrase] : []),
+  ]).map((s) => (s.includes("-----BEGIN") ? s.split("\n")[1]! : s)),
+  FIXTURE_AUDIT_KEY,
+];
 
 export function simAccounts(): SimAccountSpec[] {
   return FIXTURE_ACCOUNTS.map((a) => ({

@@ -1,0 +1,201 @@
+import "server-only";
+import { auditKeyRing, type AuditKeyRing } from "@/lib/audit/keys";
+import { ChainPass, unansweredAfterMs } from "@/lib/audit/verify";
+import { getDb, type Db } from "@/lib/db/client";
+import type { ChainVerdict } from "@/lib/model/audit";
+import { log } from "@/lib/platform/log";
+import { metrics } from "@/lib/platform/metrics";
+import { singleton } from "@/lib/platform/singleton";
+
+// The audit trail's verifier, off the request path: /api/audit and /audit only read its latest
+// verdict. Every few seconds it verifies the rows appended since its checkpoint (the last verified
+// seq and hash) and the anchors written since; if the checkpoint row itself is gone or changed it
+// verifies fully at once. Deleting or editing a row below the checkpoint changes nothing at the
+// tail, so a full pass from row 1 also runs at start-up and then again after a gap of ten times
+// its own duration (at least 5 s, at most an hour): about 10 % of one core at most, and a small
+// trail is re-checked within seconds. Every pass reads in chunks and yields to the event loop
+// between them (setImmediate), so requests are never held up by it for more than one chunk.
+
+export interface BackgroundOptions {
+  handle?: () => Promise<Db>;
+  keys?: () => AuditKeyRing;
+  /** Default: the handle's anchor file. */
+  anchorPath?: string | null;
+  chunk?: number;
+  tickMs?: number;
+  fullMinGapMs?: number;
+  fullMaxGapMs?: number;
+  /** The gap before the next full pass is at least this many times the last one's duration. */
+  fullDuty?: number;
+  pause?: () => Promise<void>;
+  now?: () => Date;
+  unansweredAfterMs?: number;
+}
+
+export interface VerifierStats {
+  fullPasses: number;
+  incrementalPasses: number;
+  /** The last pass: the checkpoint it started after and how many rows it read. */
+  lastFrom: number;
+  lastRowsRead: number;
+  pauses: number;
+}
+
+export function pendingVerdict(note: string): ChainVerdict {
+  return {
+    ok: false,
+    rows: 0,
+    head: null,
+    firstBad: null,
+    checkedAt: null,
+    anchoredSeq: 0,
+    unanswered: [],
+    unansweredCount: 0,
+    notes: [note],
+  };
+}
+
+/** Lets every callback already waiting run before the pass goes on (between chunks). */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function createBackgroundVerifier(options: BackgroundOptions = {}) {
+  const o = {
+    handle: getDb,
+    keys: auditKeyRing,
+    chunk: 500,
+    tickMs: 2000,
+    fullMinGapMs: 5000,
+    fullMaxGapMs: 3_600_000,
+    fullDuty: 10,
+    pause: yieldToEventLoop,
+    now: () => new Date(),
+    unansweredAfterMs: unansweredAfterMs(),
+    ...options,
+  };
+  const stats: VerifierStats = {
+    fullPasses: 0,
+    incrementalPasses: 0,
+    lastFrom: 0,
+    lastRowsRead: 0,
+    pauses: 0,
+  };
+  let pass: ChainPass | null = null;
+  let verdict = pendingVerdict("The first verification is still running.");
+  let nextFullAt = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const pause = async () => {
+    stats.pauses += 1;
+    await o.pause();
+  };
+  metrics.auditChainOk.set(1);
+
+  function publish(v: ChainVerdict): ChainVerdict {
+    // Logged when the finding changes, not at every pass.
+    if (!v.ok && (verdict.ok || verdict.firstBad?.seq !== v.firstBad?.seq))
+      log.error({ firstBad: v.firstBad }, "audit trail verification failed");
+    verdict = v;
+    metrics.auditChainOk.set(v.ok ? 1 : 0);
+    metrics.auditFirstBadSeq.set(v.firstBad?.seq ?? 0);
+    metrics.auditVerifiedSeq.set(v.head?.seq ?? 0);
+    metrics.auditUnanswered.set(v.unansweredCount);
+    return v;
+  }
+
+  async function runFull(): Promise<ChainVerdict> {
+    const started = Date.now();
+    const fresh = await ChainPass.open(await o.handle(), {
+      keys: o.keys(),
+      anchorPath: o.anchorPath,
+      chunk: o.chunk,
+      pause,
+    });
+    stats.lastFrom = 0;
+    stats.lastRowsRead = await fresh.readRows();
+    await fresh.readAnchors();
+    pass = fresh;
+    stats.fullPasses += 1;
+    const gap = Math.min(
+      o.fullMaxGapMs,
+      Math.max(o.fullMinGapMs, (Date.now() - started) * o.fullDuty),
+    );
+    nextFullAt = Date.now() + gap;
+    return publish(await fresh.verdict(o.now(), o.unansweredAfterMs));
+  }
+
+  async function runIncremental(): Promise<ChainVerdict> {
+    // Nothing to continue from, or already broken (a full pass re-judges it): verify fully.
+    if (!pass || !verdict.ok) return runFull();
+    const head = pass.verifier.head;
+    if (head) {
+      const row = await pass.db
+        .selectFrom("audit_log")
+        .select("hash")
+        .where("seq", "=", head.seq)
+        .executeTakeFirst();
+      // The checkpoint row vanished or changed: rows were deleted or rewritten behind the last
+      // pass. Only a full pass can name the first bad one.
+      if (row?.hash !== head.hash) return runFull();
+    }
+    stats.lastFrom = head?.seq ?? 0;
+    stats.lastRowsRead = await pass.readRows();
+    await pass.readAnchors();
+    stats.incrementalPasses += 1;
+    return publish(await pass.verdict(o.now(), o.unansweredAfterMs));
+  }
+
+  async function tick(): Promise<void> {
+    if (!verdict.ok && verdict.checkedAt && Date.now() < nextFullAt) return;
+    if (Date.now() >= nextFullAt) await runFull();
+    else await runIncremental();
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      tick()
+        .catch((err: unknown) => log.error({ err }, "audit trail verification could not run"))
+        .finally(schedule);
+    }, o.tickMs);
+    timer.unref();
+  }
+
+  return {
+    runFull,
+    runIncremental,
+    verdict: () => verdict,
+    stats: () => ({ ...stats }),
+    /** A full pass now, then the schedule above. */
+    start(): void {
+      stopped = false;
+      runFull()
+        .catch((err: unknown) => log.error({ err }, "audit trail verification could not run"))
+        .finally(schedule);
+    },
+    stop(): void {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
+
+export type BackgroundVerifier = ReturnType<typeof createBackgroundVerifier>;
+
+const running = singleton<{ verifier: BackgroundVerifier | null }>("audit-verifier", () => ({
+  verifier: null,
+}));
+
+/** Start-up (lib/server/start.ts): the process's background verifier. */
+export function startAuditVerifier(): void {
+  if (running.verifier) return;
+  running.verifier = createBackgroundVerifier();
+  running.verifier.start();
+}
+
+/** The latest verdict, for /api/audit and /audit: never verifies on the request path. */
+export function auditVerdict(): ChainVerdict {
+  return (
+    running.verifier?.verdict() ??
+    pendingVerdict("The background verifier is not running in this process.")
+  );
+}
