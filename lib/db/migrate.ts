@@ -40,6 +40,10 @@ export async function migrateToLatest<T>(db: Kysely<T>, dialect: Dialect): Promi
   const migrator = new Migrator({
     db: db as unknown as Kysely<unknown>,
     provider: provider(dialect),
+    // 0005 (keyed audit chain) landed after 0006 (sessions): a database that already ran 0006
+    // must still run 0005 rather than refuse to start. Every migration here is independent of
+    // the others' order.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
