@@ -63,11 +63,15 @@ describe("a copied cookie stops working, and its streams close", () => {
     const other = await signIn(app.url, "viewer1");
     const stream = await liveStream(cookie);
     const copy = cookie;
+    const session = async () =>
+      (await fetch(`${app.url}/api/auth/session`, { headers: { cookie: copy } })).json();
     expect(await status(copy)).toBe(200);
+    expect(await session()).toMatchObject({ user: { name: "viewer1" } });
     const at = Date.now();
     await signOut(app.url, cookie);
     expect(await status(copy)).toBe(401);
     expect(await status(copy, "/api/stream")).toBe(401);
+    expect(await session()).toEqual({});
     expect(await endsWithin5s(stream, at)).toBeLessThan(5_000);
     expect(await status(other)).toBe(200);
   });
