@@ -62,7 +62,7 @@ export function createBackgroundVerifier(options: BackgroundOptions = {}) {
   const o = {
     handle: getDb,
     keys: auditKeyRing,
-    chunk: 500,
+    chunk: 250,
     tickMs: 2000,
     fullMinGapMs: 5000,
     fullMaxGapMs: 3_600_000,
