@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppUnderTest, type AppUnderTest } from "../support/app-server";
-import { attacker, useFixtureAuditKey } from "../support/audit-tamper";
+import { attacker, noSessionsLeft, useFixtureAuditKey } from "../support/audit-tamper";
 import { createPgDatabase, type TempPg } from "../support/databases";
 import { signIn } from "../support/session";
 import { waitFor } from "../support/wait";
@@ -56,7 +56,10 @@ describe.each(["sqlite", "postgres"] as const)("the audit page and metrics on %s
   afterAll(async () => {
     await handle?.db.destroy();
     await app?.stop();
-    await pgdb?.drop();
+    if (pgdb) {
+      await noSessionsLeft(pgdb.url);
+      await pgdb.drop();
+    }
   });
 
   const verdict = async (): Promise<ChainVerdict> =>

@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { createPgDatabase, tempSqlitePath, type TempPg } from "./databases";
 import { FIXTURE_AUDIT_KEYS } from "./fixtures";
+import { waitFor } from "./wait";
 import type { Db } from "@/lib/db/client";
 import { openSqliteFile } from "@/lib/db/sqlite";
 import type { AuditRecord } from "@/lib/model/audit";
@@ -117,9 +118,34 @@ export async function freshTrail(dialect: "sqlite" | "postgres", count = 20): Pr
       >,
     close: async () => {
       await handle.db.destroy();
-      await pgdb?.drop();
+      if (pgdb) {
+        // The pool's end() resolves before its sockets have closed; dropping the database (WITH
+        // FORCE) under a closing connection makes that client throw an uncaught error.
+        await noSessionsLeft(pgdb.url);
+        await pgdb.drop();
+      }
     },
   };
+}
+
+/** Waits until no connection to the database is left (before dropping it). */
+export async function noSessionsLeft(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const database = url.pathname.slice(1);
+  url.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await waitFor(async () => {
+      const { rows } = await admin.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1",
+        [database],
+      );
+      return rows[0]?.n === 0;
+    });
+  } finally {
+    await admin.end();
+  }
 }
 
 /** `npm run verify-audit` against the trail, as an operator runs it. */
