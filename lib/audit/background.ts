@@ -12,9 +12,10 @@ import { singleton } from "@/lib/platform/singleton";
 // seq and hash) and the anchors written since; if the checkpoint row itself is gone or changed it
 // verifies fully at once. Deleting or editing a row below the checkpoint changes nothing at the
 // tail, so a full pass from row 1 also runs at start-up and then again after a gap of ten times
-// its own duration (at least 5 s, at most an hour): about 10 % of one core at most, and a small
-// trail is re-checked within seconds. Every pass reads in chunks and yields to the event loop
-// between them (setImmediate), so requests are never held up by it for more than one chunk.
+// its own working time (pauses not counted; at least 5 s, at most an hour): about 10 % of one
+// core at most, and a small trail is re-checked within seconds. Every pass reads in chunks and
+// yields to the event loop between them (setImmediate), so requests are never held up by it for
+// more than one chunk.
 
 export interface BackgroundOptions {
   handle?: () => Promise<Db>;
@@ -84,9 +85,14 @@ export function createBackgroundVerifier(options: BackgroundOptions = {}) {
   let nextFullAt = 0;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
+  // Time spent waiting in pauses: on a busy server the other work between two chunks can take
+  // far longer than the chunks, and must not push the next full pass further away.
+  let pausedMs = 0;
   const pause = async () => {
     stats.pauses += 1;
+    const t = Date.now();
     await o.pause();
+    pausedMs += Date.now() - t;
   };
   metrics.auditChainOk.set(1);
 
@@ -104,6 +110,7 @@ export function createBackgroundVerifier(options: BackgroundOptions = {}) {
 
   async function runFull(): Promise<ChainVerdict> {
     const started = Date.now();
+    pausedMs = 0;
     const fresh = await ChainPass.open(await o.handle(), {
       keys: o.keys(),
       anchorPath: o.anchorPath,
@@ -117,7 +124,7 @@ export function createBackgroundVerifier(options: BackgroundOptions = {}) {
     stats.fullPasses += 1;
     const gap = Math.min(
       o.fullMaxGapMs,
-      Math.max(o.fullMinGapMs, (Date.now() - started) * o.fullDuty),
+      Math.max(o.fullMinGapMs, (Date.now() - started - pausedMs) * o.fullDuty),
     );
     nextFullAt = Date.now() + gap;
     return publish(await fresh.verdict(o.now(), o.unansweredAfterMs));
