@@ -7,6 +7,7 @@ import { sessionLifetimes } from "@/lib/auth/session-policy";
 import { endSession, startSession } from "@/lib/auth/sessions";
 import { throttledCheck } from "@/lib/auth/sign-in-throttle";
 import { getConfig } from "@/lib/config/runtime";
+import { log } from "@/lib/platform/log";
 import { authSecret } from "@/lib/auth/secret";
 
 // next-auth configuration: credentials for the users in MMP_CONFIG, optional OIDC. Sessions are
@@ -76,7 +77,16 @@ function buildAuthOptions(demo: boolean): AuthOptions {
     pages: { signIn: "/login", error: "/login" },
     session: { strategy: "jwt", maxAge: lifetimes.idleSeconds, updateAge: 60 },
     callbacks: {
-      signIn: ({ user }) => Boolean(user.role),
+      // No role, no sign-in. An SSO identity named like a configured password user is refused too:
+      // it would otherwise be taken for that user (lib/auth/session-validity.ts, currentRole).
+      async signIn({ user, account }) {
+        if (!user.role) return false;
+        if (account?.provider !== "oidc") return true;
+        const username = user.name ?? user.id;
+        if (!(await getConfig()).users.some((u) => u.username === username)) return true;
+        log.warn({ username }, "single sign-on refused: the name is a configured password user's");
+        return false;
+      },
       async jwt({ token, user, account }) {
         if (user) {
           // signIn above refused a user without a role, so role is set here.

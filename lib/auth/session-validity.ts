@@ -18,17 +18,19 @@ export interface SessionClaims {
   role?: Role;
 }
 
-/** Who a user is right now: listed in the config, or an SSO user known only by their claims. */
+/** Who a user is right now: a password user listed in the config, or an SSO user known only by
+ * their claims. An SSO identity never acts as a configured user of the same name: the IdP's
+ * preferred_username is no proof of being that user, whose role may be higher than the claims'. */
 export function currentRole(claims: SessionClaims, users: readonly UserConfig[]): Role | null {
   const listed = users.find((u) => u.username === claims.username);
   if (claims.provider === "credentials") return listed?.role ?? null;
-  return listed?.role ?? claims.role ?? null;
+  return listed ? null : (claims.role ?? null);
 }
 
 /**
  * A keyed hash of what the user signed in with: for a configured user, their password hash and
  * role; for an SSO user not in the config, the role their claims gave. A password change, a role
- * change, or an SSO user being added to the config all change it, so every earlier session ends.
+ * change, or a configured user of an SSO user's name appearing all end every earlier session.
  * Keyed with the session secret so the stored value says nothing about the password hash.
  */
 export function credentialFingerprint(
@@ -37,11 +39,10 @@ export function credentialFingerprint(
   secret: string,
 ): string | null {
   const listed = users.find((u) => u.username === claims.username);
-  const parts = listed
-    ? [claims.provider, "config", listed.passwordHash, listed.role]
-    : claims.provider === "oidc" && claims.role
-      ? [claims.provider, "idp", claims.role]
-      : null;
+  let parts: string[] | null = null;
+  if (claims.provider === "credentials") {
+    if (listed) parts = [claims.provider, "config", listed.passwordHash, listed.role];
+  } else if (!listed && claims.role) parts = [claims.provider, "idp", claims.role];
   if (!parts) return null;
   return createHmac("sha256", secret).update(JSON.stringify(parts)).digest("hex");
 }

@@ -80,6 +80,22 @@ describe("checkSession", () => {
     );
   });
 
+  it("an SSO identity named like a configured password user never acts as that user", () => {
+    const sso: SessionClaims = {
+      sid: "sid-3",
+      username: "alice",
+      provider: "oidc",
+      role: "viewer",
+    };
+    // No session can start for it (the sign-in is refused: lib/auth/options.ts) …
+    expect(credentialFingerprint(sso, users, "s3cret")).toBeNull();
+    // … and one from before a password user of that name was configured ends, not promoted.
+    const before = ctx({ users: [] });
+    const row = rowFor(sso, before);
+    expect(checkSession(sso, row, before)).toEqual({ problem: null, role: "viewer" });
+    expect(checkSession(sso, row, ctx()).problem).toBe("user removed");
+  });
+
   it("the fingerprint is keyed: another secret, another value", () => {
     expect(credentialFingerprint(alice, users, "a")).not.toBe(
       credentialFingerprint(alice, users, "b"),
