@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/auth/login-form";
-import { oidcSettings } from "@/lib/auth/oidc";
+import { oidcSettings, signInErrorMessage } from "@/lib/auth/oidc";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { safeCallbackPath } from "@/lib/auth/safe-redirect";
 
@@ -19,7 +19,11 @@ export default async function LoginPage({
   return (
     <main className="mx-auto mt-24 max-w-sm rounded-lg border border-slate-800 bg-slate-900/60 p-6">
       <h1 className="mb-4 text-xl font-semibold">Sign in to the MMP risk desk</h1>
-      <LoginForm callbackPath={callbackPath} sso={oidcSettings()?.name ?? null} />
+      <LoginForm
+        callbackPath={callbackPath}
+        sso={oidcSettings()?.name ?? null}
+        initialError={signInErrorMessage(typeof params.error === "string" ? params.error : null)}
+      />
     </main>
   );
 }

@@ -4,9 +4,18 @@ import { useState, type FormEvent } from "react";
 import { signIn } from "next-auth/react";
 
 // Password sign-in (and SSO when configured). The callback path was already checked on the
-// server; a full page load afterwards gives the server a clean request with the new cookie.
-export function LoginForm({ callbackPath, sso }: { callbackPath: string; sso: string | null }) {
-  const [error, setError] = useState<string | null>(null);
+// server; a full page load afterwards gives the server a clean request with the new cookie. An SSO
+// sign-in that was refused comes back here with the server's message as `initialError`.
+export function LoginForm({
+  callbackPath,
+  sso,
+  initialError = null,
+}: {
+  callbackPath: string;
+  sso: string | null;
+  initialError?: string | null;
+}) {
+  const [error, setError] = useState<string | null>(initialError);
   const [busy, setBusy] = useState(false);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {

@@ -53,3 +53,16 @@ export function roleFromClaims(
   const roles = values.map((v) => s.roleMap[v]).filter((r): r is Role => r !== undefined);
   return roles.sort((a, b) => RANK[b] - RANK[a])[0] ?? null;
 }
+
+/**
+ * What the sign-in page says when next-auth sends someone back with `?error=<code>` (only the
+ * OIDC flow does: password sign-in answers in place). AccessDenied is the refusal of a user whose
+ * claims map to no role; every other code is a failed exchange with the provider, whose details
+ * are in the server's log, not for the browser.
+ */
+export function signInErrorMessage(code: string | null): string | null {
+  if (!code) return null;
+  if (code === "AccessDenied")
+    return "Your single sign-on account has no role on this desk. Ask an administrator to add you to a group that has one.";
+  return "Sign-in did not complete. Try again; if it keeps failing, tell an administrator.";
+}

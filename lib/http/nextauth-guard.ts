@@ -42,9 +42,12 @@ export async function refuseBadAuthInput(
   }
   const [action, provider] = path;
   // next-auth copies ?error= into a redirect Location unescaped (a NUL there is a 500); the sign-in
-  // page needs no detail beyond "it failed".
+  // page needs no detail beyond "it failed" — except a single sign-on refused because the user's
+  // claims map to no role (AccessDenied), which the page names (lib/auth/oidc.ts).
   if (action === "error") {
-    return new Response(null, { status: 302, headers: { Location: "/login?error=signin" } });
+    const code =
+      req.nextUrl.searchParams.get("error") === "AccessDenied" ? "AccessDenied" : "signin";
+    return new Response(null, { status: 302, headers: { Location: `/login?error=${code}` } });
   }
   if (req.method === "GET" && action === "callback" && provider === "credentials") {
     return errorResponse(new AppError("method_not_allowed", "sign in with POST"));
