@@ -12,7 +12,7 @@ import { singleton } from "@/lib/platform/singleton";
 // seq and hash) and the anchors written since; if the checkpoint row itself is gone or changed it
 // verifies fully at once. Deleting or editing a row below the checkpoint changes nothing at the
 // tail, so a full pass from row 1 also runs at start-up and then again after a gap of ten times
-// its own working time (pauses not counted; at least 5 s, at most an hour): about 10 % of one
+// the CPU time it used (pauses not counted; at least 5 s, at most an hour): about 10 % of one
 // core at most, and a small trail is re-checked within seconds. Every pass reads in chunks and
 // yields to the event loop between them (setImmediate), so requests are never held up by it for
 // more than one chunk.
@@ -26,7 +26,7 @@ export interface BackgroundOptions {
   tickMs?: number;
   fullMinGapMs?: number;
   fullMaxGapMs?: number;
-  /** The gap before the next full pass is at least this many times the last one's duration. */
+  /** The gap before the next full pass is at least this many times the CPU time of the last one. */
   fullDuty?: number;
   pause?: () => Promise<void>;
   now?: () => Date;
@@ -85,14 +85,18 @@ export function createBackgroundVerifier(options: BackgroundOptions = {}) {
   let nextFullAt = 0;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
-  // Time spent waiting in pauses: on a busy server the other work between two chunks can take
-  // far longer than the chunks, and must not push the next full pass further away.
-  let pausedMs = 0;
+  // A full pass is paced by the CPU it used itself: neither the other work that ran during its
+  // pauses nor a machine busy with other processes may push the next full pass further away.
+  let pausedCpuUs = 0;
+  const cpuUs = (since?: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(since);
+    return used.user + used.system;
+  };
   const pause = async () => {
     stats.pauses += 1;
-    const t = Date.now();
+    const before = process.cpuUsage();
     await o.pause();
-    pausedMs += Date.now() - t;
+    pausedCpuUs += cpuUs(before);
   };
   metrics.auditChainOk.set(1);
 
@@ -109,8 +113,8 @@ export function createBackgroundVerifier(options: BackgroundOptions = {}) {
   }
 
   async function runFull(): Promise<ChainVerdict> {
-    const started = Date.now();
-    pausedMs = 0;
+    const started = process.cpuUsage();
+    pausedCpuUs = 0;
     const fresh = await ChainPass.open(await o.handle(), {
       keys: o.keys(),
       anchorPath: o.anchorPath,
@@ -124,7 +128,7 @@ export function createBackgroundVerifier(options: BackgroundOptions = {}) {
     stats.fullPasses += 1;
     const gap = Math.min(
       o.fullMaxGapMs,
-      Math.max(o.fullMinGapMs, (Date.now() - started - pausedMs) * o.fullDuty),
+      Math.max(o.fullMinGapMs, ((cpuUs(started) - pausedCpuUs) / 1000) * o.fullDuty),
     );
     nextFullAt = Date.now() + gap;
     return publish(await fresh.verdict(o.now(), o.unansweredAfterMs));
