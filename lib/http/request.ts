@@ -1,6 +1,8 @@
 import "server-only";
 import type { z } from "zod";
 import type { RequestMeta } from "@/lib/desk/reset-audit";
+import { clientAddress } from "@/lib/http/client-address";
+import { peerAddress } from "@/lib/http/peer-address";
 import { env } from "@/lib/platform/env";
 import { AppError } from "@/lib/platform/errors";
 
@@ -11,9 +13,13 @@ import { AppError } from "@/lib/platform/errors";
 const MAX_BODY_BYTES = 4096;
 const DRAIN_LIMIT_BYTES = 1024 * 1024;
 
+/** This application's origin: APP_ORIGIN, else NEXTAUTH_URL's (next-auth builds its own URLs from
+ * it, so it is the public address when set), and only when neither is set (development) the
+ * request's own Host, which a client chooses. */
 function expectedOrigin(req: Request): string | null {
-  const configured = env().APP_ORIGIN;
-  if (configured) return configured;
+  const { APP_ORIGIN, NEXTAUTH_URL } = env();
+  if (APP_ORIGIN) return APP_ORIGIN;
+  if (NEXTAUTH_URL) return new URL(NEXTAUTH_URL).origin;
   const host = req.headers.get("host");
   if (!host) return null;
   return `${new URL(req.url).protocol}//${host}`;
@@ -87,11 +93,16 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
   return parsed.data;
 }
 
-/** Where a request came from, for the audit trail. */
+/** Where a request came from, for the audit trail and the sign-in throttle: the connection's
+ * address (lib/http/peer-address.ts), or the client a trusted proxy names
+ * (lib/http/client-address.ts). Never a header a client chose by itself. */
 export function requestMeta(req: Request): RequestMeta {
   return {
-    // As reported by the server in front of us (next start sets it from the socket).
-    clientIp: req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+    clientIp: clientAddress(
+      peerAddress(req.headers),
+      req.headers.get("x-forwarded-for"),
+      env().MMP_TRUSTED_PROXIES,
+    ),
     userAgent: req.headers.get("user-agent"),
   };
 }

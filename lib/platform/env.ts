@@ -1,6 +1,11 @@
 import "server-only";
 import { z } from "zod";
 import { ROLES, type Role } from "@/lib/model/roles";
+import {
+  NO_ADDRESSES,
+  parseAddressRanges,
+  type AddressRanges,
+} from "@/lib/platform/address-ranges";
 
 // Every environment variable the app reads, validated once. Start-up (lib/server/start.ts) parses
 // it first, so a bad value stops the process with one line naming the variable instead of turning
@@ -39,6 +44,14 @@ function httpUrl() {
 }
 
 const text = () => z.string();
+
+function addressRanges() {
+  const error = "expected IP addresses or CIDR ranges, comma-separated (10.0.0.0/8, ::1)";
+  return z
+    .string()
+    .refine((s) => parseAddressRanges(s) !== null, { error })
+    .transform((s): AddressRanges => parseAddressRanges(s) ?? NO_ADDRESSES);
+}
 
 const roleMapSchema = z.record(z.string(), z.enum(ROLES));
 
@@ -126,6 +139,12 @@ const schema = z.object({
   APP_ORIGIN: httpUrl()
     .transform((s) => s.replace(/\/+$/, ""))
     .optional(),
+  // Proxies whose X-Forwarded-For is believed (lib/http/client-address.ts). None by default: the
+  // client address is then the connection's own.
+  MMP_TRUSTED_PROXIES: addressRanges().default(NO_ADDRESSES),
+  // Refused state-changing requests (lib/http/denied.ts): `denied` rows per user and minute for
+  // well-formed ones before the rest of that minute is counted into one row.
+  MMP_DENIED_ROWS_PER_MINUTE: integer(1, 100_000).default(20),
   MMP_SESSION_IDLE_SECONDS: integer(1, 366 * 24 * 3600).default(8 * 3600),
   MMP_SESSION_ABSOLUTE_HOURS: positive(366 * 24).default(12),
   MMP_SCREEN_SESSION_DAYS: positive(366).default(30),
