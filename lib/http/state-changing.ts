@@ -22,12 +22,14 @@ import { log } from "@/lib/platform/log";
 // 1. a session, or 401. Not audited: nobody is known to have tried anything, and anyone on the
 //    network could fill the trail (and its hash chain) with anonymous refusals.
 // 2. same origin (403), the permission (403), the body: JSON (415), bounded (413), its schema
-//    (400). A refusal here leaves one `denied` row.
+//    (400). A refusal here leaves one `denied` row (the first of the user's minute: the rest of
+//    that minute are counted into one row, lib/http/denied.ts).
 // 3. the idempotency key: a repeat replays the first answer (no second run, no new audit rows);
 //    the same key for another request is 422, and a repeat still waiting for the first answer
 //    past the run's bound is 409. Neither adds a row: the first request's rows are the record.
 // 4. the use case, with the attempt's audit. It returns a result (the spec gives its status) or
-//    throws; when it throws before writing any row, the edge writes one `denied` row.
+//    throws; when it throws before writing any row, the edge writes one `denied` row (up to
+//    MMP_DENIED_ROWS_PER_MINUTE of the user's minute, lib/http/denied.ts).
 // Statuses come only from lib/http/errors.ts.
 
 export interface EdgeDeps {
@@ -79,7 +81,7 @@ export function stateChangingRoute<S extends z.ZodType, R>(
       requirePermission(user, spec.permission);
       input = await readJson(req, spec.schema);
     } catch (err) {
-      await recordDenied(attempt, err);
+      await recordDenied(attempt, err, "edge");
       throw err;
     }
     const { subject, idempotencyKey, fingerprint } = spec.identify(input, user);
@@ -93,7 +95,7 @@ export function stateChangingRoute<S extends z.ZodType, R>(
         // Refused before the use case recorded anything: one `denied` row says who tried what and
         // why. Not when the audit trail itself is what failed: there is nowhere to write it.
         if (attempt.written.length === 0 && !isAppError(err, "audit_unavailable"))
-          await recordDenied(attempt, err);
+          await recordDenied(attempt, err, "use-case");
         const { status, body } = toErrorResult(err);
         return { status, body };
       }
