@@ -14,22 +14,45 @@ function isHttpUrl(url: string, base: string): boolean {
   }
 }
 
+/** The callbackUrl values of a POST body, as next-auth reads the body (next-auth/next/utils.js
+ * getBody: JSON, or a form), or an error response for a JSON body it could not parse. */
+async function bodyCallbackUrls(req: NextRequest): Promise<unknown[] | Response> {
+  if (req.method !== "POST") return [];
+  const type = req.headers.get("content-type") ?? "";
+  if (/application\/json/i.test(type)) {
+    // It JSON.parses a JSON body unguarded.
+    let body: unknown;
+    try {
+      body = JSON.parse(await req.clone().text());
+    } catch {
+      return errorResponse(new AppError("invalid_json", "body is not valid JSON"));
+    }
+    return typeof body === "object" && body !== null && "callbackUrl" in body
+      ? [body.callbackUrl]
+      : [];
+  }
+  if (/application\/x-www-form-urlencoded/i.test(type))
+    return new URLSearchParams(await req.clone().text()).getAll("callbackUrl");
+  return [];
+}
+
+/** next-auth hands a body's callbackUrl to its redirect callback, whose `new URL(url)` throws on
+ * anything but an absolute URL or a path (and `url.startsWith` on anything but a string): a 500
+ * with its stack trace in the log, on every request that sends one. */
+const badCallbackUrl = (value: unknown, origin: string): boolean =>
+  typeof value !== "string" || !isHttpUrl(value, origin);
+
 /** A refusal for input next-auth would choke on, or null to let next-auth handle the request. */
 export async function refuseBadAuthInput(
   req: NextRequest,
   path: string[],
 ): Promise<Response | null> {
-  // It JSON.parses a JSON body unguarded.
-  if (req.method === "POST" && /application\/json/i.test(req.headers.get("content-type") ?? "")) {
-    try {
-      JSON.parse(await req.clone().text());
-    } catch {
-      return errorResponse(new AppError("invalid_json", "body is not valid JSON"));
-    }
-  }
-  // A callbackUrl (query or its own cookie) that is not an http(s) URL is a "configuration" 500.
-  const query = req.nextUrl.searchParams.get("callbackUrl");
-  if (query !== null && !isHttpUrl(query, req.nextUrl.origin)) {
+  const bodyUrls = await bodyCallbackUrls(req);
+  if (bodyUrls instanceof Response) return bodyUrls;
+  // A callbackUrl (body, query or its own cookie) that is not an http(s) URL or a path is a 500
+  // (body) or a "configuration" 500 (query, cookie).
+  const query = req.nextUrl.searchParams.getAll("callbackUrl");
+  if ([...bodyUrls, ...query].some((url) => badCallbackUrl(url, req.nextUrl.origin))) {
     return errorResponse(new AppError("invalid_callback_url", "invalid callbackUrl"));
   }
   for (const name of ["next-auth.callback-url", "__Secure-next-auth.callback-url"]) {
