@@ -23,12 +23,22 @@ const LABEL_BY_KIND: Partial<Record<VenueErrorKind, string>> = {
   not_enabled: "MMP not enabled",
 };
 
+/** Bybit's 10004 quotes the string it verified: "error sign! origin_string[<timestamp><API key>
+ * <recv_window><payload>]". It helps a developer spot a client that signs other bytes than it
+ * sends; to a desk it only shows the account's API key on the row, the wall, the audit trail and
+ * the log. The quote goes, the rest of the message stays. */
+export function withoutOriginString(msg: string): string {
+  const at = msg.indexOf("origin_string");
+  return at < 0 ? msg : `${msg.slice(0, at)}origin_string withheld`;
+}
+
 export function bybitError(
   code: number,
-  msg: string,
+  venueMsg: string,
   httpStatus: number,
   retryAfterMs?: number,
 ): VenueError {
+  const msg = withoutOriginString(venueMsg);
   const kind = KIND_BY_CODE[code] ?? "rejected";
   const label = LABEL_BY_KIND[kind] ?? "request rejected";
   return new VenueError(kind, `Bybit: ${label} (${code}): ${msg}`, {
