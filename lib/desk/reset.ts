@@ -33,6 +33,13 @@ async function resolveTarget(deps: ResetDeps, input: ResetRequest): Promise<Usab
     throw new AppError("unknown_scope", `account "${account.id}" does not watch ${input.scope}`);
   }
   if (target.problem) throw new AppError(target.problem.code, target.problem.message);
+  // Discovered scopes: once a read has listed them, a scope not among them is refused from that
+  // list, not after signed reads of the venue (a flood of made-up scopes must cost it nothing).
+  if (!account.scopes) {
+    const listed = deps.state.rowsOf(target).filter((r) => r.fetchedAt !== null);
+    if (listed.length > 0 && !listed.some((r) => r.scope === input.scope))
+      throw new AppError("unknown_scope", `account "${account.id}" has no scope ${input.scope}`);
+  }
   return target;
 }
 
