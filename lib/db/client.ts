@@ -35,6 +35,10 @@ export function openDb(
   // second process wait for a write lock instead of failing.
   file.exec("PRAGMA journal_mode = WAL");
   file.exec("PRAGMA busy_timeout = 5000");
+  // A committed audit row must survive a power cut (it is written before the reset is sent).
+  // Said here because the drivers differ: better-sqlite3 is built to drop to NORMAL when it
+  // reopens a WAL file (every restart), node:sqlite keeps SQLite's FULL.
+  file.exec("PRAGMA synchronous = FULL");
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) }), dialect };
 }
 
