@@ -132,7 +132,10 @@ describe("the account-state store announces itself", () => {
   it("state from another process is announced as remote; older state than ours is ignored", async () => {
     const source = scripted(() => Promise.resolve([active("A"), active("B")]));
     await readAccountNow(source.account);
-    const shared = exportEntry(source.account.account.id);
+    // Read a second earlier than ours below: two reads in one millisecond would tie, and a tie is
+    // (rightly) adopted, which is not what this case is about.
+    const exported = exportEntry(source.account.account.id);
+    const shared = { ...exported, attemptedAt: (exported.attemptedAt ?? 0) - 1000 };
     const s = scripted(() => Promise.resolve([active("A")]));
     expect(importEntry(s.account, shared)).toBe(true);
     expect(s.changes).toEqual([{ account: s.account, remote: true }]);
