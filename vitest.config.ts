@@ -25,7 +25,13 @@ export default defineConfig({
         // In-process tests of the middle layers (reset core, venue guard) with their collaborators
         // passed in: no build, no server, milliseconds each.
         extends: true,
-        test: { name: "middle", include: ["tests/middle/**/*.test.ts"], environment: "node" },
+        test: {
+          name: "middle",
+          include: ["tests/middle/**/*.test.ts"],
+          environment: "node",
+          // Milliseconds each on a quiet machine; the margin is for a loaded CI host, not the code.
+          testTimeout: 20_000,
+        },
       },
       {
         extends: true,

@@ -1,5 +1,6 @@
 "use client";
 
+import { useSyncExternalStore } from "react";
 import type { MmpRow } from "@/lib/model/types";
 import type { ResetOutcomeKind } from "@/lib/client/reset-outcome";
 import { useResetMutation } from "@/lib/client/use-reset-mutation";
@@ -10,10 +11,22 @@ const OUTCOME_LOOK: Record<ResetOutcomeKind, { icon: string; className: string }
   unknown: { icon: "?", className: "text-amber-200" },
 };
 
+const noSubscription = () => () => undefined;
+
+/** False in the server's HTML and during hydration, true once React handles clicks: a click on
+ * a button that is not wired up yet would be lost without a word, so until then it is disabled. */
+const useHydrated = () =>
+  useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+
 // Mounted for every row while the user may reset (not only frozen ones): a successful reset turns
 // the row active at once, and the outcome must stay on screen after the button goes away.
 export function ResetButton({ row }: { row: MmpRow }) {
   const { start, pending, outcome: view } = useResetMutation();
+  const hydrated = useHydrated();
   if (row.status !== "frozen" && !pending && view === null) return null;
 
   const target = `${row.scope} on ${row.accountLabel}`;
@@ -29,7 +42,7 @@ export function ResetButton({ row }: { row: MmpRow }) {
         <button
           type="button"
           onClick={onClick}
-          disabled={pending || blocked !== null}
+          disabled={!hydrated || pending || blocked !== null}
           aria-busy={pending}
           aria-label={`${pending ? "Resetting" : "Reset"} ${target}${blocked ? " (unavailable)" : ""}`}
           aria-describedby={blocked ? `${row.id}-blocked` : undefined}
