@@ -6,6 +6,7 @@ import * as m0003 from "@/lib/db/migrations/0003-live-state";
 import * as m0004 from "@/lib/db/migrations/0004-trigger-reset";
 import * as m0005 from "@/lib/db/migrations/0005-audit-keyed-chain";
 import * as m0006 from "@/lib/db/migrations/0006-sessions";
+import * as m0007 from "@/lib/db/migrations/0007-reset-reconcile";
 
 // Migrations are listed here (not read from a folder) so they survive bundling. The same list
 // runs on SQLite and PostgreSQL; a migration that needs dialect-specific SQL receives the dialect.
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<
   "0004-trigger-reset": m0004,
   "0005-audit-keyed-chain": m0005,
   "0006-sessions": m0006,
+  "0007-reset-reconcile": m0007,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

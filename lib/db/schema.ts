@@ -27,6 +27,40 @@ export interface ResetIdempotencyTable {
   status_code: number | null;
   body: string | null;
   created_at: string;
+  /** The app process producing the answer while pending (migration 0007; null on older rows). */
+  process_id: string | null;
+}
+
+/** A reset attempt that may have reached the venue and has no final audit row yet (migration
+ * 0007): the reconciler settles it if its process is gone or it outlives its row lock. */
+export interface ResetOpenTable {
+  id: string;
+  idempotency_key: string;
+  row_id: string;
+  account_id: string;
+  scope: string;
+  process_id: string;
+  opened_at: string;
+  /** The reconciler leaves it alone until then while its process lives. */
+  not_before: string;
+}
+
+/** When a reset of the row last reached (or may have reached) the venue, and the trigger time of
+ * the last freeze a reset is known to have cleared (migration 0007). */
+export interface RowResetTable {
+  row_id: string;
+  reset_at: string;
+  /** On the venue's clock (lib/desk/venue-time.ts). */
+  cleared_trigger_at: string | null;
+}
+
+/** Every app process on the database, with its heartbeat (migration 0007). */
+export interface AppProcessTable {
+  id: string;
+  host: string;
+  pid: number;
+  started_at: string;
+  seen_at: string;
 }
 
 /** Per-row reset lock, shared by every app process on the same database. */
@@ -88,6 +122,9 @@ export interface Database {
   audit_chain: AuditChainTable;
   reset_idempotency: ResetIdempotencyTable;
   row_lock: RowLockTable;
+  reset_open: ResetOpenTable;
+  row_reset: RowResetTable;
+  app_process: AppProcessTable;
   auth_session: AuthSessionTable;
   auth_throttle: AuthThrottleTable;
 }

@@ -2,7 +2,13 @@ import "server-only";
 import { getConfig } from "@/lib/config/runtime";
 import { settings, type Settings } from "@/lib/config/settings";
 import { getDb, type Db } from "@/lib/db/client";
-import { readAccount, readAccountNow, readProblem, rowsOf } from "@/lib/live/account-state";
+import {
+  readAccount,
+  readAccountNow,
+  readProblem,
+  readStartedAt,
+  rowsOf,
+} from "@/lib/live/account-state";
 import { venueAccount, type VenueAccount } from "@/lib/venues/account";
 import { defaultGuardDeps, type GuardDeps } from "@/lib/venues/guard";
 
@@ -16,6 +22,7 @@ export interface AccountReads {
   readAccount: typeof readAccount;
   readAccountNow: typeof readAccountNow;
   readProblem: typeof readProblem;
+  readStartedAt: typeof readStartedAt;
   rowsOf: typeof rowsOf;
 }
 
@@ -25,7 +32,7 @@ export interface ResetDeps {
   settings(): Pick<Settings, "resetFreshMs" | "resetTimeoutMs" | "readTimeoutMs">;
   state: AccountReads;
   guard(): GuardDeps;
-  /** Where row locks live. */
+  /** Where row locks, open attempts and each row's last reset live. */
   db(): Promise<Db>;
   now(): number;
   /** After an unknown outcome whose re-read failed too: when to look again, in the background. */
@@ -36,7 +43,7 @@ export function resetDefaults(): ResetDeps {
   return {
     account: async (accountId) => venueAccount(await getConfig(), accountId),
     settings,
-    state: { readAccount, readAccountNow, readProblem, rowsOf },
+    state: { readAccount, readAccountNow, readProblem, readStartedAt, rowsOf },
     guard: defaultGuardDeps,
     db: getDb,
     now: Date.now,

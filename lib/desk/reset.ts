@@ -2,8 +2,17 @@ import "server-only";
 import type { Attempt } from "@/lib/desk/reset-audit";
 import { resetDefaults, resetMaxMs, type ResetDeps } from "@/lib/desk/reset-deps";
 import { noteResetTookEffect } from "@/lib/desk/reset-history";
+import {
+  closeAttempt,
+  lastRowReset,
+  noteRowReset,
+  openAttempt,
+  rowIdOf,
+  type OpenAttempt,
+} from "@/lib/desk/reset-ledger";
 import { resolveUnknown } from "@/lib/desk/reset-resolve";
-import { withRowLock } from "@/lib/desk/row-lock";
+import { withRowLock, type HeldLock } from "@/lib/desk/row-lock";
+import { onVenueClock } from "@/lib/desk/venue-time";
 import type { ResetRequest } from "@/lib/model/reset-request";
 import type { MmpRow, ResetResult } from "@/lib/model/types";
 import { AppError } from "@/lib/platform/errors";
@@ -17,6 +26,13 @@ import { guardedReset, resetBlockedReason } from "@/lib/venues/guard";
 // picks the status), or the venue's VenueError after recording `rejected`. Invariants:
 // - nothing is sent unless a read at most MMP_RESET_FRESH_MS old says the scope is FROZEN (some
 //   venues clear the counters of an active scope on reset, so an active row is never reset);
+// - one freeze, one reset: that read must also have started after the row's last reset in any
+//   process (row_reset, written before the row lock is released); an older one is read again.
+//   A freeze a reset is known to have cleared (same trigger time) is not reset again, even where
+//   the venue keeps reporting it (Binance keeps lastTriggerTime; only the process that reset it
+//   remembers that). The row lock is held across the whole check-and-send;
+// - an attempt is "open" (reset_open) from before `requested` until its final row, so that one
+//   whose process dies is settled by the reconciler (lib/desk/reset-reconcile.ts);
 // - `requested` is in the audit trail before the venue is called; if it cannot be written,
 //   nothing is sent; an attempt that sent ends with `ok`, `rejected`, or `unknown` then
 //   `resolved` (the HTTP edge writes `denied` for one refused before `requested`);
@@ -47,27 +63,109 @@ async function freshFrozenRow(
   deps: ResetDeps,
   target: UsableVenueAccount,
   scope: string,
+  lock: HeldLock,
 ): Promise<MmpRow> {
   const { state } = deps;
+  // Read under the lock: a reset that finished in another process before we took the lock has
+  // written its time by now. A FROZEN read that started before it says nothing about the row
+  // today (the reset may have unfrozen it) — unless it started after we took the lock.
+  const last = await lastRowReset(await deps.db(), lock.rowId);
+  const trusted = () => {
+    if (last === null) return true;
+    const started = state.readStartedAt(target);
+    return started !== null && (started > last.resetAt || started >= lock.acquiredAt);
+  };
+  let ownRead = false;
+  const readNow = async () => {
+    await state.readAccountNow(target, "reset");
+    ownRead = true;
+  };
   await state.readAccount(target, deps.settings().resetFreshMs);
-  // A recent *failed* read is not a reason to refuse: look again once before giving up.
-  if (state.readProblem(target)) await state.readAccountNow(target, "reset");
-  const problem = state.readProblem(target);
-  if (problem)
-    throw new AppError(
-      "state_unconfirmed",
-      `cannot confirm the state before resetting: ${problem.message}`,
-    );
-  const row = state.rowsOf(target).find((r) => r.scope === scope);
-  if (!row)
-    throw new AppError("unknown_scope", `account "${target.account.id}" has no scope ${scope}`);
-  if (row.status !== "frozen") {
+  // A recent *failed* read is not a reason to refuse, nor is one from before the row's last
+  // reset: look again once (a read that starts now) before giving up.
+  if (state.readProblem(target) || !trusted()) await readNow();
+  const cleared = last?.clearedTriggerAt ?? null;
+  const frozenRow = () => {
+    const problem = state.readProblem(target);
+    if (problem)
+      throw new AppError(
+        "state_unconfirmed",
+        `cannot confirm the state before resetting: ${problem.message}`,
+      );
+    if (!trusted())
+      throw new AppError(
+        "state_unconfirmed",
+        "this row was just reset and no read since confirms its state: nothing was sent",
+      );
+    const row = state.rowsOf(target).find((r) => r.scope === scope);
+    if (!row)
+      throw new AppError("unknown_scope", `account "${target.account.id}" has no scope ${scope}`);
+    if (row.status !== "frozen") {
+      throw new AppError(
+        "not_frozen",
+        `${scope} is ${row.status.toUpperCase()}, not frozen: nothing was sent`,
+      );
+    }
+    return row;
+  };
+  let row = frozenRow();
+  if (cleared === null || row.lastTriggerAt === null) return row;
+  // A reset is known to have cleared a freeze of this row. Is this the same one, still reported
+  // (Binance)? Compared on the venue's clock, from a read of this process: a read shared by
+  // another process has its trigger time on that process's clock (venue-time.ts).
+  if (!ownRead) {
+    await readNow();
+    row = frozenRow();
+    if (row.lastTriggerAt === null) return row;
+  }
+  if (onVenueClock(target, row.lastTriggerAt) <= cleared + SAME_FREEZE_MS)
     throw new AppError(
       "not_frozen",
-      `${scope} is ${row.status.toUpperCase()}, not frozen: nothing was sent`,
+      `${scope}'s freeze (triggered ${new Date(row.lastTriggerAt).toISOString()}) was already reset through the desk: nothing was sent`,
     );
-  }
   return row;
+}
+
+/** One freeze's trigger time, on the venue's clock, as two processes work it out: exact, but for
+ * an offset re-measured between the read and the check (a rare re-sync; then a freeze a venue
+ * keeps reporting can be reset once more, as before) and rounding. */
+const SAME_FREEZE_MS = 2;
+
+/** The trigger time, on the venue's clock, of the freeze a reset that took effect cleared: the
+ * FROZEN read's, or the venue's answer's where later (Binance answers the MMP object). */
+function clearedTrigger(
+  target: UsableVenueAccount,
+  before: MmpRow,
+  after: MmpRow | null,
+): number | null {
+  const times = [before.lastTriggerAt, after?.lastTriggerAt ?? null].filter(
+    (t): t is number => t !== null,
+  );
+  return times.length > 0 ? onVenueClock(target, Math.max(...times)) : null;
+}
+
+/** Records that the reset reached, or may have reached, the venue: every read taken before now
+ * stops counting as proof of FROZEN, in every process. If that cannot be written, the row stays
+ * locked until the lock expires (by then every read older than this reset is stale anyway). */
+async function noteSent(
+  deps: ResetDeps,
+  lock: HeldLock,
+  clearedTriggerAt: number | null = null,
+): Promise<void> {
+  try {
+    await noteRowReset(await deps.db(), lock.rowId, Date.now(), clearedTriggerAt);
+  } catch (err) {
+    log.error({ err, row: lock.rowId }, "could not record the reset's time; row stays locked");
+    lock.keep();
+  }
+}
+
+/** The attempt has its final audit row. If the ledger cannot be told, the reconciler finds the
+ * final row later and closes it then. */
+async function settled(deps: ResetDeps, open: OpenAttempt): Promise<void> {
+  await closeAttempt(await deps.db(), open.id).catch((err: unknown) =>
+    log.error({ err, row: open.row_id }, "could not close the reset attempt; reconciler will"),
+  );
 }
 
 /** The venue's code for the audit row: its own, else the HTTP status, else our kind. */
@@ -78,8 +176,10 @@ async function sendAndRecord(
   deps: ResetDeps,
   attempt: Attempt,
   target: UsableVenueAccount,
-  scope: string,
+  input: ResetRequest,
+  lock: HeldLock,
 ): Promise<ResetResult> {
+  const { scope } = input;
   const { adapter, ctx, guard } = target;
   const blocked = resetBlockedReason(guard, undefined, deps.guard());
   if (blocked)
@@ -87,10 +187,18 @@ async function sendAndRecord(
       blocked.startsWith("degraded") ? "venue_degraded" : "venue_blocked",
       `${blocked}; nothing was sent`,
     );
-  const before = await freshFrozenRow(deps, target, scope);
+  const before = await freshFrozenRow(deps, target, scope, lock);
+  let open: OpenAttempt | null = null;
   try {
+    // Open before `requested`: an attempt the reconciler finds without `requested` was not sent.
+    open = await openAttempt(
+      await deps.db(),
+      { idempotencyKey: input.idempotencyKey, accountId: input.accountId, scope },
+      lock.acquiredAt + resetMaxMs(deps.settings()),
+    );
     await attempt.record({ outcome: "requested", stateBefore: before });
   } catch (err) {
+    if (open) await settled(deps, open);
     log.error({ err, row: before.id }, "audit write failed: reset NOT sent");
     throw new AppError(
       "audit_unavailable",
@@ -108,6 +216,7 @@ async function sendAndRecord(
     // and two audit writes to the venue's round trip. The state after is what the venue's answer
     // says (where it says anything); the refreshed row follows on the live stream.
     const after = receipt.stateAfter ? { ...before, ...receipt.stateAfter } : null;
+    await noteSent(deps, lock, clearedTrigger(target, before, after));
     await attempt.record({
       outcome: "ok",
       stateBefore: before,
@@ -115,6 +224,7 @@ async function sendAndRecord(
       venueMessage: receipt.venueAnswer,
       latencyMs,
     });
+    await settled(deps, open);
     // The trigger history is told the freeze ended by this user's reset (a local write, which
     // normally lands before the refresh does; if not, it corrects the closing). The refresh
     // starts now, so a snapshot asked for right after the answer joins it. At poll priority:
@@ -136,6 +246,7 @@ async function sendAndRecord(
         venueMessage: err.message,
         latencyMs,
       });
+      await settled(deps, open);
       throw err;
     }
     // Timeout, dropped connection, 5xx, unreadable answer — or a bug after the call: the venue
@@ -144,6 +255,7 @@ async function sendAndRecord(
       err instanceof VenueError ? err.message : "internal error after the reset was sent";
     if (!(err instanceof VenueError))
       log.error({ err, row: before.id }, "unexpected error during reset");
+    await noteSent(deps, lock);
     await attempt.record({
       outcome: "unknown",
       stateBefore: before,
@@ -157,6 +269,7 @@ async function sendAndRecord(
       target,
       scope,
       before,
+      open,
     );
     return {
       outcome: "unknown",
@@ -179,9 +292,9 @@ export async function resetScope(
   attempt.about({ venue: target.account.venue });
   return withRowLock(
     await deps.db(),
-    `${target.account.id}/${input.scope}`,
+    rowIdOf(target.account.id, input.scope),
     resetMaxMs(deps.settings()),
-    () => sendAndRecord(deps, attempt, target, input.scope),
-    deps.now,
+    (lock) => sendAndRecord(deps, attempt, target, input, lock),
+    { now: deps.now },
   );
 }

@@ -1,11 +1,14 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
+import { ensureRegistered, processId } from "@/lib/desk/app-process";
 import { toErrorResult } from "@/lib/http/errors";
 import { AppError } from "@/lib/platform/errors";
 
 // Idempotency of state-changing requests, an HTTP contract: a repeated key replays the first
 // answer (status and body, waiting for it if it is still being produced) without running the
-// request again. Kept in the database so it holds across every app process on it.
+// request again. Kept in the database so it holds across every app process on it. A pending key
+// names the process producing its answer: if that process dies, the reset reconciler
+// (lib/desk/reset-reconcile.ts) stores the answer instead, through answerPending().
 
 export interface StoredAnswer {
   status: number;
@@ -60,6 +63,7 @@ export async function runOnce(
     .deleteFrom("reset_idempotency")
     .where("created_at", "<", iso(now() - KEY_TTL_MS))
     .execute();
+  await ensureRegistered(handle);
   try {
     await db
       .insertInto("reset_idempotency")
@@ -70,6 +74,7 @@ export async function runOnce(
         status_code: null,
         body: null,
         created_at: iso(now()),
+        process_id: processId(),
       })
       .execute();
   } catch (err) {
@@ -98,4 +103,53 @@ export async function runOnce(
     .where("key", "=", key)
     .execute();
   return { ...answer, replayed: false };
+}
+
+export interface PendingKey {
+  key: string;
+  /** The process producing the answer (null: a key from before processes were named). */
+  processId: string | null;
+  createdAt: string;
+}
+
+/** Keys still waiting for their first answer. */
+export async function pendingKeys({ db }: Db): Promise<PendingKey[]> {
+  const rows = await db
+    .selectFrom("reset_idempotency")
+    .select(["key", "process_id", "created_at"])
+    .where("state", "=", "pending")
+    .execute();
+  return rows.map((r) => ({ key: r.key, processId: r.process_id, createdAt: r.created_at }));
+}
+
+/** Stores the answer of a key whose first request can no longer give it (its process is gone):
+ * a result with its status, or an error (status and body from lib/http/errors.ts). A key that
+ * has an answer already keeps it. True when this call stored it. */
+export async function answerPending(
+  { db }: Db,
+  key: string,
+  answer: { status: number; body: unknown } | { error: unknown },
+): Promise<boolean> {
+  const { status, body } = "error" in answer ? toErrorResult(answer.error) : answer;
+  const done = await db
+    .updateTable("reset_idempotency")
+    .set({ state: "done", status_code: status, body: JSON.stringify(body) })
+    .where("key", "=", key)
+    .where("state", "=", "pending")
+    .executeTakeFirst();
+  return Number(done.numUpdatedRows) === 1;
+}
+
+/** The pending keys of one kind of request, answered the way its route answers: a result with
+ * the route's status for it, an error with its status from lib/http/errors.ts. */
+export function pendingAnswersOf<R>(handle: Db, status: (result: R) => number) {
+  return {
+    pending: () => pendingKeys(handle),
+    answer: (key: string, outcome: R | Error) =>
+      answerPending(
+        handle,
+        key,
+        outcome instanceof Error ? { error: outcome } : { status: status(outcome), body: outcome },
+      ),
+  };
 }

@@ -23,6 +23,9 @@ import type { ScopeRead } from "@/lib/venues/types";
 interface AccountEntry {
   reads: ScopeRead[];
   fetchedAt: number | null;
+  /** When the read that produced `reads` started (a reset must not trust a read that started
+   * before the row's last reset: lib/desk/reset.ts). */
+  readStartedAt: number | null;
   /** Last read attempt, successful or not: a failing venue is not hammered either. */
   attemptedAt: number | null;
   problem: RowProblem | null;
@@ -54,6 +57,7 @@ function entryFor(id: string): AccountEntry {
     entry = {
       reads: [],
       fetchedAt: null,
+      readStartedAt: null,
       attemptedAt: null,
       problem: null,
       inflight: null,
@@ -109,7 +113,8 @@ async function refresh(
   if (account.problem) return;
   const { adapter, ctx, guard } = account;
   const venue = account.account.venue;
-  entry.attemptedAt = Date.now();
+  const startedAt = Date.now();
+  entry.attemptedAt = startedAt;
   const timer = metrics.pollSeconds.startTimer({ venue });
   try {
     entry.reads = await guardedRead(
@@ -119,6 +124,7 @@ async function refresh(
       priority,
     );
     entry.fetchedAt = Date.now();
+    entry.readStartedAt = startedAt;
     entry.problem = null;
     timer();
   } catch (err) {
@@ -195,6 +201,12 @@ export async function readAccountNow(
   await entry.inflight;
 }
 
+/** When the read behind the account's current rows started (this process's clock, or the clock
+ * of the process that shared it); null when unknown. */
+export function readStartedAt(account: VenueAccount): number | null {
+  return entryFor(account.account.id).readStartedAt;
+}
+
 /** The last read error for the account, if the latest attempt failed. */
 export function readProblem(account: VenueAccount): RowProblem | null {
   return entryFor(account.account.id).problem;
@@ -220,13 +232,15 @@ export function applyPushTrigger(
 export interface SharedEntry {
   reads: ScopeRead[];
   fetchedAt: number | null;
+  /** Absent in what a process of an older build shared: then unknown. */
+  readStartedAt?: number | null;
   attemptedAt: number | null;
   problem: RowProblem | null;
 }
 
 export function exportEntry(accountId: string): SharedEntry {
-  const { reads, fetchedAt, attemptedAt, problem } = entryFor(accountId);
-  return { reads, fetchedAt, attemptedAt, problem };
+  const { reads, fetchedAt, readStartedAt, attemptedAt, problem } = entryFor(accountId);
+  return { reads, fetchedAt, readStartedAt, attemptedAt, problem };
 }
 
 /** Adopts state read by another process; older than what we hold is ignored. */
@@ -234,7 +248,8 @@ export function importEntry(account: VenueAccount, shared: SharedEntry): boolean
   const entry = entryFor(account.account.id);
   if ((shared.attemptedAt ?? 0) < (entry.attemptedAt ?? 0)) return false;
   const { reads, fetchedAt, attemptedAt, problem } = shared;
-  Object.assign(entry, { reads, fetchedAt, attemptedAt, problem });
+  const readStartedAt = shared.readStartedAt ?? null;
+  Object.assign(entry, { reads, fetchedAt, readStartedAt, attemptedAt, problem });
   changed(account, true);
   return true;
 }
