@@ -50,6 +50,7 @@ export interface AuditRow {
   venue: string | null;
   idempotency_key: string | null;
   venue_code: string | null;
+  venue_message: string | null;
   latency_ms: number | null;
   detail: string | null;
   state_before: string | null;
@@ -60,6 +61,10 @@ export interface ResetBench {
   sim: SimHandle;
   ctl: ReturnType<typeof simControl>;
   db: Db;
+  /** The accounts the route resets, as it resolves them (with their real adapters). */
+  accounts: Map<string, VenueAccount>;
+  /** The reset use case's collaborators as the route gets them. */
+  deps: Partial<ResetDeps>;
   /** Waits for reads still in flight (a reset's background refresh) by reading afresh, then
    * empties the simulator's request log. */
   settle(): Promise<void>;
@@ -126,6 +131,8 @@ export async function startResetBench(overrides: Partial<ResetDeps> = {}): Promi
     sim,
     ctl,
     db,
+    accounts,
+    deps: reset,
     settle,
     restore: async () => {
       await ctl.restore();

@@ -24,6 +24,9 @@ export interface AppUnderTest {
   pid: number | undefined;
   /** Kills the app process without a clean shutdown (SIGKILL), as a crash would. */
   crash?: () => Promise<void>;
+  /** Starts the app again (after crash() or stop()) on the same port, database, configuration,
+   * environment and simulator; resolves when it serves requests. */
+  restart?: () => Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -61,30 +64,34 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = "";
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      env: {
-        ...process.env,
-        ...fixtureEnv(),
-        NODE_ENV: "production",
-        MMP_CONFIG: configPath,
-        MMP_READ_TIMEOUT_MS: "1500",
-        MMP_RESET_TIMEOUT_MS: "1500",
-        MMP_POLL_INTERVAL_MS: "1000",
-        MMP_SQLITE_PATH: sqlitePath,
-        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
-        NEXTAUTH_URL: url,
-        NEXTAUTH_SECRET: "test-only-nextauth-secret-0123456789abcdef",
-        LOG_LEVEL: "info",
-        ...options.env,
+  const launch = (): ChildProcess => {
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
+      {
+        env: {
+          ...process.env,
+          ...fixtureEnv(),
+          NODE_ENV: "production",
+          MMP_CONFIG: configPath,
+          MMP_READ_TIMEOUT_MS: "1500",
+          MMP_RESET_TIMEOUT_MS: "1500",
+          MMP_POLL_INTERVAL_MS: "1000",
+          MMP_SQLITE_PATH: sqlitePath,
+          ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+          NEXTAUTH_URL: url,
+          NEXTAUTH_SECRET: "test-only-nextauth-secret-0123456789abcdef",
+          LOG_LEVEL: "info",
+          ...options.env,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+    );
+    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+    return child;
+  };
+  let child = launch();
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
@@ -92,12 +99,14 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
     }
     if (ownSim) await sim.close();
   };
-  try {
-    await waitFor(async () => {
+  const ready = () =>
+    waitFor(async () => {
       if (child.exitCode !== null) throw new Error(`app exited early:\n${output}`);
       const res = await fetch(`${url}/api/auth/csrf`).catch(() => null);
       return res?.status === 200;
     }, 60_000);
+  try {
+    await ready();
   } catch (err) {
     await stop();
     throw err;
@@ -108,5 +117,23 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
     child.kill("SIGKILL");
     await exited;
   };
-  return { url, sim, logs: () => output, stop, editConfig, sqlitePath, pid: child.pid, crash };
+  const restart = async () => {
+    if (child.exitCode === null && child.signalCode === null)
+      throw new Error("restart(): the app is still running (crash() or stop() it first)");
+    child = launch();
+    await ready();
+  };
+  return {
+    url,
+    sim,
+    logs: () => output,
+    stop,
+    editConfig,
+    sqlitePath,
+    get pid() {
+      return child.pid;
+    },
+    crash,
+    restart,
+  };
 }
