@@ -5,6 +5,7 @@ import { startDemo } from "@/lib/server/demo";
 import { getDb } from "@/lib/db/client";
 import { authSecret } from "@/lib/auth/secret";
 import { startAuditVerifier } from "@/lib/audit/background";
+import { startResetReconciler } from "@/lib/http/reset-reconciler";
 import { prepareAuditTrail } from "@/lib/audit/prepare";
 import { startMonitor } from "@/lib/live/monitor";
 import { startCluster } from "@/lib/live/cluster";
@@ -38,6 +39,9 @@ export async function startServer(): Promise<void> {
     // runs in the background (a full pass now), so no request ever waits for a verification.
     await prepareAuditTrail(config.demo);
     startAuditVerifier();
+    // Resets left open by a process that died (this one's predecessor, or another on the same
+    // database) are settled now and every few seconds: unknown, a re-read, resolved.
+    startResetReconciler();
     if (MMP_MONITOR !== "off") {
       if (dialect === "postgres" && DATABASE_URL) await startCluster(DATABASE_URL);
       else startMonitor();
