@@ -29,8 +29,9 @@ import { guardedReset, resetBlockedReason } from "@/lib/venues/guard";
 // - one freeze, one reset: that read must also have started after the row's last reset in any
 //   process (row_reset, written before the row lock is released); an older one is read again.
 //   A freeze a reset is known to have cleared (same trigger time) is not reset again, even where
-//   the venue keeps reporting it (Binance keeps lastTriggerTime; only the process that reset it
-//   remembers that). The row lock is held across the whole check-and-send;
+//   the venue keeps reporting it (a venue without a frozen flag whose trigger time survives a
+//   reset: only the process whose adapter saw the reset's answer knows; README, venue notes).
+//   The row lock is held across the whole check-and-send;
 // - an attempt is "open" (reset_open) from before `requested` until its final row, so that one
 //   whose process dies is settled by the reconciler (lib/desk/reset-reconcile.ts);
 // - `requested` is in the audit trail before the venue is called; if it cannot be written,
@@ -111,7 +112,7 @@ async function freshFrozenRow(
   let row = frozenRow();
   if (cleared === null || row.lastTriggerAt === null) return row;
   // A reset is known to have cleared a freeze of this row. Is this the same one, still reported
-  // (Binance)? Compared on the venue's clock, from a read of this process: a read shared by
+  // by the venue? Compared on the venue's clock, from a read of this process: a read shared by
   // another process has its trigger time on that process's clock (venue-time.ts).
   if (!ownRead) {
     await readNow();
@@ -132,7 +133,7 @@ async function freshFrozenRow(
 const SAME_FREEZE_MS = 2;
 
 /** The trigger time, on the venue's clock, of the freeze a reset that took effect cleared: the
- * FROZEN read's, or the venue's answer's where later (Binance answers the MMP object). */
+ * FROZEN read's, or the venue's answer's where later (an answer may carry the trigger time). */
 function clearedTrigger(
   target: UsableVenueAccount,
   before: MmpRow,
