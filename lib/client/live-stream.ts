@@ -5,6 +5,8 @@
 // "Live" means a snapshot has arrived on the current connection: only then is the cache in sync.
 // The server also sends `transition` events (for other consumers); the page ignores them: it
 // detects freezes from the rows themselves (freeze-tracker.ts), which every update carries.
+// A stream the server ends on purpose (`shutdown`: it is restarting; `dropped`: this client fell
+// behind) says when to come back; that wait replaces the error backoff.
 import type { AccountUpdate, DeskSnapshot } from "@/lib/model/types";
 import { backoffDelay } from "@/lib/client/backoff";
 import { parseAccountUpdate, parseSnapshot } from "@/lib/client/stream-messages";
@@ -34,6 +36,21 @@ export interface LiveStream {
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const MAX_SERVER_RETRY_MS = 60_000;
+
+/** The `retryMs` of a `shutdown` or `dropped` event, within sane bounds; null if malformed. */
+function parseRetryMs(data: unknown): number | null {
+  if (typeof data !== "string") return null;
+  try {
+    const v: unknown = JSON.parse(data);
+    const ms = typeof v === "object" && v !== null ? (v as { retryMs?: unknown }).retryMs : null;
+    return typeof ms === "number" && Number.isFinite(ms)
+      ? Math.min(Math.max(ms, 0), MAX_SERVER_RETRY_MS)
+      : null;
+  } catch {
+    return null;
+  }
+}
 
 export function openLiveStream(
   handlers: LiveStreamHandlers,
@@ -73,6 +90,23 @@ export function openLiveStream(
     );
   }
 
+  // Ended by the server with a time to come back: spread over up to twice that, so that every
+  // page of a desk does not return in the same instant.
+  function endedByServer(retryMs: number): void {
+    source?.close();
+    source = null;
+    clearTimeout(watchdog);
+    setLive(false);
+    if (closed || retryTimer !== undefined) return;
+    retryTimer = setTimeout(
+      () => {
+        retryTimer = undefined;
+        connect();
+      },
+      retryMs * (1 + (options.random ?? Math.random)()),
+    );
+  }
+
   // A message proves the connection works; a malformed one is dropped, not trusted.
   const on = <T>(
     es: EventSource,
@@ -102,6 +136,8 @@ export function openLiveStream(
     // Before the snapshot the cache is not in sync with this connection: updates would be
     // applied to data of unknown age, and the snapshot replaces everything anyway.
     on(es, "account", parseAccountUpdate, (u) => live && handlers.onAccount(u));
+    on(es, "shutdown", parseRetryMs, endedByServer);
+    on(es, "dropped", parseRetryMs, endedByServer);
     es.onerror = () => {
       if (es === source) fail();
     };

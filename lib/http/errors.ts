@@ -48,6 +48,7 @@ const APP_STATUS: Record<AppErrorCode, number> = {
   cross_site: 403,
   bad_origin: 403,
   sign_in_throttled: 429,
+  too_many_streams: 429,
   unknown_account: 404,
   unknown_scope: 404,
   misconfigured: 409,
@@ -58,6 +59,7 @@ const APP_STATUS: Record<AppErrorCode, number> = {
   audit_unavailable: 503,
   venue_blocked: 503,
   venue_degraded: 503,
+  shutting_down: 503,
 };
 
 export const appErrorStatus = (err: AppError): number => APP_STATUS[err.code];

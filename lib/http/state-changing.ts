@@ -16,6 +16,7 @@ import { runOnce } from "@/lib/http/idempotency";
 import { assertSameOrigin, readJson, requestMeta } from "@/lib/http/request";
 import type { CurrentUser, Permission } from "@/lib/model/roles";
 import { isAppError } from "@/lib/platform/errors";
+import { mustFinish, refuseWhileStopping } from "@/lib/platform/lifecycle";
 import { log } from "@/lib/platform/log";
 
 // The one edge of every state-changing route. In this order:
@@ -30,7 +31,10 @@ import { log } from "@/lib/platform/log";
 // 4. the use case, with the attempt's audit. It returns a result (the spec gives its status) or
 //    throws; when it throws before writing any row, the edge writes one `denied` row (up to
 //    MMP_DENIED_ROWS_PER_MINUTE of the user's minute, lib/http/denied.ts).
-// Statuses come only from lib/http/errors.ts.
+// Statuses come only from lib/http/errors.ts. While the process shuts down, a new request is
+// answered 503 `shutting_down` before step 1 (not audited: nothing was tried, and the client is
+// told when to come back); one already running is work the process must finish
+// (lib/platform/lifecycle.ts): shutdown waits for it to write its result.
 
 export interface EdgeDeps {
   /** The signed-in user; throws `unauthenticated` when there is none. */
@@ -72,6 +76,7 @@ export function stateChangingRoute<S extends z.ZodType, R>(
   overrides: Partial<EdgeDeps> = {},
 ): (req: Request) => Promise<Response> {
   const route = handler(async (req: Request) => {
+    refuseWhileStopping(`send the ${spec.what}`);
     const deps: EdgeDeps = { ...edgeDefaults(), ...overrides };
     const user = await deps.user();
     const attempt = new Attempt(spec.action, user, requestMeta(req), deps.audit);
@@ -107,5 +112,5 @@ export function stateChangingRoute<S extends z.ZodType, R>(
       headers: { "Cache-Control": "no-store" },
     });
   });
-  return (req) => route(req, undefined);
+  return (req) => mustFinish(() => route(req, undefined));
 }

@@ -127,6 +127,14 @@ const schema = z.object({
   MMP_AUDIT_ANCHOR_PATH: text().optional(),
   MMP_AUDIT_ANCHOR_LOG: oneOf(["on", "off"]).default("off"),
 
+  // Live streams (lib/live/stream-limits.ts, lib/live/sse.ts): open streams per user and per
+  // client address (beyond: 429), bytes a stream may have waiting for its client, and how long
+  // it may go without catching up, before it is dropped
+  MMP_STREAMS_PER_USER: integer(1, 100_000).default(20),
+  MMP_STREAMS_PER_ADDRESS: integer(1, 1_000_000).default(50),
+  MMP_STREAM_BACKLOG_BYTES: integer(1024, 256 * 1024 * 1024).default(1024 * 1024),
+  MMP_STREAM_STALL_MS: integer(1000, 600_000).default(30_000),
+
   // Alerts and operators
   MMP_ALERT_WEBHOOK_URL: httpUrl().optional(),
   MMP_OPS_TOKEN: text().optional(),

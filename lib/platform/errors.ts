@@ -22,6 +22,7 @@ export const APP_ERROR_CODES = [
   "cross_site",
   "bad_origin",
   "sign_in_throttled",
+  "too_many_streams",
   // what the request is about
   "unknown_account",
   "unknown_scope",
@@ -34,6 +35,7 @@ export const APP_ERROR_CODES = [
   "audit_unavailable",
   "venue_blocked",
   "venue_degraded",
+  "shutting_down",
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

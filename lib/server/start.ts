@@ -2,6 +2,8 @@ import "server-only";
 import { ConfigError } from "@/lib/config/load";
 import { initConfig } from "@/lib/config/runtime";
 import { startDemo } from "@/lib/server/demo";
+import { installShutdown } from "@/lib/server/shutdown";
+import { watchStreamSockets } from "@/lib/server/stream-sockets";
 import { getDb } from "@/lib/db/client";
 import { authSecret } from "@/lib/auth/secret";
 import { startAuditVerifier } from "@/lib/audit/background";
@@ -17,6 +19,11 @@ export async function startServer(): Promise<void> {
   try {
     // First: a bad environment variable stops the process here, with one line naming it.
     const { MMP_MONITOR, DATABASE_URL } = env();
+    // SIGTERM/SIGINT from here on: streams end with a retry hint, resets in flight finish and
+    // are audited, then the HTTP server closes (lib/server/shutdown.ts).
+    installShutdown();
+    // Sockets of live streams whose clients stopped reading are closed (lib/server/stream-sockets.ts).
+    watchStreamSockets();
     // Before anything can read an account: every change of the account-state store (a poll, a
     // push, a reset's re-read, another process's share) reaches the streams from here on. Also
     // without the monitor, since resets and snapshots still read.
