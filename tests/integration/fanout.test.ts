@@ -21,7 +21,14 @@ let cookie = "";
 
 beforeAll(async () => {
   // Frozen rows are polled faster; a freeze expiring mid-window would change the rate on its own.
-  app = await startAppUnderTest({ env: { MMP_FROZEN_POLL_INTERVAL_MS: "1000" } });
+  // 200 streams of one user from one address: above the default stream caps.
+  app = await startAppUnderTest({
+    env: {
+      MMP_FROZEN_POLL_INTERVAL_MS: "1000",
+      MMP_STREAMS_PER_USER: "300",
+      MMP_STREAMS_PER_ADDRESS: "300",
+    },
+  });
   cookie = await signIn(app.url, "viewer1");
 });
 afterAll(() => app?.stop());

@@ -27,6 +27,9 @@ export interface AppUnderTest {
   /** Starts the app again (after crash() or stop()) on the same port, database, configuration,
    * environment and simulator; resolves when it serves requests. */
   restart?: () => Promise<void>;
+  /** Resolves once the app process has exited, with its exit code or signal (for tests that
+   * stop it themselves, e.g. with SIGTERM). */
+  exited?: () => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export async function freePort(): Promise<number> {
@@ -117,6 +120,12 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
     child.kill("SIGKILL");
     await exited;
   };
+  const exited = () =>
+    new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null)
+        resolve({ code: child.exitCode, signal: child.signalCode });
+      else child.once("exit", (code, signal) => resolve({ code, signal }));
+    });
   const restart = async () => {
     if (child.exitCode === null && child.signalCode === null)
       throw new Error("restart(): the app is still running (crash() or stop() it first)");
@@ -135,5 +144,6 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
     },
     crash,
     restart,
+    exited,
   };
 }
