@@ -106,8 +106,16 @@ async function main(): Promise<void> {
   hard.unref();
 
   // --- The standard app: fixture accounts (Binance, Bybit, OKX, Deribit), polling every second.
+  // The stream figures hold up to BENCH_STREAMS streams of six users from one address: far above
+  // the default stream caps (20 per user, 50 per address), which are not what is measured here.
   const a = await start(() =>
-    startAppUnderTest({ env: { MMP_POLL_INTERVAL_MS: String(POLL_MS) } }),
+    startAppUnderTest({
+      env: {
+        MMP_POLL_INTERVAL_MS: String(POLL_MS),
+        MMP_STREAMS_PER_USER: "100000",
+        MMP_STREAMS_PER_ADDRESS: "100000",
+      },
+    }),
   );
   log(`app ${a.url} (pid ${a.pid}), simulator ${a.sim.url}`);
   figures.resetOverhead = await measure("resetOverhead", () =>
