@@ -11,9 +11,9 @@ import { singleton } from "@/lib/platform/singleton";
 // 2. every open stream gets a last `shutdown` event with a `retry:` hint and is closed; a client
 //    that does not take it within STREAM_GRACE_MS is cut off;
 // 3. the monitor stops polling the venues (and closes its push connections);
-// 4. resets in flight finish and write their result to the audit trail (at most DRAIN_MS after
-//    the signal; one still running then is left to the start-up reconciliation, which turns its
-//    lone `requested` row into `unknown` + `resolved`);
+// 4. resets in flight (all work run through mustFinish, lib/platform/lifecycle.ts) finish and
+//    write their result to the audit trail (at most DRAIN_MS after the signal; one still running
+//    then is left to the reset reconciler at the next start: `unknown` + `resolved`);
 // 5. Next's own handler closes the HTTP server (running requests finish, idle keep-alive
 //    connections close) and exits.
 // Why ours runs before Next's: Next's handler waits for every connection to end before exiting,
