@@ -19,11 +19,14 @@ if ! command -v "${CHROMIUM_PATH:-chromium}" >/dev/null 2>&1; then
   fi
 fi
 
+# The fixtures' environment (account secrets, the audit key) for the build and for the servers the
+# benchmarks start, whether or not the build is reused.
+eval "$(npx tsx scripts/print-fixture-env.ts)"
+
 if [ "${BENCH_SKIP_BUILD:-}" = "1" ] && [ -f .next/BUILD_ID ]; then
   echo "== reusing the existing production build (BENCH_SKIP_BUILD=1)"
 else
   echo "== production build"
-  eval "$(npx tsx scripts/print-fixture-env.ts)"
   # Another checkout's build in the same .next (e.g. a concurrent test run) makes `next build`
   # refuse at once: wait for it rather than fail.
   for attempt in 1 2 3 4 5 6; do
