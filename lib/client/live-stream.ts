@@ -75,36 +75,27 @@ export function openLiveStream(
     watchdog = setTimeout(() => fail(), ms);
   };
 
-  function fail(): void {
+  /** Down now; connect again after `delay()` ms (asked only if a retry is not already due). */
+  function dropAndRetry(delay: () => number): void {
     source?.close();
     source = null;
     clearTimeout(watchdog);
     setLive(false);
     if (closed || retryTimer !== undefined) return;
-    retryTimer = setTimeout(
-      () => {
-        retryTimer = undefined;
-        connect();
-      },
-      backoffDelay(attempt++, options.random),
-    );
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      connect();
+    }, delay());
+  }
+
+  function fail(): void {
+    dropAndRetry(() => backoffDelay(attempt++, options.random));
   }
 
   // Ended by the server with a time to come back: spread over up to twice that, so that every
   // page of a desk does not return in the same instant.
   function endedByServer(retryMs: number): void {
-    source?.close();
-    source = null;
-    clearTimeout(watchdog);
-    setLive(false);
-    if (closed || retryTimer !== undefined) return;
-    retryTimer = setTimeout(
-      () => {
-        retryTimer = undefined;
-        connect();
-      },
-      retryMs * (1 + (options.random ?? Math.random)()),
-    );
+    dropAndRetry(() => retryMs * (1 + (options.random ?? Math.random)()));
   }
 
   // A message proves the connection works; a malformed one is dropped, not trusted.

@@ -1,46 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { openLiveStream } from "@/lib/client/live-stream";
+import { FakeSource, openTestStream } from "./fake-event-source";
 import { snapshot } from "./live-fixtures";
 
 // A stream the server ends on purpose (`shutdown` on restart, `dropped` when the client fell
 // behind) says when to come back: the page goes down at once and reconnects after that time
 // (spread up to twice it), not after the error backoff, and not before.
 
-class FakeSource {
-  static all: FakeSource[] = [];
-  closed = false;
-  onerror: (() => void) | null = null;
-  private listeners = new Map<string, ((e: { data: string }) => void)[]>();
-  constructor(readonly url: string) {
-    FakeSource.all.push(this);
-  }
-  addEventListener(name: string, fn: (e: { data: string }) => void) {
-    this.listeners.set(name, [...(this.listeners.get(name) ?? []), fn]);
-  }
-  emit(name: string, data: unknown) {
-    for (const fn of this.listeners.get(name) ?? []) fn({ data: JSON.stringify(data) });
-  }
-  close() {
-    this.closed = true;
-  }
-}
-
-function setup(random: number) {
-  const calls: string[] = [];
-  const stream = openLiveStream(
-    {
-      onSnapshot: () => calls.push("snapshot"),
-      onAccount: () => calls.push("account"),
-      onLiveChange: (live) => calls.push(live ? "live" : "down"),
-    },
-    {
-      silenceMs: () => 30_000,
-      random: () => random,
-      createEventSource: (url) => new FakeSource(url) as unknown as EventSource,
-    },
-  );
-  return { calls, stream, last: () => FakeSource.all.at(-1)! };
-}
+const setup = (random: number) => openTestStream(random);
 
 beforeEach(() => {
   vi.useFakeTimers();

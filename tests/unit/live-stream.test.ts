@@ -1,43 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { openLiveStream, type LiveStreamHandlers } from "@/lib/client/live-stream";
 import { parseAccountUpdate, parseSnapshot } from "@/lib/client/stream-messages";
+import { FakeSource, openTestStream } from "./fake-event-source";
 import { T, row, snapshot } from "./live-fixtures";
 
-// A stand-in EventSource the test drives by hand.
-class FakeSource {
-  static all: FakeSource[] = [];
-  closed = false;
-  onerror: (() => void) | null = null;
-  private listeners = new Map<string, ((e: { data: string }) => void)[]>();
-  constructor(readonly url: string) {
-    FakeSource.all.push(this);
-  }
-  addEventListener(name: string, fn: (e: { data: string }) => void) {
-    this.listeners.set(name, [...(this.listeners.get(name) ?? []), fn]);
-  }
-  emit(name: string, data: unknown) {
-    for (const fn of this.listeners.get(name) ?? []) fn({ data: JSON.stringify(data) });
-  }
-  close() {
-    this.closed = true;
-  }
-}
-
-function setup() {
-  const calls: string[] = [];
-  const handlers: LiveStreamHandlers = {
-    onSnapshot: () => calls.push("snapshot"),
-    onAccount: () => calls.push("account"),
-    onLiveChange: (live) => calls.push(live ? "live" : "down"),
-  };
-  const stream = openLiveStream(handlers, {
-    silenceMs: () => 30_000,
-    random: () => 0,
-    createEventSource: (url) => new FakeSource(url) as unknown as EventSource,
-  });
-  const last = () => FakeSource.all.at(-1)!;
-  return { calls, stream, last };
-}
+const setup = () => openTestStream();
 
 beforeEach(() => {
   vi.useFakeTimers();
