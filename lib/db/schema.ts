@@ -23,7 +23,7 @@ export interface AuditChainTable {
 export interface ResetIdempotencyTable {
   key: string;
   fingerprint: string;
-  state: string; // "pending" | "done"
+  state: string; // "pending" | "provisional" (replayed, may still be replaced) | "done"
   status_code: number | null;
   body: string | null;
   created_at: string;

@@ -37,8 +37,9 @@ import { singleton } from "@/lib/platform/singleton";
 /** Idempotency keys, as the HTTP edge keeps them (lib/http/idempotency.ts). */
 export interface PendingAnswers {
   pending(): Promise<{ key: string; processId: string | null; createdAt: string }[]>;
-  /** Stores the answer for a key still pending (a result, or the refusal); true when stored. */
-  answer(key: string, outcome: ResetResult | AppError): Promise<boolean>;
+  /** Stores the answer for a key still pending (a result, or the refusal); true when stored.
+   * A provisional answer is replayed until a later answer for the key replaces it. */
+  answer(key: string, outcome: ResetResult | AppError, provisional?: boolean): Promise<boolean>;
 }
 
 export interface ReconcileDeps extends ResetDeps {
@@ -157,12 +158,14 @@ async function settle(
     return "resolved";
   }
   await deferAttempt(handle, open.id, Date.now() + RETRY_MS);
+  // Provisional: the pass that resolves the attempt replaces it with what the re-read showed.
   await answers.answer(
     open.idempotency_key,
     result(
       account ? "the re-read failed too; re-checking" : "the account is no longer configured",
       null,
     ),
+    true,
   );
   return "deferred";
 }

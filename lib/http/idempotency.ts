@@ -39,7 +39,7 @@ async function waitForAnswer({ db }: Db, key: string, maxWaitMs: number): Promis
       .selectAll()
       .where("key", "=", key)
       .executeTakeFirst();
-    if (row?.state === "done" && row.status_code !== null) {
+    if ((row?.state === "done" || row?.state === "provisional") && row.status_code !== null) {
       return { status: row.status_code, body: JSON.parse(row.body ?? "null") as unknown };
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
@@ -124,18 +124,25 @@ export async function pendingKeys({ db }: Db): Promise<PendingKey[]> {
 
 /** Stores the answer of a key whose first request can no longer give it (its process is gone):
  * a result with its status, or an error (status and body from lib/http/errors.ts). A key that
- * has an answer already keeps it. True when this call stored it. */
+ * has a final answer already keeps it. A provisional answer ("re-checking") is replayed like a
+ * final one, but the answer that settles it later replaces it: a retry then learns the outcome
+ * instead of the first guess. True when this call stored it. */
 export async function answerPending(
   { db }: Db,
   key: string,
   answer: { status: number; body: unknown } | { error: unknown },
+  provisional = false,
 ): Promise<boolean> {
   const { status, body } = "error" in answer ? toErrorResult(answer.error) : answer;
   const done = await db
     .updateTable("reset_idempotency")
-    .set({ state: "done", status_code: status, body: JSON.stringify(body) })
+    .set({
+      state: provisional ? "provisional" : "done",
+      status_code: status,
+      body: JSON.stringify(body),
+    })
     .where("key", "=", key)
-    .where("state", "=", "pending")
+    .where("state", "in", ["pending", "provisional"])
     .executeTakeFirst();
   return Number(done.numUpdatedRows) === 1;
 }
@@ -145,11 +152,12 @@ export async function answerPending(
 export function pendingAnswersOf<R>(handle: Db, status: (result: R) => number) {
   return {
     pending: () => pendingKeys(handle),
-    answer: (key: string, outcome: R | Error) =>
+    answer: (key: string, outcome: R | Error, provisional?: boolean) =>
       answerPending(
         handle,
         key,
         outcome instanceof Error ? { error: outcome } : { status: status(outcome), body: outcome },
+        provisional,
       ),
   };
 }

@@ -276,7 +276,7 @@ describe("crash reconciliation", () => {
     expect(await outcomes()).toEqual(["requested", "unknown", "resolved"]);
   });
 
-  it("the re-read fails: `unknown` now, the key answers that, `resolved` on a later pass", async () => {
+  it("the re-read fails: `unknown` now, the key answers that, `resolved` on a later pass, and then the key answers what it showed", async () => {
     const key = await crashedAttempt({ stage: "sent" });
     await bench.ctl.fault({ path: "/eapi/v1/mmp", kind: "status", status: 400, times: 1 });
     expect((await reconcile()).attempts).toMatchObject([{ key, settled: "deferred" }]);
@@ -289,6 +289,12 @@ describe("crash reconciliation", () => {
     expect((await reconcile()).attempts).toMatchObject([{ key, settled: "resolved" }]);
     expect(await outcomes()).toEqual(["requested", "unknown", "resolved"]);
     expect(await bench.venueResets(RESET_PATH)).toBe(1);
+    // The first answer was provisional: a retry now learns what the later re-read showed.
+    const later = await post(key);
+    expect(later.status).toBe(202);
+    const body = (await later.json()) as ResetResult;
+    expect(body.message).toMatch(/a re-read shows/);
+    expect(body.row).toMatchObject({ id: ROW_ID });
   });
 });
 
