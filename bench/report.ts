@@ -1,7 +1,9 @@
+import type { AuditLoad } from "./audit-load";
 import type { FanOut } from "./fan-out";
 import type { Freshness } from "./freshness";
 import type { Machine } from "./machine";
 import type { Lcp, PageWeight } from "./page-perf";
+import type { RefusalFlood } from "./refusal-flood";
 import type { ResetOverhead } from "./reset-overhead";
 import type { StreamCapacity } from "./stream-capacity";
 
@@ -20,6 +22,8 @@ export interface Figures {
   streamCapacity?: Outcome<StreamCapacity>;
   pageWeight?: Outcome<{ home: PageWeight; screen: PageWeight }>;
   lcp?: Outcome<Lcp>;
+  auditLoad?: Outcome<AuditLoad>;
+  refusalFlood?: Outcome<RefusalFlood>;
 }
 
 export interface Target {
@@ -161,6 +165,45 @@ export function targets(f: Figures): Record<string, Target> {
         : `no clean load (${l.failedLoads} failed: ${[...new Set(l.pageErrors)].join(" | ") || "rows missing"}); all loads ${l.allLoadsLcpMs.join(", ")} ms`,
     );
   }
+  const al = f.auditLoad;
+  if (!failed(al)) {
+    const rows = `${(al.trailRows / 1e6).toFixed(al.trailRows % 1e6 ? 2 : 0)} M-row trail, 3 audit readers`;
+    add(
+      "auditP95",
+      `GET /api/audit p95, ${rows}`,
+      "≤ 100 ms",
+      al.steady.audit.p95,
+      100,
+      `p50 ${fmt(al.steady.audit.p50)} / p95 ${fmt(al.steady.audit.p95)} ms (n=${al.steady.audit.n}, errors ${al.steady.errors})`,
+    );
+    add(
+      "mmpP99UnderAudit",
+      `GET /api/mmp p99, ${rows}`,
+      "≤ 50 ms",
+      al.steady.mmp.p99,
+      50,
+      `p50 ${fmt(al.steady.mmp.p50)} / p99 ${fmt(al.steady.mmp.p99)} ms (n=${al.steady.mmp.n})`,
+    );
+  }
+  const fl = f.refusalFlood;
+  if (!failed(fl)) {
+    add(
+      "floodAuditRows",
+      `Refusal flood (${fl.refusedRequests} refused in ${fmt(fl.floodSeconds, 0)} s): audit rows added per minute`,
+      "≤ 5 /min",
+      fl.auditRowsPerMinute,
+      5,
+      `${fl.auditRowsAdded} rows (${fmt(fl.auditRowsPerMinute)} /min)`,
+    );
+    add(
+      "floodResetP50",
+      "Refusal flood: another user's reset p50, during / before",
+      "≤ 1.10×",
+      fl.p50Ratio,
+      1.1,
+      `${fmt(fl.traderDuring.p50)} / ${fmt(fl.traderBefore.p50)} ms = ${fmt(fl.p50Ratio, 3)}× (n=${fl.traderDuring.n}/${fl.traderBefore.n})`,
+    );
+  }
   return t;
 }
 
@@ -188,6 +231,8 @@ export function table(
     streamCapacity: f.streamCapacity,
     pageWeight: f.pageWeight,
     lcp: f.lcp,
+    auditLoad: f.auditLoad,
+    refusalFlood: f.refusalFlood,
   }).filter(([, v]) => v !== undefined && failed(v));
   for (const [name, v] of errors)
     lines.push(`| ${name} | failed: ${(v as Failed).error.split("\n")[0]} | | n/a |`);
@@ -258,6 +303,31 @@ export function details(f: Figures): string {
         ([...pw.home.pageErrors, ...pw.screen.pageErrors].length
           ? ` Page errors: ${[...new Set([...pw.home.pageErrors, ...pw.screen.pageErrors])].join(" | ")}`
           : ""),
+      "",
+    );
+  const al = f.auditLoad;
+  if (!failed(al)) {
+    const phaseText = (p: NonNullable<AuditLoad["duringStartupVerification"]>) =>
+      `/api/audit p50 ${fmt(p.audit.p50)} / p95 ${fmt(p.audit.p95)} / p99 ${fmt(p.audit.p99)} ms (n=${p.audit.n}); ` +
+      `/api/mmp p50 ${fmt(p.mmp.p50)} / p99 ${fmt(p.mmp.p99)} ms (n=${p.mmp.n}); errors ${p.errors}`;
+    out.push(
+      `Audit load (${al.trailRows} rows): the start-up verification of the whole chain took ${al.startupVerificationSeconds ?? "n/a"} s (verdict ${al.verdictOk === null ? "n/a" : al.verdictOk ? "ok" : "NOT ok"}).`,
+      al.duringStartupVerification
+        ? `While it ran (${al.duringStartupVerification.seconds} s): ${phaseText(al.duringStartupVerification)}.`
+        : "",
+      `Steady (${al.steady.seconds} s): ${phaseText(al.steady)}.`,
+      `Stress, the three readers without pause (${al.stress.seconds} s): ${phaseText(al.stress)}.`,
+      `By filter (steady, p50 / p95 ms): ${Object.entries(al.steady.auditByFilter)
+        .map(([k, v]) => `${k} ${fmt(v.p50)} / ${fmt(v.p95)}`)
+        .join("; ")}.`,
+      "",
+    );
+  }
+  const fl = f.refusalFlood;
+  if (!failed(fl))
+    out.push(
+      `Refusal flood: ${fl.refusedRequests} refused resets (${fl.refusedPerSecond}/s) from one viewer in ${fl.floodSeconds} s${Object.keys(fl.unexpected).length ? `, other answers ${JSON.stringify(fl.unexpected)}` : ""}; ${fl.auditRowsAdded} audit rows added. ` +
+        `Another trader's resets: before p50 ${fmt(fl.traderBefore.p50)} / p95 ${fmt(fl.traderBefore.p95)} ms (n=${fl.traderBefore.n}), during p50 ${fmt(fl.traderDuring.p50)} / p95 ${fmt(fl.traderDuring.p95)} ms (n=${fl.traderDuring.n}).`,
       "",
     );
   const l = f.lcp;

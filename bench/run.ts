@@ -2,13 +2,18 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startAppUnderTest, type AppUnderTest } from "../tests/support/app-server";
 import { fixtureAccount } from "../tests/support/fixtures";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { auditLoad } from "./audit-load";
 import { DERIBIT_ACCOUNT, startBigApp } from "./big-app";
 import { fanOut } from "./fan-out";
 import { freshness } from "./freshness";
 import { machine } from "./machine";
 import { largestContentfulPaint, launchChromium, pageWeight } from "./page-perf";
 import { details, table, targets, type Figures, type Outcome } from "./report";
+import { refusalFlood } from "./refusal-flood";
 import { resetOverhead } from "./reset-overhead";
+import { seedTrail } from "./seed-trail";
 import { log } from "./stats";
 import { streamCapacity } from "./stream-capacity";
 
@@ -30,13 +35,17 @@ const CFG = {
   lcpLoads: num("BENCH_LCP_LOADS", 5),
   bigAccounts: num("BENCH_BIG_ACCOUNTS", 50),
   bigUnderlyings: num("BENCH_BIG_UNDERLYINGS", 20),
+  trailRows: num("BENCH_TRAIL_ROWS", 1_000_000),
+  auditSteadyMs: num("BENCH_AUDIT_STEADY_MS", 30_000),
+  floodMs: num("BENCH_FLOOD_MS", 60_000),
+  floodBaselineMs: num("BENCH_FLOOD_BASELINE_MS", 45_000),
 };
 /** The standard app polls every second (as the integration tests do). */
 const POLL_MS = 1000;
 /** The 1,000-row app polls every 10 s: 50 Binance accounts × 20 underlyings is 1,000 signed
  * calls per round, which at 2 s would exceed Binance's per-IP request weight. */
 const BIG_POLL_MS = 10_000;
-const HARD_LIMIT_MS = 9.5 * 60_000;
+const HARD_LIMIT_MS = 18 * 60_000;
 
 const started = Date.now();
 const apps = new Set<AppUnderTest>();
@@ -140,7 +149,30 @@ async function main(): Promise<void> {
   figures.streamCapacity = await measure("streamCapacity", () =>
     streamCapacity(a, { clients: CFG.streams, holdMs: CFG.holdMs }),
   );
+  figures.refusalFlood = await measure("refusalFlood", () =>
+    refusalFlood(a, { baselineMs: CFG.floodBaselineMs, floodMs: CFG.floodMs }),
+  );
   await stop(a);
+
+  // --- The long trail: the standard app on a database seeded with a million audit rows.
+  figures.auditLoad = await measure("auditLoad", async () => {
+    const sqlitePath = join(mkdtempSync(join(tmpdir(), "mmp-bench-trail-")), "mmp.sqlite");
+    await seedTrail(sqlitePath, { rows: CFG.trailRows, days: 90 });
+    const appStartedAt = Date.now();
+    const t = await start(() =>
+      startAppUnderTest({ sqlitePath, env: { MMP_POLL_INTERVAL_MS: String(POLL_MS) } }),
+    );
+    try {
+      return await auditLoad(t, {
+        trailRows: CFG.trailRows,
+        steadyMs: CFG.auditSteadyMs,
+        maxStartupMs: 240_000,
+        appStartedAt,
+      });
+    } finally {
+      await stop(t);
+    }
+  });
 
   // --- The big desk: ~1,000 rows, plus the fixture Deribit account for the push path.
   const b = await start(() =>

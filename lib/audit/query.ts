@@ -18,6 +18,7 @@ export async function listAudit(filter: AuditFilter): Promise<AuditLogTable[]> {
   if (filter.outcome) q = q.where("outcome", "=", filter.outcome);
   if (filter.from) q = q.where("at", ">=", utcIso(filter.from));
   if (filter.to) q = q.where("at", "<=", utcIso(filter.to));
+  if (filter.before) q = q.where("seq", "<", filter.before);
   return q.orderBy("seq", "desc").limit(filter.limit).execute();
 }
 

@@ -7,6 +7,7 @@ import * as m0004 from "@/lib/db/migrations/0004-trigger-reset";
 import * as m0005 from "@/lib/db/migrations/0005-audit-keyed-chain";
 import * as m0006 from "@/lib/db/migrations/0006-sessions";
 import * as m0007 from "@/lib/db/migrations/0007-reset-reconcile";
+import * as m0008 from "@/lib/db/migrations/0008-audit-read-indexes";
 
 // Migrations are listed here (not read from a folder) so they survive bundling. The same list
 // runs on SQLite and PostgreSQL; a migration that needs dialect-specific SQL receives the dialect.
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<
   "0005-audit-keyed-chain": m0005,
   "0006-sessions": m0006,
   "0007-reset-reconcile": m0007,
+  "0008-audit-read-indexes": m0008,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -23,7 +23,19 @@ export const auditFilterSchema = z.object({
     .or(z.literal("").transform(() => undefined)),
   from: time,
   to: time,
-  limit: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Rows older than this sequence number (the page's "Older rows" link): a cursor, so paging
+   * through a million rows reads one page of the index each time, never an offset. */
+  before: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** A page of the audit page and of /api/audit; the CSV export asks for more (auditExportLimit). */
+  limit: z.coerce.number().int().min(1).max(10_000).default(100),
 });
+
+/** How many rows the CSV export holds when its link does not say. */
+export const AUDIT_EXPORT_LIMIT = 10_000;
 
 export type AuditFilter = z.infer<typeof auditFilterSchema>;

@@ -415,6 +415,26 @@ describe("the audit trail of resets", () => {
     expect((await forKey(k)).map((r) => r.outcome)).toEqual(["requested", "ok"]);
   });
 
+  it("pages through the trail newest first with a `before` cursor; the page links it", async () => {
+    type Page = { rows: { seq: number }[] };
+    const page = async (q: string) =>
+      ((await (await fetch(`${app.url}/api/audit?${q}`, { headers: { cookie } })).json()) as Page)
+        .rows;
+    const first = await page("limit=3");
+    expect(first).toHaveLength(3);
+    const next = await page(`limit=3&before=${first[2]!.seq}`);
+    expect(next.length).toBeGreaterThan(0);
+    expect(next[0]!.seq).toBeLessThan(first[2]!.seq);
+    expect(next.map((r) => r.seq)).toEqual([...next.map((r) => r.seq)].sort((a, b) => b - a));
+    // The audit page offers the next page with the same filters, and the way back.
+    const html = await (await fetch(`${app.url}/audit?limit=3`, { headers: { cookie } })).text();
+    expect(html).toContain(`href="/audit?limit=3&amp;before=${first[2]!.seq}"`);
+    const older = await (
+      await fetch(`${app.url}/audit?limit=3&before=${first[2]!.seq}`, { headers: { cookie } })
+    ).text();
+    expect(older).toMatch(/href="\/audit\?limit=3"[^>]*>Newest rows/);
+  });
+
   it("exports CSV with the hashes", async () => {
     const res = await fetch(`${app.url}/api/audit?format=csv`, { headers: { cookie } });
     expect(res.headers.get("content-type")).toMatch(/text\/csv/);

@@ -50,6 +50,8 @@ export interface StartOptions {
   databaseUrl?: string;
   /** Use this simulator (shared by several app processes) instead of starting one. */
   sim?: SimHandle;
+  /** Use this SQLite file (e.g. one the bench seeded) instead of a new one in a temp folder. */
+  sqlitePath?: string;
 }
 
 export async function startAppUnderTest(options: StartOptions = {}): Promise<AppUnderTest> {
@@ -63,7 +65,7 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
     config = edit(config);
     writeFileSync(configPath, JSON.stringify(config, null, 2));
   };
-  const sqlitePath = join(dir, "mmp.sqlite");
+  const sqlitePath = options.sqlitePath ?? join(dir, "mmp.sqlite");
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = "";
