@@ -18,9 +18,15 @@ import { singleton } from "@/lib/platform/singleton";
 // - refused by the use case (a well-formed request with its idempotency key: not frozen, busy,
 //   unknown account…): up to MMP_DENIED_ROWS_PER_MINUTE rows, since such refusals are a normal part
 //   of contention (two traders clicking at once) and a client may look its key up in the trail.
-// Every refusal is answered at once either way; only the writing is coalesced. The budget is per
-// user, so another user's rows (denied or not) are untouched, and per process (the worst case
-// with N processes is N times the rows).
+// Only the writing is coalesced; every refusal is still answered. The budget is per user, so
+// another user's rows (denied or not) are untouched, and per process (the worst case with N
+// processes is N times the rows).
+//
+// Edge refusals beyond the first EDGE_FREE of a user's minute are also answered late (a tarpit):
+// 100 ms more per refusal, up to 2 s (MMP_REFUSAL_DELAY_MAX_MS). Each one still costs the server a session check, so a
+// script that retries a refused request in a loop would otherwise take the event loop from
+// everyone else; waiting costs nothing, and slows such a loop to one request per 2 s. No
+// legitimate client is refused at the edge twenty times a minute.
 
 /** Where the refusal was decided (lib/http/state-changing.ts). */
 export type RefusalStage = "edge" | "use-case";
@@ -29,7 +35,16 @@ export interface DeniedPolicy {
   windowMs: number;
   /** Rows per window for use-case refusals; edge refusals get one. */
   useCaseRows: number;
+  /** Edge refusals per window answered at once; later ones wait (tarpit). */
+  edgeFree?: number;
+  /** How much longer each later one waits, up to maxDelayMs. */
+  delayStepMs?: number;
+  maxDelayMs?: number;
 }
+
+const EDGE_FREE = 20;
+const DELAY_STEP_MS = 100;
+const MAX_DELAY_MS = 2000;
 
 interface Coalesced {
   count: number;
@@ -88,6 +103,16 @@ export class DeniedRows {
     c.last = { attempt, detail };
   }
 
+  /** How long to hold the answer to the user's latest edge refusal (0 within the free ones). */
+  delayMs(user: string): number {
+    const over = (this.windows.get(user)?.edgeRows ?? 0) - (this.policy.edgeFree ?? EDGE_FREE);
+    if (over <= 0) return 0;
+    return Math.min(
+      this.policy.maxDelayMs ?? MAX_DELAY_MS,
+      over * (this.policy.delayStepMs ?? DELAY_STEP_MS),
+    );
+  }
+
   /** Writes every pending count now (at shutdown; tests). */
   async flush(): Promise<void> {
     await Promise.all([...this.windows.keys()].map((user) => this.close(user)));
@@ -120,7 +145,12 @@ async function write(attempt: Attempt, detail: string): Promise<void> {
 export function deniedRows(): DeniedRows {
   return singleton(
     "denied-rows",
-    () => new DeniedRows({ windowMs: 60_000, useCaseRows: env().MMP_DENIED_ROWS_PER_MINUTE }),
+    () =>
+      new DeniedRows({
+        windowMs: 60_000,
+        useCaseRows: env().MMP_DENIED_ROWS_PER_MINUTE,
+        maxDelayMs: env().MMP_REFUSAL_DELAY_MAX_MS,
+      }),
   );
 }
 
@@ -128,6 +158,12 @@ export function deniedRows(): DeniedRows {
  * user's budget of `denied` rows. */
 export function recordDenied(attempt: Attempt, err: unknown, stage: RefusalStage): Promise<void> {
   return deniedRows().record(attempt, err, stage);
+}
+
+/** Holds the answer to an edge refusal as long as the user's flood of them calls for. */
+export async function tarpit(username: string): Promise<void> {
+  const ms = deniedRows().delayMs(username);
+  if (ms > 0) await new Promise((r) => setTimeout(r, ms));
 }
 
 /** Writes the counts of refusals not yet written: call at shutdown, before the database closes. */

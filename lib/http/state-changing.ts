@@ -9,7 +9,7 @@ import {
   type AuditAction,
   type AuditAppend,
 } from "@/lib/desk/reset-audit";
-import { recordDenied } from "@/lib/http/denied";
+import { recordDenied, tarpit } from "@/lib/http/denied";
 import { toErrorResult } from "@/lib/http/errors";
 import { handler } from "@/lib/http/handler";
 import { runOnce } from "@/lib/http/idempotency";
@@ -24,7 +24,8 @@ import { log } from "@/lib/platform/log";
 //    network could fill the trail (and its hash chain) with anonymous refusals.
 // 2. same origin (403), the permission (403), the body: JSON (415), bounded (413), its schema
 //    (400). A refusal here leaves one `denied` row (the first of the user's minute: the rest of
-//    that minute are counted into one row, lib/http/denied.ts).
+//    that minute are counted into one row, and past the first twenty the answer is held back a
+//    little longer each time: lib/http/denied.ts).
 // 3. the idempotency key: a repeat replays the first answer (no second run, no new audit rows);
 //    the same key for another request is 422, and a repeat still waiting for the first answer
 //    past the run's bound is 409. Neither adds a row: the first request's rows are the record.
@@ -87,6 +88,7 @@ export function stateChangingRoute<S extends z.ZodType, R>(
       input = await readJson(req, spec.schema);
     } catch (err) {
       await recordDenied(attempt, err, "edge");
+      await tarpit(user.username);
       throw err;
     }
     const { subject, idempotencyKey, fingerprint } = spec.identify(input, user);

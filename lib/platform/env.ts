@@ -153,6 +153,9 @@ const schema = z.object({
   // Refused state-changing requests (lib/http/denied.ts): `denied` rows per user and minute for
   // well-formed ones before the rest of that minute is counted into one row.
   MMP_DENIED_ROWS_PER_MINUTE: integer(1, 100_000).default(20),
+  // The longest an edge refusal past the first 20 of a user's minute is held back (tarpit,
+  // lib/http/denied.ts); 0 answers every refusal at once.
+  MMP_REFUSAL_DELAY_MAX_MS: integer(0, 60_000).default(2000),
   MMP_SESSION_IDLE_SECONDS: integer(1, 366 * 24 * 3600).default(8 * 3600),
   MMP_SESSION_ABSOLUTE_HOURS: positive(366 * 24).default(12),
   MMP_SCREEN_SESSION_DAYS: positive(366).default(30),

@@ -303,7 +303,12 @@ async function runReset(label: string, c: ResetCase): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 beforeAll(async () => {
-  app = await startAppUnderTest({ env: { MMP_OPS_TOKEN: OPS_TOKEN } });
+  // The fuzzer is a few users refused thousands of times a minute by design: the refusal tarpit
+  // (lib/http/denied.ts, its own tests in tests/middle/denied-flood.test.ts) would hold it for
+  // hours, so this app answers every refusal at once.
+  app = await startAppUnderTest({
+    env: { MMP_OPS_TOKEN: OPS_TOKEN, MMP_REFUSAL_DELAY_MAX_MS: "0" },
+  });
   watch = resetWatch(app.sim.url);
   for (const u of SIGNED_IN) cookies[u] = await signIn(app.url, u);
   // The rows a leaked reset would hit are FROZEN in the app's view before fuzzing starts.

@@ -28,8 +28,11 @@ const btc = () => ({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: new
 describe("a flood of refused resets", () => {
   it("200 refusals of one viewer: 403 each, at most 2 rows; others keep their own rows", async () => {
     const since = await bench.lastSeq();
+    const started = Date.now();
     const answers = await Promise.all(Array.from({ length: 200 }, () => bench.post(btc(), VIEWER)));
     expect(answers.map((r) => r.status)).toEqual(Array(200).fill(403));
+    // Past the first 20, the answers were held back (the tarpit; its steps are tested below).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
 
     // Another user, meanwhile: a refusal of their own, and a trader's reset goes through.
     expect((await bench.post(btc(), VIEWER2)).status).toBe(403);
@@ -54,6 +57,23 @@ describe("a flood of refused resets", () => {
     );
     expect(rows[1]!.idempotency_key).toBeNull();
     expect((await verifyChain(bench.db)).ok).toBe(true);
+  });
+
+  it("edge refusals past the first 20 of a user's minute are answered late: +100 ms each, at most 2 s", () => {
+    const rows = new DeniedRows({ windowMs: 60_000, useCaseRows: 20 });
+    const attempt = () =>
+      new Attempt("mmp.reset", VIEWER, { clientIp: "192.0.2.1", userAgent: "t" }, async () => {});
+    const refused = new AppError("forbidden", "the viewer role may not mmp.reset");
+    const delays: number[] = [];
+    for (let i = 0; i < 45; i += 1) {
+      void rows.record(attempt(), refused, "edge");
+      delays.push(rows.delayMs("viewer1"));
+    }
+    expect(delays.slice(0, 20)).toEqual(Array(20).fill(0));
+    expect(delays.slice(20, 23)).toEqual([100, 200, 300]);
+    expect(delays.slice(39)).toEqual(Array(6).fill(2000));
+    // Another user's refusals are answered at once.
+    expect(rows.delayMs("viewer2")).toBe(0);
   });
 
   it("well-formed refusals keep their rows up to the budget (20 a minute), then are counted", async () => {
