@@ -9,13 +9,16 @@ import { watchDesk } from "./desk-watch";
 import { log, round, summarise, type Summary } from "./stats";
 
 // Issue 12's flood figure: a viewer (no reset permission) sends reset requests back to back from
-// two loops for `floodMs`, while a trader resets a frozen Bybit row over and over. Compares the
+// two loops for `floodMs`, while a trader resets a frozen OKX row over and over. Compares the
 // trader's reset latency before the flood and during it, and counts the audit rows the flood
 // added (refusals are coalesced per user per minute: lib/http/denied.ts).
 
-const ACCOUNT = process.env.BENCH_FLOOD_ACCOUNT ?? "bb-main";
-const SCOPE = process.env.BENCH_FLOOD_SCOPE ?? "ETH";
+const ACCOUNT = process.env.BENCH_FLOOD_ACCOUNT ?? "okx-main";
+const SCOPE = process.env.BENCH_FLOOD_SCOPE ?? "ETH-USD";
 const FLOOD_LOOPS = 2;
+/** Resets of one row at most this often: closer, they wait for the venue's rate budget (the
+ * guard holds a reset until a token is free), and that wait, not the flood, would be measured. */
+const RESET_SPACING_MS = 2500;
 
 export interface RefusalFlood {
   floodSeconds: number;
@@ -40,7 +43,10 @@ async function traderResets(app: AppUnderTest, cookie: string, ms: number): Prom
   const samples: number[] = [];
   const end = Date.now() + ms;
   try {
+    let last = 0;
     while (Date.now() < end) {
+      const wait = last + RESET_SPACING_MS - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const frozeAt = Date.now();
       await ctl.freeze(apiKey, SCOPE);
       const seen = await watch.waitRow(
@@ -49,9 +55,13 @@ async function traderResets(app: AppUnderTest, cookie: string, ms: number): Prom
         5000,
       );
       if (!seen) continue;
+      last = Date.now();
       const r = await resetViaApi(app.url, cookie, ACCOUNT, SCOPE);
       if (r.status === 200) samples.push(r.ms);
-      if (process.env.BENCH_DEBUG) log(`reset ${r.status} ${r.ms.toFixed(0)} ms venue ${String(r.body.latencyMs)}`);
+      if (process.env.BENCH_DEBUG)
+        log(
+          `reset ${r.status} ${r.body.error?.code ?? ""} ${r.ms.toFixed(0)} ms, venue ${String(r.body.latencyMs)}`,
+        );
     }
   } finally {
     watch.close();
