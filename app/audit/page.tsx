@@ -28,13 +28,16 @@ export default async function AuditPage({
   const query = new URLSearchParams(Object.entries(raw).filter(([, v]) => v !== ""));
   // Older and newer pages keep the filters; the export keeps them too and, unless the URL says
   // how many, holds up to AUDIT_EXPORT_LIMIT rows from the page shown on.
+  const pageQuery = new URLSearchParams(query);
   const pageHref = (before: number | null) => {
-    const q = new URLSearchParams(query);
+    const q = new URLSearchParams(pageQuery);
     q.delete("before");
     if (before !== null) q.set("before", String(before));
     const text = q.toString();
     return text ? `/audit?${text}` : "/audit";
   };
+  const { actor, account, scope, outcome, from, to, before } = filter;
+  const filtered = [actor, account, scope, outcome, from, to, before].some((v) => v !== undefined);
   const older = rows.length === filter.limit ? (rows[rows.length - 1]?.seq ?? null) : null;
   query.set("format", "csv");
   if (!raw.limit) query.set("limit", String(AUDIT_EXPORT_LIMIT));
@@ -52,7 +55,7 @@ export default async function AuditPage({
         {rows.length} rows shown (newest first, {filter.limit} per page
         {filter.before ? `, older than #${filter.before}` : ""}).
       </p>
-      <AuditTable rows={rows} />
+      <AuditTable rows={rows} filtered={filtered} />
       <nav aria-label="Audit pages" className="mt-3 flex gap-3 text-sm">
         {filter.before ? (
           <a href={pageHref(null)} className="text-sky-300 underline hover:text-sky-200">

@@ -33,23 +33,29 @@ export function AuditFilters({ filter, csvHref }: { filter: AuditFilter; csvHref
         </select>
       </label>
       <label className={label}>
-        From (UTC)
+        From (UTC, 24 h)
         <input
           name="from"
-          type="datetime-local"
-          step="1"
-          defaultValue={filter.from?.slice(0, 19) ?? ""}
-          className={input}
+          type="text"
+          inputMode="numeric"
+          placeholder="2026-11-30 14:05:00"
+          pattern="\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?"
+          title="UTC, 24-hour: YYYY-MM-DD HH:MM:SS"
+          defaultValue={filter.from?.slice(0, 19).replace("T", " ") ?? ""}
+          className={`${input} w-44 font-mono`}
         />
       </label>
       <label className={label}>
-        To (UTC)
+        To (UTC, 24 h)
         <input
           name="to"
-          type="datetime-local"
-          step="1"
-          defaultValue={filter.to?.slice(0, 19) ?? ""}
-          className={input}
+          type="text"
+          inputMode="numeric"
+          placeholder="2026-11-30 14:05:00"
+          pattern="\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?"
+          title="UTC, 24-hour: YYYY-MM-DD HH:MM:SS"
+          defaultValue={filter.to?.slice(0, 19).replace("T", " ") ?? ""}
+          className={`${input} w-44 font-mono`}
         />
       </label>
       <button

@@ -9,7 +9,36 @@ const OUTCOME_STYLE: Record<string, string> = {
   denied: "text-orange-300",
 };
 
-export function AuditTable({ rows }: { rows: AuditRecord[] }) {
+/** "FROZEN" from a stored row state (JSON text), or null when there is none or it is unreadable. */
+function statusOf(state: string | null): string | null {
+  if (!state) return null;
+  try {
+    const parsed: unknown = JSON.parse(state);
+    const status =
+      typeof parsed === "object" && parsed !== null
+        ? (parsed as { status?: unknown }).status
+        : null;
+    return typeof status === "string" ? status.toUpperCase() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The row's state before and after, as the attempt recorded them ("FROZEN → ACTIVE"). */
+function StateChange({ before, after }: { before: string | null; after: string | null }) {
+  const from = statusOf(before);
+  const to = statusOf(after);
+  if (!from && !to) return <span className="text-slate-500">—</span>;
+  return (
+    <span
+      title={[before && `before: ${before}`, after && `after: ${after}`].filter(Boolean).join("\n")}
+    >
+      {from ?? "?"} → {to ?? <span className="text-slate-500">not recorded</span>}
+    </span>
+  );
+}
+
+export function AuditTable({ rows, filtered }: { rows: AuditRecord[]; filtered: boolean }) {
   const cell = "px-2 py-1 align-top";
   return (
     <table className="w-full border-collapse text-sm">
@@ -22,6 +51,7 @@ export function AuditTable({ rows }: { rows: AuditRecord[] }) {
             "User",
             "Outcome",
             "Account / scope",
+            "State before → after",
             "Venue answer",
             "Latency",
             "Detail",
@@ -34,6 +64,15 @@ export function AuditTable({ rows }: { rows: AuditRecord[] }) {
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-800">
+        {rows.length === 0 ? (
+          <tr>
+            <td colSpan={10} className="px-3 py-6 text-center text-slate-400">
+              {filtered
+                ? "No audit rows match these filters."
+                : "The audit trail is empty: no reset or sign-in has been recorded yet."}
+            </td>
+          </tr>
+        ) : null}
         {rows.map((r) => (
           <tr key={r.seq}>
             <td className={`${cell} tabular-nums text-slate-400`}>{r.seq}</td>
@@ -49,6 +88,9 @@ export function AuditTable({ rows }: { rows: AuditRecord[] }) {
             <td className={cell}>
               {r.account_id ?? "—"} / <span className="font-semibold">{r.scope ?? "—"}</span>
               {r.venue ? <span className="text-slate-500"> · {r.venue}</span> : null}
+            </td>
+            <td className={`${cell} whitespace-nowrap`}>
+              <StateChange before={r.state_before} after={r.state_after} />
             </td>
             <td className={`${cell} max-w-72 break-words`}>
               {r.venue_code ? <code className="mr-1 font-mono">{r.venue_code}</code> : null}

@@ -82,11 +82,19 @@ export function stateChangingRoute<S extends z.ZodType, R>(
     const user = await deps.user();
     const attempt = new Attempt(spec.action, user, requestMeta(req), deps.audit);
     let input: z.infer<S>;
+    let bodyRead = false;
     try {
       assertSameOrigin(req);
       requirePermission(user, spec.permission);
+      bodyRead = true;
       input = await readJson(req, spec.schema);
     } catch (err) {
+      // Refused before the body was read (origin, permission): its `denied` row still names the
+      // target when the body is a well-formed request, so the trail says what was attempted.
+      if (!bodyRead) {
+        const named = await readJson(req, spec.schema).catch(() => null);
+        if (named) attempt.about(spec.identify(named, user).subject);
+      }
       await recordDenied(attempt, err, "edge");
       await tarpit(user.username);
       throw err;

@@ -8,10 +8,14 @@ const text = z
   .max(64)
   .optional()
   .transform((v) => (v ? v : undefined));
-const time = z.iso
-  .datetime({ offset: true, local: true })
-  .optional()
-  .or(z.literal("").transform(() => undefined));
+// "2026-11-30 14:05:00" as typed in the page's 24-hour UTC fields, or ISO 8601 with the "T".
+const time = z.preprocess(
+  (v) => (typeof v === "string" ? v.trim().replace(/^(\d{4}-\d\d-\d\d) (?=\d)/, "$1T") : v),
+  z.iso
+    .datetime({ offset: true, local: true })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+);
 
 export const auditFilterSchema = z.object({
   actor: text,

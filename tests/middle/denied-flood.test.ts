@@ -51,6 +51,8 @@ describe("a flood of refused resets", () => {
     const rows = (await bench.auditSince(since)).filter((r) => r.actor === "viewer1");
     expect(rows.map((r) => r.outcome)).toEqual(["denied", "denied"]);
     expect(rows[0]!.detail).toBe("403 forbidden: the viewer role may not mmp.reset");
+    // Refused before its body was read, the row still names what was attempted (issue 13).
+    expect(rows[0]).toMatchObject({ account_id: "bn-main", scope: "BTCUSDT" });
     expect(rows[1]!.detail).toBe(
       "199 more refused attempts by viewer1 in this minute, counted rather than written one by " +
         "one (403 forbidden ×199); the last: 403 forbidden: the viewer role may not mmp.reset",

@@ -17,3 +17,14 @@ describe("audit filter", () => {
       expect(auditFilterSchema.safeParse({ before: bad }).success).toBe(false);
   });
 });
+
+describe("audit time fields", () => {
+  it("take 24-hour UTC as typed (a space or a T between date and time)", () => {
+    expect(auditFilterSchema.parse({ from: "2026-11-30 14:05:00" }).from).toBe(
+      "2026-11-30T14:05:00",
+    );
+    expect(auditFilterSchema.parse({ to: "2026-11-30T14:05:00Z" }).to).toBe("2026-11-30T14:05:00Z");
+    expect(auditFilterSchema.parse({ from: "" }).from).toBeUndefined();
+    expect(auditFilterSchema.safeParse({ from: "11/30/2026 2:05 PM" }).success).toBe(false);
+  });
+});
