@@ -20,8 +20,28 @@ export function matchesFilters(row: MmpRow, f: DeskFilterValues): boolean {
 }
 
 // Narrows a <select>'s string back to the union without a cast; anything else means "all".
-function pick<T extends string>(allowed: readonly T[], raw: string): T | "all" {
+function pick<T extends string>(allowed: readonly T[], raw: string | null): T | "all" {
   return allowed.find((v) => v === raw) ?? "all";
+}
+
+/** The filters a URL names (?venue=&account=&status=): a filtered desk can be bookmarked and
+ * shared, and survives a reload. Unknown values mean "all". */
+export function filtersFromUrl(params: { get(name: string): string | null }): DeskFilterValues {
+  return {
+    venue: pick(VENUES, params.get("venue")),
+    accountId: params.get("account") || "all",
+    status: pick(MMP_STATUSES, params.get("status")),
+  };
+}
+
+/** The query string for the filters ("" when none is set). */
+export function filtersToQuery(f: DeskFilterValues): string {
+  const q = new URLSearchParams();
+  if (f.venue !== "all") q.set("venue", f.venue);
+  if (f.accountId !== "all") q.set("account", f.accountId);
+  if (f.status !== "all") q.set("status", f.status);
+  const text = q.toString();
+  return text ? `?${text}` : "";
 }
 
 const STATUS_NAMES: Record<MmpStatus, string> = {

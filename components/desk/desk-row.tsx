@@ -5,8 +5,9 @@ import type { MmpRow } from "@/lib/model/types";
 import { VENUE_LABELS } from "@/lib/model/venues";
 import { formatDuration, formatFrozenPeriod, formatLimit } from "@/lib/model/format";
 import { StatusBadge } from "@/components/desk/status-badge";
+import { wasFrozen } from "@/lib/client/staleness";
 import { RowProblem } from "@/components/desk/row-problem";
-import { FrozenUntil } from "@/components/desk/frozen-until";
+import { FrozenSince, FrozenUntil } from "@/components/desk/frozen-until";
 import { UtcTime } from "@/components/desk/utc-time";
 import { DataAge } from "@/components/desk/data-age";
 import { ResetButton } from "@/components/desk/reset-button";
@@ -51,11 +52,12 @@ export const DeskRow = memo(function DeskRow({ row, canReset }: Props) {
         {row.scope}
       </th>
       <td className={cell}>
-        <StatusBadge status={row.status} />
+        <StatusBadge status={row.status} wasFrozen={wasFrozen(row)} />
         <RowProblem problem={row.problem} />
       </td>
       <td className={cell}>
         <FrozenUntil status={row.status} frozenUntil={row.frozenUntil} />
+        {frozen && <FrozenSince since={row.frozenSince} observed={row.frozenSinceObserved} />}
       </td>
       <td className={cell}>{formatDuration(row.windowMs)}</td>
       <td className={cell}>{formatFrozenPeriod(row.frozenPeriodMs)}</td>
@@ -63,8 +65,15 @@ export const DeskRow = memo(function DeskRow({ row, canReset }: Props) {
       <td className={num}>{formatLimit(row.deltaLimit)}</td>
       <td className={num}>{formatLimit(row.vegaLimit)}</td>
       <td className={cell}>
-        {/* null: never fired, or the venue does not report trigger times (only some do) */}
-        <UtcTime ms={row.lastTriggerAt} empty="—" />
+        {/* null: never fired, or the venue does not report trigger times (only some do); then a
+            frozen row shows when the desk first saw it frozen, marked as seen */}
+        {row.lastTriggerAt === null && row.frozenSinceObserved && row.frozenSince ? (
+          <span title="The venue does not report its trigger time: first seen frozen at">
+            <UtcTime ms={row.frozenSince} /> <span className="text-xs text-slate-400">(seen)</span>
+          </span>
+        ) : (
+          <UtcTime ms={row.lastTriggerAt} empty="—" />
+        )}
       </td>
       <td className={cell}>
         <DataAge rowId={row.id} initial={row.fetchedAt} />

@@ -22,15 +22,40 @@ const COLUMNS = [
   { label: "Action", width: "w-52" },
 ] as const;
 
-/** `rows` must already be filtered and sorted (see sort-rows.ts); this only renders. */
-export function DeskTable({ rows, canReset }: { rows: readonly MmpRow[]; canReset: boolean }) {
+/** The pointer or keyboard focus entering or leaving the table (the desk holds its order). */
+export interface TablePresence {
+  onEnter(): void;
+  onLeave(): void;
+}
+
+/** `rows` must already be filtered and ordered (see sort-rows.ts, use-held-order.ts); this only
+ * renders. */
+export function DeskTable({
+  rows,
+  canReset,
+  pointer,
+  focus,
+}: {
+  rows: readonly MmpRow[];
+  canReset: boolean;
+  pointer?: TablePresence;
+  focus?: TablePresence;
+}) {
   return (
     // The region scrolls on its own so the header can stick; it is focusable so keyboard users
     // can scroll it too, and named so screen readers announce what it holds.
     <div
+      id="desk-table"
       role="region"
       aria-labelledby="desk-table-caption"
       tabIndex={0}
+      onPointerEnter={pointer?.onEnter}
+      onPointerLeave={pointer?.onLeave}
+      onFocus={focus?.onEnter}
+      onBlur={(e) => {
+        // Leaving means focus went outside the table, not from one button to the next.
+        if (!e.currentTarget.contains(e.relatedTarget)) focus?.onLeave();
+      }}
       className="max-h-[calc(100dvh-13rem)] min-h-48 overflow-auto rounded-md border border-slate-800 focus-visible:outline-2 focus-visible:outline-sky-400"
     >
       <table className="w-full min-w-[98rem] table-fixed border-collapse text-sm tabular-nums">

@@ -1,23 +1,28 @@
 "use client";
 
-import { useLayoutEffect, useMemo, useState } from "react";
+import { useLayoutEffect, useMemo, useState, useSyncExternalStore } from "react";
 import type { DeskSnapshot } from "@/lib/model/types";
 import { ServerClockContext, useServerClockValue } from "@/components/desk/server-clock";
 import { sortRows } from "@/lib/model/sort-rows";
 import {
   DeskFilters,
-  NO_FILTERS,
+  filtersFromUrl,
+  filtersToQuery,
   matchesFilters,
   type DeskFilterValues,
 } from "@/components/desk/desk-filters";
+import { useSearchParams } from "next/navigation";
 import { StaleBanner } from "@/components/desk/stale-banner";
 import { RowAgesContext, createRowAgesStore } from "@/components/desk/row-ages";
 import { StaleAfterContext } from "@/lib/client/use-stale-rows";
 import { DeskTable } from "@/components/desk/desk-table";
+import { useHeldOrder } from "@/lib/client/use-held-order";
+import { wasFrozen } from "@/lib/client/staleness";
+import { resetHold, subscribeResetActivity } from "@/lib/client/reset-activity";
 import { useLiveDesk } from "@/lib/client/use-live-desk";
 import { useDeskView } from "@/lib/client/use-desk-view";
 import { LiveBanners } from "@/components/live/live-banners";
-import { ConnectionBadge } from "@/components/live/connection-badge";
+import { ConnectionBadge, badgeState } from "@/components/live/connection-badge";
 import { FreezeAlerts } from "@/components/live/freeze-alerts";
 import { AlertControls } from "@/components/live/alert-controls";
 import { FreezeChart } from "@/components/history/freeze-chart";
@@ -36,7 +41,15 @@ export function Desk({
 }) {
   const live = useLiveDesk(initialSnapshot);
   const { snapshot: data, dataUpdatedAt, error, isFetching, connection, alerts } = live;
-  const [filters, setFilters] = useState<DeskFilterValues>(NO_FILTERS);
+  // Filters live in the URL (bookmarkable, kept across a reload); the state mirrors it.
+  const searchParams = useSearchParams();
+  const [filters, setFilterState] = useState<DeskFilterValues>(() =>
+    filtersFromUrl(searchParams),
+  );
+  const setFilters = (next: DeskFilterValues) => {
+    setFilterState(next);
+    window.history.replaceState(null, "", `${window.location.pathname}${filtersToQuery(next)}`);
+  };
   const [history, setHistory] = useState<HistoryTarget | null>(null);
 
   // serverTime paired with the moment this snapshot landed in the cache gives the browser's
@@ -58,11 +71,21 @@ export function Desk({
     () => sortRows(view.rows.filter((r) => matchesFilters(r, filters))),
     [view.rows, filters],
   );
+  // Rows never move under the pointer: while it (or keyboard focus) is on the table, a reset is
+  // pending, or one just settled, each row keeps its place and changes in place; the sort order
+  // returns when that ends. Without this, a reset re-sorts its row away and the next frozen row's
+  // Reset button slides under the pointer for the second click of a double click.
+  const [pointerIn, setPointerIn] = useState(false);
+  const [focusIn, setFocusIn] = useState(false);
+  const resetsHold = useSyncExternalStore(subscribeResetActivity, resetHold, () => false);
+  const held = useHeldOrder(visible, pointerIn || focusIn || resetsHold, view.rows);
   const frozenTotal = useMemo(
     () => view.rows.filter((r) => r.status === "frozen").length,
     [view.rows],
   );
   const frozenShown = visible.filter((r) => r.status === "frozen").length;
+  // Frozen when last read, stale now: still freezes as far as anyone knows (issue 13).
+  const frozenStale = useMemo(() => view.rows.filter(wasFrozen).length, [view.rows]);
   // A filter must never hide that something is frozen elsewhere.
   const frozenHidden = frozenTotal - frozenShown;
 
@@ -84,7 +107,7 @@ export function Desk({
                 <FreezeChart />
                 <div className="flex flex-wrap items-center gap-3">
                   <AlertControls store={alerts} />
-                  <ConnectionBadge state={connection.state} />
+                  <ConnectionBadge state={badgeState(connection.state, view.staleCount)} />
                 </div>
               </div>
               <div className="flex flex-wrap items-end justify-between gap-3">
@@ -99,6 +122,12 @@ export function Desk({
                   <span className={frozenShown > 0 ? "font-semibold text-rose-200" : undefined}>
                     {frozenShown} frozen
                   </span>
+                  {frozenStale > 0 && (
+                    <span className="font-semibold text-amber-200">
+                      {" "}
+                      · {frozenStale} frozen when last read (stale)
+                    </span>
+                  )}
                   {frozenHidden > 0 && (
                     <>
                       {" "}
@@ -110,7 +139,17 @@ export function Desk({
                   )}
                 </p>
               </div>
-              <DeskTable rows={visible} canReset={canReset} />
+              <p role="status" className="-mb-2 min-h-5 text-xs text-sky-200">
+                {held.moved > 0
+                  ? `Order held while you work on the table: ${held.moved} row${held.moved === 1 ? "" : "s"} will move when the pointer leaves it.`
+                  : ""}
+              </p>
+              <DeskTable
+                rows={held.rows}
+                canReset={canReset}
+                pointer={{ onEnter: () => setPointerIn(true), onLeave: () => setPointerIn(false) }}
+                focus={{ onEnter: () => setFocusIn(true), onLeave: () => setFocusIn(false) }}
+              />
             </section>
             <RowHistoryDialog target={history} onClose={() => setHistory(null)} />
           </OpenHistoryContext>

@@ -22,7 +22,9 @@ export function FrozenUntil({
 
 // Recomputed from the absolute end time on every tick (never decremented), so it stays right
 // across a hidden tab, a slow tick or a wrong browser clock. Past zero we do not claim "active":
-// only the venue can say the freeze ended, so it reads "expiring…" until the next snapshot.
+// only the venue can say the freeze ended, so it reads "expiring…" until the next snapshot. The
+// absolute end time stands beside it (issue 13): a countdown alone cannot be checked against a
+// venue's own screen.
 function Countdown({ until }: { until: number }) {
   const now = useServerNow();
   const { dayRefMs } = useServerClock();
@@ -37,8 +39,40 @@ function Countdown({ until }: { until: number }) {
       {remaining === null
         ? `${absolute} UTC`
         : remaining > 0
-          ? formatCountdown(remaining)
+          ? `${formatCountdown(remaining)} (to ${absolute})`
           : "expiring…"}
+    </time>
+  );
+}
+
+/** Since when a frozen row has been frozen, and for how long: the venue's trigger time, or the
+ * first read that saw it frozen ("seen frozen"), which is as late as the freeze can have been. */
+export function FrozenSince({
+  since,
+  observed,
+  className = "text-xs text-rose-200",
+}: {
+  since: number | null | undefined;
+  observed: boolean | undefined;
+  className?: string;
+}) {
+  const now = useServerNow();
+  const { dayRefMs } = useServerClock();
+  if (since === null || since === undefined) return null;
+  const at = formatUtcTime(since, dayRefMs);
+  const lasted = now === null ? null : Math.max(0, now - since);
+  return (
+    <time
+      dateTime={toIsoUtc(since)}
+      className={`block ${className}`}
+      title={
+        observed
+          ? `The venue does not say when this freeze fired: first seen frozen at ${at} UTC`
+          : `Frozen at ${at} UTC (the venue's trigger time)`
+      }
+    >
+      {observed ? "seen frozen" : "since"} {at}
+      {lasted === null ? "" : ` · ${formatCountdown(lasted)}${observed ? "+" : ""}`}
     </time>
   );
 }

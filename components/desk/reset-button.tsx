@@ -1,9 +1,10 @@
 "use client";
 
-import { useSyncExternalStore } from "react";
+import { useEffect, useRef, useSyncExternalStore, type MouseEvent } from "react";
 import type { MmpRow } from "@/lib/model/types";
 import type { ResetOutcomeKind } from "@/lib/client/reset-outcome";
 import { useResetMutation } from "@/lib/client/use-reset-mutation";
+import { acceptResetClick } from "@/lib/client/reset-activity";
 
 const OUTCOME_LOOK: Record<ResetOutcomeKind, { icon: string; className: string }> = {
   done: { icon: "✓", className: "text-emerald-300" },
@@ -27,21 +28,36 @@ const useHydrated = () =>
 export function ResetButton({ row }: { row: MmpRow }) {
   const { start, pending, outcome: view } = useResetMutation();
   const hydrated = useHydrated();
-  if (row.status !== "frozen" && !pending && view === null) return null;
+  const showButton = row.status === "frozen" || pending;
+  // Keyboard users keep their place: when the focused button goes away (the row turned ACTIVE),
+  // focus moves to the outcome beside it instead of dropping to the page.
+  const hadFocus = useRef(false);
+  const outcomeRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (showButton || !hadFocus.current) return;
+    hadFocus.current = false;
+    const active = document.activeElement;
+    if (active === null || active === document.body) outcomeRef.current?.focus();
+  }, [showButton]);
+  if (!showButton && view === null) return null;
 
   const target = `${row.scope} on ${row.accountLabel}`;
   // The server would refuse it (venue ban, rate-limit stop, account degraded): say why instead.
   const blocked = !pending && row.resetBlocked ? row.resetBlocked : null;
-  const onClick = () => {
-    if (!blocked) start(row);
+  const onClick = (e: MouseEvent<HTMLButtonElement>) => {
+    // The second click of a double click is dropped, whichever row's button it lands on.
+    const click = { detail: e.detail, x: e.clientX, y: e.clientY };
+    if (!blocked && acceptResetClick(click)) start(row);
   };
 
   return (
     <div className="flex min-w-28 flex-1 flex-col items-start gap-1">
-      {(row.status === "frozen" || pending) && (
+      {showButton && (
         <button
           type="button"
           onClick={onClick}
+          onFocus={() => (hadFocus.current = true)}
+          onBlur={() => (hadFocus.current = false)}
           disabled={!hydrated || pending || blocked !== null}
           aria-busy={pending}
           aria-label={`${pending ? "Resetting" : "Reset"} ${target}${blocked ? " (unavailable)" : ""}`}
@@ -57,7 +73,13 @@ export function ResetButton({ row }: { row: MmpRow }) {
           Reset unavailable: {blocked}
         </p>
       )}
-      <p role="status" aria-live="polite" className="max-w-56 text-xs">
+      <p
+        ref={outcomeRef}
+        tabIndex={-1}
+        role="status"
+        aria-live="polite"
+        className="max-w-56 text-xs focus-visible:outline-2 focus-visible:outline-sky-300"
+      >
         {pending && <span className="sr-only">Resetting {target}…</span>}
         {view && (
           <>

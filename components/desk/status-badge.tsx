@@ -67,14 +67,26 @@ export function StatusIcon({ status, className }: { status: MmpStatus; className
   );
 }
 
-export function StatusBadge({ status }: { status: MmpStatus }) {
+/** An unknown row that was frozen when last read: the freeze, with a question mark. */
+export const WAS_FROZEN_LABEL = "FROZEN?";
+const WAS_FROZEN_CLASS = "bg-rose-500/10 text-rose-200 ring-amber-400/80";
+
+export function StatusBadge({
+  status,
+  wasFrozen = false,
+}: {
+  status: MmpStatus;
+  wasFrozen?: boolean;
+}) {
   const look = LOOK[status];
+  const label = wasFrozen ? WAS_FROZEN_LABEL : look.label;
   return (
     <span
-      className={`inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs font-semibold tracking-wide ring-1 ring-inset ${look.className}`}
+      title={wasFrozen ? "Frozen when last read; no current data (stale)" : undefined}
+      className={`inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs font-semibold tracking-wide ring-1 ring-inset ${wasFrozen ? WAS_FROZEN_CLASS : look.className}`}
     >
-      <StatusIcon status={status} className="size-3.5 shrink-0" />
-      {look.label}
+      <StatusIcon status={wasFrozen ? "frozen" : status} className="size-3.5 shrink-0" />
+      {label}
     </span>
   );
 }

@@ -1,11 +1,23 @@
 import type { ConnectionState } from "@/lib/client/use-live-desk";
 
+/** What the badge says: how data arrives, unless what arrived is stale (issue 13: a socket that
+ * is up while every row is stale is not "LIVE"). */
+export type BadgeState = ConnectionState | "stale";
+
+export const badgeState = (connection: ConnectionState, staleCount: number): BadgeState =>
+  connection === "live" && staleCount > 0 ? "stale" : connection;
+
 // How the page gets its data, as a word and a shape (never colour alone): a filled dot while the
-// push stream is live, a hollow ring while it is polling or reconnecting.
-const LOOK: Record<ConnectionState, { label: string; className: string; dot: string }> = {
+// push stream is live, a hollow ring while it is polling or reconnecting or the data is stale.
+const LOOK: Record<BadgeState, { label: string; className: string; dot: string }> = {
   live: { label: "LIVE", className: "text-emerald-300 ring-emerald-400/50", dot: "bg-emerald-400" },
   polling: {
     label: "POLLING",
+    className: "text-amber-200 ring-amber-400/60",
+    dot: "border-2 border-amber-300",
+  },
+  stale: {
+    label: "STALE DATA",
     className: "text-amber-200 ring-amber-400/60",
     dot: "border-2 border-amber-300",
   },
@@ -20,7 +32,7 @@ export function ConnectionBadge({
   state,
   size = "desk",
 }: {
-  state: ConnectionState;
+  state: BadgeState;
   size?: "desk" | "wall";
 }) {
   const look = LOOK[state];

@@ -4,6 +4,7 @@ import { useSyncExternalStore } from "react";
 import type { AlertStore, FreezeAlert } from "@/lib/client/alert-store";
 import { StatusIcon } from "@/components/desk/status-badge";
 import { LocalTimeTitle } from "@/components/desk/utc-time";
+import { formatUtcTime } from "@/lib/model/format";
 
 type Size = "desk" | "wall";
 
@@ -33,6 +34,7 @@ const LOOK: Record<
 // quietly, until dismissed.
 export function FreezeAlerts({ store, size = "desk" }: { store: AlertStore; size?: Size }) {
   const alerts = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+  const recent = useSyncExternalStore(store.subscribe, store.getRecent, store.getRecent);
   const [newest, ...older] = alerts;
   const look = LOOK[size];
   return (
@@ -72,6 +74,18 @@ export function FreezeAlerts({ store, size = "desk" }: { store: AlertStore; size
             Dismiss all
           </button>
         </div>
+      )}
+      {recent.length > 0 && (
+        // Quiet on purpose: these freezes are over. Not a live region (nothing to announce).
+        <p className={`text-slate-400 ${size === "wall" ? "text-xl" : "text-xs"}`}>
+          <span className="font-semibold">Ended: </span>
+          {recent
+            .map(
+              (a) =>
+                `${a.scope} on ${a.accountLabel} (frozen ${formatUtcTime(a.at, a.at)}, ended ${formatUtcTime(a.endedAt, a.endedAt)} UTC)`,
+            )
+            .join(" · ")}
+        </p>
       )}
     </section>
   );

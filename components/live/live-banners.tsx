@@ -30,7 +30,12 @@ interface Props {
 // because it advances with every poll while the stream is down.
 export function LiveBanners({ warnings, refMs, size = "desk", max = Infinity }: Props) {
   const look = LOOK[size];
-  const shown = warnings.slice(0, max);
+  // Lost updates and stale rows are never folded into "… and N more": they say the screen itself
+  // cannot be trusted. Venue warnings fill what room is left.
+  const pinned = (w: DeskWarning) => w.kind === "stream" || w.kind === "stale";
+  const room = Math.max(0, max - warnings.filter(pinned).length);
+  let others = 0;
+  const shown = warnings.filter((w) => pinned(w) || others++ < room);
   const more = warnings.length - shown.length;
   return (
     <div role="alert" className={`${look.list} empty:hidden`}>

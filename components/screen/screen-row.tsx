@@ -3,9 +3,11 @@
 import { memo } from "react";
 import type { MmpRow, MmpStatus } from "@/lib/model/types";
 import { VENUE_LABELS } from "@/lib/model/venues";
-import { STATUS_LABELS, StatusIcon } from "@/components/desk/status-badge";
-import { FrozenUntil } from "@/components/desk/frozen-until";
-import { isShownStale } from "@/lib/client/staleness";
+import { STATUS_LABELS, StatusIcon, WAS_FROZEN_LABEL } from "@/components/desk/status-badge";
+import { FrozenSince, FrozenUntil } from "@/components/desk/frozen-until";
+import { isShownStale, wasFrozen } from "@/lib/client/staleness";
+import { formatAge, formatUtcTime } from "@/lib/model/format";
+import { useServerClock, useServerNow } from "@/components/desk/server-clock";
 
 // Colour only reinforces the status word and icon; on a monochrome or washed-out display the
 // word, the icon and the frozen row's heavy border still tell the states apart.
@@ -19,8 +21,27 @@ const LOOK: Record<MmpStatus, { row: string; status: string }> = {
 // One row of the wall: status, scope, account and venue, and on the right what matters for that
 // status (the countdown for a frozen row, the reason for an unknown one). Read-only by design:
 // nothing here can reset, on any role.
+/** "last seen 14:25:55 · 40 s ago": how old the last known state of a stale row is. */
+function LastSeen({ fetchedAt }: { fetchedAt: number | null }) {
+  const now = useServerNow();
+  const { dayRefMs } = useServerClock();
+  if (fetchedAt === null) return <>no data</>;
+  const age = now === null ? "" : ` · ${formatAge(fetchedAt, now)}`;
+  return (
+    <>
+      last seen {formatUtcTime(fetchedAt, dayRefMs)}
+      {age}
+    </>
+  );
+}
+
 export const ScreenRow = memo(function ScreenRow({ row }: { row: MmpRow }) {
-  const look = LOOK[row.status];
+  // A stale row that was frozen keeps the frozen look, marked with "?" and its age: an outage
+  // must not make a freeze look like "nothing to see".
+  const frozenBefore = wasFrozen(row);
+  const look = frozenBefore
+    ? { row: "bg-rose-950 ring-4 ring-amber-400 ring-offset-0", status: "text-rose-100" }
+    : LOOK[row.status];
   const venue = VENUE_LABELS[row.venue];
   // Labels usually name the venue already ("<Venue> main"); otherwise it is added.
   const account = row.accountLabel.toLowerCase().includes(venue.toLowerCase())
@@ -32,8 +53,8 @@ export const ScreenRow = memo(function ScreenRow({ row }: { row: MmpRow }) {
       className={`grid min-h-12 grid-cols-[11.5rem_minmax(0,1fr)_auto] items-center gap-4 rounded-md px-4 py-0.5 leading-tight ${look.row}`}
     >
       <span className={`flex items-center gap-2 text-2xl font-black tracking-wide ${look.status}`}>
-        <StatusIcon status={row.status} className="size-7 shrink-0" />
-        {STATUS_LABELS[row.status]}
+        <StatusIcon status={frozenBefore ? "frozen" : row.status} className="size-7 shrink-0" />
+        {frozenBefore ? WAS_FROZEN_LABEL : STATUS_LABELS[row.status]}
       </span>{" "}
       <span className="flex min-w-0 items-baseline gap-3">
         <span className="shrink-0 text-3xl font-bold text-white">{row.scope}</span>{" "}
@@ -45,10 +66,19 @@ export const ScreenRow = memo(function ScreenRow({ row }: { row: MmpRow }) {
         {row.status === "frozen" ? (
           <span className="text-3xl">
             <FrozenUntil status={row.status} frozenUntil={row.frozenUntil} />
+            <FrozenSince
+              since={row.frozenSince}
+              observed={row.frozenSinceObserved}
+              className="text-xl font-semibold text-rose-100"
+            />
           </span>
         ) : row.status === "unknown" ? (
           <span className="text-amber-200" title={row.problem?.message}>
-            {stale ? "stale" : (row.problem?.code.replace(/_/g, " ") ?? "no data")}
+            {stale || frozenBefore ? (
+              <LastSeen fetchedAt={row.fetchedAt} />
+            ) : (
+              (row.problem?.code.replace(/_/g, " ") ?? "no data")
+            )}
           </span>
         ) : null}
       </span>

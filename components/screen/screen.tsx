@@ -12,7 +12,8 @@ import { useDeskView } from "@/lib/client/use-desk-view";
 import { LiveBanners } from "@/components/live/live-banners";
 import { FreezeAlerts } from "@/components/live/freeze-alerts";
 import { AlertControls } from "@/components/live/alert-controls";
-import { ConnectionBadge } from "@/components/live/connection-badge";
+import { ConnectionBadge, badgeState } from "@/components/live/connection-badge";
+import { wasFrozen } from "@/lib/client/staleness";
 import { LastUpdate, ScreenClock } from "@/components/screen/screen-clock";
 import { ScreenRow } from "@/components/screen/screen-row";
 import { WakeLockStatus } from "@/components/screen/wake-lock";
@@ -47,6 +48,22 @@ export function Screen({
     for (const row of sorted) c[row.status] += 1;
     return c;
   }, [sorted]);
+  // Unknown rows that were frozen when last read: counted as freezes too, marked stale, so the
+  // wall never reads "0 FROZEN" in an outage that hides them (issue 13).
+  const frozenStale = useMemo(() => sorted.filter(wasFrozen).length, [sorted]);
+  const counters = ORDER.flatMap((s) => {
+    if (s !== "frozen") return [{ key: s, text: `${counts[s]} ${STATUS_LABELS[s]}`, alarm: false }];
+    const out = [];
+    if (counts.frozen > 0 || frozenStale === 0)
+      out.push({
+        key: s,
+        text: `${counts.frozen} ${STATUS_LABELS.frozen}`,
+        alarm: counts.frozen > 0,
+      });
+    if (frozenStale > 0)
+      out.push({ key: "frozen-stale", text: `${frozenStale} FROZEN (stale)`, alarm: true });
+    return out;
+  });
 
   return (
     <ServerClockContext value={clock}>
@@ -55,7 +72,11 @@ export function Screen({
           <header className="flex items-start justify-between gap-6">
             <div className="flex flex-col gap-2">
               <h1 className="flex items-center gap-4 text-4xl font-black tracking-tight">
-                MMP wall screen <ConnectionBadge state={connection.state} size="wall" />
+                MMP wall screen{" "}
+                <ConnectionBadge
+                  state={badgeState(connection.state, view.staleCount)}
+                  size="wall"
+                />
               </h1>
               <LastUpdate serverTime={snapshot.serverTime} pollIntervalMs={view.pollIntervalMs} />
             </div>
@@ -63,14 +84,9 @@ export function Screen({
               aria-label="Rows by status"
               className="flex flex-wrap items-center gap-x-6 self-center text-3xl font-bold"
             >
-              {ORDER.map((s) => (
-                <span
-                  key={s}
-                  className={
-                    s === "frozen" && counts.frozen > 0 ? "text-rose-300" : "text-slate-200"
-                  }
-                >
-                  {counts[s]} {STATUS_LABELS[s]}
+              {counters.map((c) => (
+                <span key={c.key} className={c.alarm ? "text-rose-300" : "text-slate-200"}>
+                  {c.text}
                 </span>
               ))}
             </p>

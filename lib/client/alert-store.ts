@@ -1,4 +1,6 @@
-// The page's freeze alerts: the latest few, newest first, until dismissed. An external store (not
+// The page's freeze alerts: the latest few, newest first, until dismissed or until the freeze is
+// seen to end (then it moves to a short "recent" list: an alert must not outlive its freeze on a
+// wall nobody clicks, issue 13). An external store (not
 // React state) so the stream handlers can push from outside render, and so the sound and
 // notification side effects hear each alert exactly once, when it is pushed.
 import { formatUtcTime } from "@/lib/model/format";
@@ -13,12 +15,21 @@ export interface FreezeAlert extends FreezeEvent {
   text: string;
 }
 
+export interface EndedAlert extends FreezeAlert {
+  /** Server time at which the freeze was seen to end. */
+  endedAt: number;
+}
+
 export interface AlertStore {
   subscribe(listener: () => void): () => void;
   getSnapshot(): readonly FreezeAlert[];
   push(event: FreezeEvent): FreezeAlert;
   dismiss(id: number): void;
   dismissAll(): void;
+  /** The row's freeze ended: its alerts leave the alert area for the recent list. */
+  resolve(rowId: string, endedAt: number): void;
+  /** Alerts whose freeze ended, newest first (at most MAX_ALERTS); same subscription. */
+  getRecent(): readonly EndedAlert[];
   /** Called once per new alert (sound, notification). */
   onAlert(listener: (alert: FreezeAlert) => void): () => void;
 }
@@ -28,9 +39,11 @@ function freezeText(e: FreezeEvent): string {
 }
 
 const EMPTY: readonly FreezeAlert[] = [];
+const NONE_ENDED: readonly EndedAlert[] = [];
 
 export function createAlertStore(): AlertStore {
   let alerts = EMPTY;
+  let recent = NONE_ENDED;
   let nextId = 1;
   const listeners = new Set<() => void>();
   const alertListeners = new Set<(alert: FreezeAlert) => void>();
@@ -56,6 +69,13 @@ export function createAlertStore(): AlertStore {
     dismissAll() {
       if (alerts.length > 0) set(EMPTY);
     },
+    resolve(rowId, endedAt) {
+      const ending = alerts.filter((a) => a.rowId === rowId);
+      if (ending.length === 0) return;
+      recent = [...ending.map((a) => ({ ...a, endedAt })), ...recent].slice(0, MAX_ALERTS);
+      set(alerts.filter((a) => a.rowId !== rowId));
+    },
+    getRecent: () => recent,
     onAlert(listener) {
       alertListeners.add(listener);
       return () => alertListeners.delete(listener);

@@ -35,6 +35,8 @@ interface Tracked {
 
 export interface RowsObservation {
   freezes: FreezeEvent[];
+  /** Rows whose freeze was seen to end (their alerts leave the alert area). */
+  ended: string[];
   /** Some row started or stopped being frozen (the trigger history changed). */
   changed: boolean;
 }
@@ -64,6 +66,7 @@ export function createFreezeTracker(initialRows: readonly MmpRow[]): FreezeTrack
     observeRows(next, serverTime, prev) {
       const before = new Map(prev?.map((r) => [r.id, r] as const));
       const freezes: FreezeEvent[] = [];
+      const ended: string[] = [];
       let changed = false;
       for (const row of next) {
         const entry = tracked.get(row.id);
@@ -95,10 +98,11 @@ export function createFreezeTracker(initialRows: readonly MmpRow[]): FreezeTrack
           }
         } else if (entry && ends(row.status) && notOlder(entry.seenAt, row.fetchedAt)) {
           tracked.delete(row.id);
+          ended.push(row.id);
           changed = true;
         }
       }
-      return { freezes, changed };
+      return { freezes, ended, changed };
     },
 
     isFrozen: (rowId) => tracked.has(rowId),

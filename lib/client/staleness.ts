@@ -61,16 +61,19 @@ export function staleKey(rows: readonly MmpRow[], serverNow: number, staleAfterM
 
 /**
  * How a stale row is shown: UNKNOWN with the word "stale" and when it was last read. Never the
- * status it had, above all never a green ACTIVE nor a FROZEN countdown nobody can vouch for.
- * The venue's own problem, if any, stays in the text.
+ * status it had as if current, above all never a green ACTIVE nor a FROZEN countdown nobody can
+ * vouch for; the status the last read showed is kept as `lastKnown`, so a row that was frozen
+ * still says so ("FROZEN? last seen …"). The venue's own problem, if any, stays in the text.
  */
 export function asStaleRow(row: MmpRow): MmpRow {
   const readAt =
     row.fetchedAt === null ? "never" : `${formatUtcTime(row.fetchedAt, row.fetchedAt)} UTC`;
   const cause = row.problem ? ` — ${row.problem.message}` : "";
+  const lastKnown = row.status !== "unknown" ? row.status : row.lastKnown;
   return {
     ...row,
     status: "unknown",
+    ...(lastKnown ? { lastKnown } : {}),
     problem: {
       code: STALE_PROBLEM_CODE,
       message: `stale: last read from the venue ${readAt}${cause}`,
@@ -80,6 +83,10 @@ export function asStaleRow(row: MmpRow): MmpRow {
 
 /** A displayed row that asStaleRow replaced. */
 export const isShownStale = (row: MmpRow): boolean => row.problem?.code === STALE_PROBLEM_CODE;
+
+/** Unknown now, but frozen when last read: it must still count (and sort) as a freeze. */
+export const wasFrozen = (row: MmpRow): boolean =>
+  row.status === "unknown" && row.lastKnown === "frozen";
 
 /** Rows as displayed: stale ones replaced (same replacement object while the row is unchanged). */
 export function withStaleness(

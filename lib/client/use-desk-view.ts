@@ -14,6 +14,8 @@ export interface DeskView {
   /** The server's poll interval (or the browser's default). */
   pollIntervalMs: number;
   warnings: DeskWarning[];
+  /** Rows shown UNKNOWN because their data is stale. */
+  staleCount: number;
 }
 
 // What every page shows from the live data, shared by the desk and the wall screen so both apply
@@ -37,5 +39,5 @@ export function useDeskView(live: LiveDesk, offsetMs: number): DeskView {
       }),
     [connection, snapshot.serverTime, pollIntervalMs, error, problems, staleCount, staleAfterMs],
   );
-  return { rows, staleAfterMs, pollIntervalMs, warnings };
+  return { rows, staleAfterMs, pollIntervalMs, warnings, staleCount };
 }

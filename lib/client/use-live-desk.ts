@@ -77,6 +77,7 @@ export function useLiveDesk(initialSnapshot: DeskSnapshot): LiveDesk {
       cache.watchRows((next, prev) => {
         const seen = tracker.observeRows(next.rows, next.serverTime, prev);
         for (const freeze of seen.freezes) alerts.push(freeze);
+        for (const rowId of seen.ended) alerts.resolve(rowId, next.serverTime);
         if (seen.changed) cache.refreshHistory();
       }),
     [cache, tracker, alerts],

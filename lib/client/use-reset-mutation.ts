@@ -5,6 +5,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { MmpRow } from "@/lib/model/types";
 import { newIdempotencyKey, postReset } from "@/lib/client/queries";
 import { deskCache } from "@/lib/client/desk-cache";
+import { resetSettled, resetStarted } from "@/lib/client/reset-activity";
 import {
   describeResetError,
   describeResetResult,
@@ -39,6 +40,7 @@ export function useResetMutation(): ResetMutation {
     },
     onSettled: (_data, _error, request) => {
       inFlight.current = false;
+      resetSettled();
       cache.resetSettled(request.accountId);
     },
   });
@@ -48,6 +50,7 @@ export function useResetMutation(): ResetMutation {
     (row: Pick<MmpRow, "accountId" | "scope">) => {
       if (inFlight.current) return;
       inFlight.current = true;
+      resetStarted();
       mutate({ accountId: row.accountId, scope: row.scope, idempotencyKey: newIdempotencyKey() });
     },
     [mutate],

@@ -1,6 +1,7 @@
 import "server-only";
 import { EventEmitter } from "node:events";
 import { settings } from "@/lib/config/settings";
+import { withFrozenSince } from "@/lib/live/freeze-since";
 import type { MmpRow, RowProblem } from "@/lib/model/types";
 import { singleton } from "@/lib/platform/singleton";
 import { metrics } from "@/lib/platform/metrics";
@@ -174,16 +175,19 @@ export function rowsOf(account: VenueAccount, now = Date.now()): MmpRow[] {
   }
   const stale = now - entry.fetchedAt > settings().staleAfterMs;
   const resetBlocked = resetBlockedReason(account.guard, now);
-  return entry.reads.map(({ scope, state }) => ({
-    ...base,
-    ...state,
-    id: `${config.id}/${scope}`,
-    scope,
-    fetchedAt: entry.fetchedAt,
-    status: stale ? "unknown" : state.status,
-    problem: entry.problem ?? state.problem,
-    resetBlocked,
-  }));
+  return entry.reads.map(({ scope, state }) =>
+    withFrozenSince({
+      ...base,
+      ...state,
+      id: `${config.id}/${scope}`,
+      scope,
+      fetchedAt: entry.fetchedAt,
+      status: stale ? "unknown" : state.status,
+      ...(stale && state.status !== "unknown" ? { lastKnown: state.status } : {}),
+      problem: entry.problem ?? state.problem,
+      resetBlocked,
+    }),
+  );
 }
 
 /** A read that starts after this call (not one already in flight, which may predate a reset).

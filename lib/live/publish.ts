@@ -73,7 +73,9 @@ async function record(
     if (t.to === "frozen" && row) {
       // A freeze already open in the history (seen before a restart, or by another process) is
       // not a new freeze: no second event, no second webhook.
-      if (await recordFreeze(row, t.from === "unknown" ? (row.lastTriggerAt ?? t.at) : t.at))
+      // Since when, as the desk shows it (lib/live/freeze-since.ts), so a restart shows the same.
+      const at = row.frozenSince ?? (t.from === "unknown" ? (row.lastTriggerAt ?? t.at) : t.at);
+      if (await recordFreeze(row, at))
         await sendFreezeWebhook(t);
     } else if (t.from === "frozen") {
       await recordUnfreeze(t.rowId, t.at);

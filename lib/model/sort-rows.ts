@@ -8,9 +8,14 @@ const STATUS_RANK: Record<MmpStatus, number> = { frozen: 0, unknown: 1, active: 
 // Numeric collation so "acct-2" sorts before "acct-10"; one instance, rows are compared often.
 const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
 
+/** Unknown rows that were frozen when last read come right after the frozen ones: an outage must
+ * not push a freeze down the list. */
+const rankOf = (r: MmpRow) =>
+  r.status === "unknown" && r.lastKnown === "frozen" ? 0.5 : STATUS_RANK[r.status];
+
 function compareRows(a: MmpRow, b: MmpRow): number {
   return (
-    STATUS_RANK[a.status] - STATUS_RANK[b.status] ||
+    rankOf(a) - rankOf(b) ||
     collator.compare(a.venue, b.venue) ||
     collator.compare(a.accountLabel, b.accountLabel) ||
     collator.compare(a.accountId, b.accountId) ||

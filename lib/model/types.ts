@@ -35,6 +35,13 @@ export interface MmpRow {
   vegaLimit: string | null;
   /** Last time MMP fired, epoch ms; null = never / not reported. */
   lastTriggerAt: number | null;
+  /** Frozen (or unknown while a freeze was last seen): since when, epoch ms. The venue's trigger
+   * time where it reports one, else when the desk first saw it frozen (frozenSinceObserved). */
+  frozenSince?: number | null;
+  frozenSinceObserved?: boolean;
+  /** Unknown because its data went stale (or the venue stopped answering): the status the last
+   * read showed, so an outage never hides which rows were frozen (issue 13). */
+  lastKnown?: MmpStatus;
   /** When the data in this row was read from the venue (epoch ms); null = never read. */
   fetchedAt: number | null;
   /** Why the row is unknown or disabled, or the last read error while older data is shown. */

@@ -12,6 +12,7 @@ import { prepareAuditTrail } from "@/lib/audit/prepare";
 import { startMonitor } from "@/lib/live/monitor";
 import { startCluster } from "@/lib/live/cluster";
 import { startPublishing } from "@/lib/live/publish";
+import { loadOpenFreezes } from "@/lib/live/freeze-since";
 import { env, EnvError } from "@/lib/platform/env";
 import { log } from "@/lib/platform/log";
 
@@ -49,6 +50,9 @@ export async function startServer(): Promise<void> {
     // Resets left open by a process that died (this one's predecessor, or another on the same
     // database) are settled now and every few seconds: unknown, a re-read, resolved.
     startResetReconciler();
+    // Since when each row has been frozen, as the trigger history knows it (before the first poll
+    // notes its own, later, time: the earlier one wins either way).
+    await loadOpenFreezes();
     if (MMP_MONITOR !== "off") {
       if (dialect === "postgres" && DATABASE_URL) await startCluster(DATABASE_URL);
       else startMonitor();

@@ -111,7 +111,13 @@ test("filters narrow the table by status and account", async ({ page }) => {
   await page.getByRole("combobox", { name: "Status" }).selectOption("frozen");
   await expect(page.getByRole("row").filter({ hasText: "ACTIVE" })).toHaveCount(0);
   await expect(row(page, "Binance main", "BTCUSDT")).toBeVisible();
+  // The filter is in the URL: a reload (or a shared link) keeps it.
+  await expect(page).toHaveURL(/\?status=frozen$/);
+  await page.reload();
+  await expect(page.getByRole("combobox", { name: "Status" })).toHaveValue("frozen");
+  await expect(page.getByRole("row").filter({ hasText: "ACTIVE" })).toHaveCount(0);
   await page.getByRole("combobox", { name: "Status" }).selectOption("all");
+  await expect(page).toHaveURL(appUrl().replace(/\/$/, "") + "/");
   await page.getByRole("combobox", { name: "Account" }).selectOption("bn-alt");
   await expect(row(page, "Binance main", "BTCUSDT")).toHaveCount(0);
   await expect(row(page, "Binance alt", "SOLUSDT")).toBeVisible();
@@ -151,4 +157,30 @@ test("OKX and Deribit rows (incl. a Deribit MMP group) reset with one click each
   // n/a where the venue has no such limit; Deribit's seconds shown as seconds.
   await expect(row(page, "OKX main", "ETH-USD")).toContainText("n/a");
   await expect(row(page, "Deribit main", "eth_usd")).toContainText("5 s");
+});
+
+test("keyboard: a skip link leads to the table, and focus stays on the row after a reset", async ({
+  page,
+}) => {
+  await page.goto(appUrl());
+  const target = row(page, "Binance main", "BTCUSDT");
+  await expect(target).toContainText("FROZEN");
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to the desk table" });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("region", { name: /MMP state per account/ })).toBeFocused();
+  // Into the table: two Tabs reach the first row's Reset (History, then Reset), not a dozen.
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toMatch(
+    /^Reset /,
+  );
+  const reset = target.getByRole("button", { name: /Reset BTCUSDT on Binance main/ });
+  await reset.focus();
+  await page.keyboard.press("Enter");
+  await expect(target).toContainText("Reset done");
+  // The button is gone (the row is ACTIVE); focus is on the outcome beside it, not on <body>.
+  await expect(target.getByRole("status")).toBeFocused();
+  expect(await resetsFor("BTCUSDT")).toHaveLength(1);
 });

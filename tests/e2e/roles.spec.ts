@@ -24,11 +24,12 @@ test("a viewer sees the desk and the audit trail, but no Reset", async ({ page }
   await expect(page.getByRole("heading", { name: "Audit trail" })).toBeVisible();
 });
 
-test("a screen account sees the desk without Reset and cannot open the audit trail", async ({
+test("a screen account lands on the wall after sign-in, without Reset, and cannot open the audit trail", async ({
   page,
 }) => {
   await login(page, "screen1");
-  await expect(frozenRow(page)).toContainText("FROZEN");
+  await expect(page).toHaveURL(/\/screen$/);
+  await expect(page.getByText("FROZEN").first()).toBeVisible();
   await expect(page.getByRole("button", { name: /^Reset/ })).toHaveCount(0);
   await expect(page.getByRole("link", { name: "Audit" })).toHaveCount(0);
   await page.goto(`${appUrl()}/audit`);

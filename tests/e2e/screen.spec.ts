@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { FIXTURE_ACCOUNTS } from "../support/fixtures";
 import { appUrl } from "./login";
 import { closeOpened, ctl, expectLive, markPage, openAs, screenRow } from "./live-helpers";
 
@@ -83,4 +84,40 @@ test("after a network loss the wall says so, then recovers by itself without a r
   await expectLive(wall);
   await expect(lost).toHaveCount(0);
   await unreloaded();
+});
+
+test("an outage: the wall keeps the frozen rows as FROZEN? with their age, counts them, and says the data is stale", async ({
+  browser,
+}) => {
+  const wall = await openAs(browser, "screen1", "/screen");
+  await expectLive(wall);
+  const frozen = screenRow(wall, "Binance main", "BTCUSDT");
+  await expect(frozen).toContainText("FROZEN");
+  // Every venue stops answering: the stream stays up, the data goes stale (3 s in the test app).
+  await ctl().fault({ kind: "status", status: 503, times: 0 });
+  await expect(frozen).toContainText("FROZEN?", { timeout: 15_000 });
+  await expect(frozen).toContainText(/last seen \d\d:\d\d:\d\d · \d+ s ago/);
+  const counters = wall.getByLabel("Rows by status");
+  await expect(counters).toContainText(/\d+ FROZEN \(stale\)/);
+  await expect(counters).not.toContainText(/(^|\s)0 FROZEN/);
+  await expect(wall.getByText(/Updates: STALE DATA/)).toBeVisible();
+  // The stale warning is shown in full, never folded into "… and N more warnings".
+  await expect(wall.locator('[data-warning="stale"]')).toBeVisible();
+
+  await ctl().clearFaults();
+  await expect(frozen).not.toContainText("FROZEN?", { timeout: 15_000 });
+  await expect(frozen).toContainText("FROZEN");
+  await expect(wall.getByText(/Updates: LIVE/)).toBeVisible();
+});
+
+test("a freeze alert leaves the alert area when the freeze ends", async ({ browser }) => {
+  const wall = await openAs(browser, "screen1", "/screen");
+  await expectLive(wall);
+  const apiKey = FIXTURE_ACCOUNTS.find((a) => a.id === "bn-alt")!.apiKey;
+  await ctl().freeze(apiKey, "SOLUSDT");
+  const alert = wall.getByTestId("freeze-alert");
+  await expect(alert).toContainText("SOLUSDT on Binance alt");
+  // SOLUSDT on Binance alt freezes for 30 s; then the venue reports it ACTIVE again.
+  await expect(alert).toHaveCount(0, { timeout: 45_000 });
+  await expect(wall.getByText(/Ended: .*SOLUSDT on Binance alt/)).toBeVisible();
 });

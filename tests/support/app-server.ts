@@ -25,8 +25,9 @@ export interface AppUnderTest {
   /** Kills the app process without a clean shutdown (SIGKILL), as a crash would. */
   crash?: () => Promise<void>;
   /** Starts the app again (after crash() or stop()) on the same port, database, configuration,
-   * environment and simulator; resolves when it serves requests. */
-  restart?: () => Promise<void>;
+   * environment (plus `env`, e.g. a rotated NEXTAUTH_SECRET) and simulator; resolves when it
+   * serves requests. */
+  restart?: (env?: Record<string, string>) => Promise<void>;
   /** Resolves once the app process has exited, with its exit code or signal (for tests that
    * stop it themselves, e.g. with SIGTERM). */
   exited?: () => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -69,7 +70,7 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = "";
-  const launch = (): ChildProcess => {
+  const launch = (extraEnv: Record<string, string> = {}): ChildProcess => {
     const child: ChildProcess = spawn(
       process.execPath,
       ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
@@ -88,6 +89,7 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
           NEXTAUTH_SECRET: "test-only-nextauth-secret-0123456789abcdef",
           LOG_LEVEL: "info",
           ...options.env,
+          ...extraEnv,
         },
         stdio: ["ignore", "pipe", "pipe"],
       },
@@ -128,10 +130,10 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
         resolve({ code: child.exitCode, signal: child.signalCode });
       else child.once("exit", (code, signal) => resolve({ code, signal }));
     });
-  const restart = async () => {
+  const restart = async (extraEnv?: Record<string, string>) => {
     if (child.exitCode === null && child.signalCode === null)
       throw new Error("restart(): the app is still running (crash() or stop() it first)");
-    child = launch();
+    child = launch(extraEnv);
     await ready();
   };
   return {
