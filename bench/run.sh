@@ -40,5 +40,5 @@ else
   rm -f /tmp/mmp-bench-build.$$.log
 fi
 
-echo "== benchmarks (about 6 minutes)"
+echo "== benchmarks (about 13 minutes)"
 exec npx tsx --conditions=react-server bench/run.ts
