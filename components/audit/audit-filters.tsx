@@ -42,7 +42,7 @@ export function AuditFilters({ filter, csvHref }: { filter: AuditFilter; csvHref
           pattern="\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?"
           title="UTC, 24-hour: YYYY-MM-DD HH:MM:SS"
           defaultValue={filter.from?.slice(0, 19).replace("T", " ") ?? ""}
-          className={`${input} w-44 font-mono`}
+          className={`${input} w-56 font-mono`}
         />
       </label>
       <label className={label}>
@@ -55,7 +55,7 @@ export function AuditFilters({ filter, csvHref }: { filter: AuditFilter; csvHref
           pattern="\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?"
           title="UTC, 24-hour: YYYY-MM-DD HH:MM:SS"
           defaultValue={filter.to?.slice(0, 19).replace("T", " ") ?? ""}
-          className={`${input} w-44 font-mono`}
+          className={`${input} w-56 font-mono`}
         />
       </label>
       <button

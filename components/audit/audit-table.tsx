@@ -69,7 +69,7 @@ export function AuditTable({ rows, filtered }: { rows: AuditRecord[]; filtered: 
             <td colSpan={10} className="px-3 py-6 text-center text-slate-400">
               {filtered
                 ? "No audit rows match these filters."
-                : "The audit trail is empty: no reset or sign-in has been recorded yet."}
+                : "The audit trail is empty: nothing has been recorded yet."}
             </td>
           </tr>
         ) : null}

@@ -43,9 +43,7 @@ export function Desk({
   const { snapshot: data, dataUpdatedAt, error, isFetching, connection, alerts } = live;
   // Filters live in the URL (bookmarkable, kept across a reload); the state mirrors it.
   const searchParams = useSearchParams();
-  const [filters, setFilterState] = useState<DeskFilterValues>(() =>
-    filtersFromUrl(searchParams),
-  );
+  const [filters, setFilterState] = useState<DeskFilterValues>(() => filtersFromUrl(searchParams));
   const setFilters = (next: DeskFilterValues) => {
     setFilterState(next);
     window.history.replaceState(null, "", `${window.location.pathname}${filtersToQuery(next)}`);

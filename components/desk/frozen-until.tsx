@@ -64,7 +64,7 @@ export function FrozenSince({
   return (
     <time
       dateTime={toIsoUtc(since)}
-      className={`block ${className}`}
+      className={className.includes("inline") ? className : `block ${className}`}
       title={
         observed
           ? `The venue does not say when this freeze fired: first seen frozen at ${at} UTC`

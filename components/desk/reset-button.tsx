@@ -26,7 +26,15 @@ const useHydrated = () =>
 // Mounted for every row while the user may reset (not only frozen ones): a successful reset turns
 // the row active at once, and the outcome must stay on screen after the button goes away.
 export function ResetButton({ row }: { row: MmpRow }) {
-  const { start, pending, outcome: view } = useResetMutation();
+  const { start, pending, outcome: last, answeredAt } = useResetMutation();
+  // A "Reset done" from before the row froze again is old news: it is not shown beside the new
+  // freeze (issue 13).
+  const refrozen =
+    row.status === "frozen" &&
+    !pending &&
+    answeredAt !== null &&
+    (row.frozenSince ?? row.lastTriggerAt ?? 0) > answeredAt;
+  const view = refrozen ? null : last;
   const hydrated = useHydrated();
   const showButton = row.status === "frozen" || pending;
   // Keyboard users keep their place: when the focused button goes away (the row turned ACTIVE),
@@ -57,7 +65,11 @@ export function ResetButton({ row }: { row: MmpRow }) {
           type="button"
           onClick={onClick}
           onFocus={() => (hadFocus.current = true)}
-          onBlur={() => (hadFocus.current = false)}
+          onBlur={(e) => {
+            // Chromium blurs a focused button as it is removed (relatedTarget null): that is the
+            // case handled above, so only a move to another element forgets the focus.
+            if (e.relatedTarget !== null) hadFocus.current = false;
+          }}
           disabled={!hydrated || pending || blocked !== null}
           aria-busy={pending}
           aria-label={`${pending ? "Resetting" : "Reset"} ${target}${blocked ? " (unavailable)" : ""}`}

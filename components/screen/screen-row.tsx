@@ -35,7 +35,14 @@ function LastSeen({ fetchedAt }: { fetchedAt: number | null }) {
   );
 }
 
-export const ScreenRow = memo(function ScreenRow({ row }: { row: MmpRow }) {
+export const ScreenRow = memo(function ScreenRow({
+  row,
+  compact = false,
+}: {
+  row: MmpRow;
+  /** More freezes than one column holds: two columns of smaller rows. */
+  compact?: boolean;
+}) {
   // A stale row that was frozen keeps the frozen look, marked with "?" and its age: an outage
   // must not make a freeze look like "nothing to see".
   const frozenBefore = wasFrozen(row);
@@ -48,30 +55,33 @@ export const ScreenRow = memo(function ScreenRow({ row }: { row: MmpRow }) {
     ? row.accountLabel
     : `${venue} · ${row.accountLabel}`;
   const stale = isShownStale(row);
+  // One line per row, every word at 40 px or more (readable across a room at 1080p); the wall
+  // shows as many rows as fit and counts the rest (fit-rows.ts). The account name takes the
+  // width that is left and is cut only when it truly has none.
   return (
     <li
-      className={`grid min-h-12 grid-cols-[11.5rem_minmax(0,1fr)_auto] items-center gap-4 rounded-md px-4 py-0.5 leading-tight ${look.row}`}
+      className={`grid grid-cols-[7.8em_auto_minmax(0,1fr)_auto] items-baseline gap-x-6 rounded-md px-5 py-1 leading-tight ${compact ? "text-2xl" : "text-[2.5rem]"} ${look.row}`}
     >
-      <span className={`flex items-center gap-2 text-2xl font-black tracking-wide ${look.status}`}>
-        <StatusIcon status={frozenBefore ? "frozen" : row.status} className="size-7 shrink-0" />
+      <span
+        className={`flex items-center gap-3 self-center font-black tracking-wide ${look.status}`}
+      >
+        <StatusIcon status={frozenBefore ? "frozen" : row.status} className="size-10 shrink-0" />
         {frozenBefore ? WAS_FROZEN_LABEL : STATUS_LABELS[row.status]}
       </span>{" "}
-      <span className="flex min-w-0 items-baseline gap-3">
-        <span className="shrink-0 text-3xl font-bold text-white">{row.scope}</span>{" "}
-        <span className="truncate text-2xl text-slate-300" title={account}>
-          {account}
-        </span>
+      <span className="font-bold text-white">{row.scope}</span>{" "}
+      <span className="truncate text-slate-300" title={account}>
+        {account}
       </span>{" "}
-      <span className="max-w-[22rem] truncate text-right text-2xl font-bold">
+      <span className="text-right font-bold whitespace-nowrap">
         {row.status === "frozen" ? (
-          <span className="text-3xl">
+          <>
             <FrozenUntil status={row.status} frozenUntil={row.frozenUntil} />
             <FrozenSince
               since={row.frozenSince}
               observed={row.frozenSinceObserved}
-              className="text-xl font-semibold text-rose-100"
+              className="ml-4 inline font-semibold text-rose-100"
             />
-          </span>
+          </>
         ) : row.status === "unknown" ? (
           <span className="text-amber-200" title={row.problem?.message}>
             {stale || frozenBefore ? (

@@ -41,8 +41,15 @@ export function Screen({
   const aboveRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const belowRef = useRef<HTMLElement>(null);
-  const capacity = useRowCapacity(aboveRef, listRef, belowRef);
-  const { shown, rest } = fitRows(sorted, capacity ?? WALL_MAX_ROWS);
+  // One column of large rows; only when the freezes alone outnumber its room do they go to two
+  // columns of smaller rows (frozen rows are never left out).
+  const capacity = useRowCapacity(aboveRef, listRef, belowRef, 1);
+  const urgentCount = useMemo(
+    () => sorted.filter((r) => r.status === "frozen" || wasFrozen(r)).length,
+    [sorted],
+  );
+  const compact = capacity !== null && urgentCount > capacity;
+  const { shown, rest } = fitRows(sorted, compact ? sorted.length : (capacity ?? WALL_MAX_ROWS));
   const counts = useMemo(() => {
     const c: Record<MmpStatus, number> = { frozen: 0, unknown: 0, active: 0, disabled: 0 };
     for (const row of sorted) c[row.status] += 1;
@@ -103,17 +110,16 @@ export function Screen({
         <ul
           ref={listRef}
           aria-label="MMP state, frozen first"
-          className="grid grid-cols-2 content-start gap-x-4 gap-y-1"
+          className={`grid content-start gap-x-4 gap-y-1.5 ${compact ? "grid-cols-2" : "grid-cols-1"}`}
         >
           {shown.map((row) => (
-            <ScreenRow key={row.id} row={row} />
+            <ScreenRow key={row.id} row={row} compact={compact} />
           ))}
           {rest.total > 0 && (
-            <li className="flex min-h-12 items-center rounded-md bg-slate-900 px-4 text-2xl font-bold text-slate-200">
-              + {rest.total} more:{" "}
+            <li className="flex items-center gap-6 rounded-md bg-slate-900 px-5 py-1 text-[2.5rem] leading-tight font-bold text-slate-200">
               {ORDER.filter((s) => rest.byStatus[s])
-                .map((s) => `${rest.byStatus[s]} ${STATUS_LABELS[s]}`)
-                .join(", ")}
+                .map((s) => `+${rest.byStatus[s]} ${STATUS_LABELS[s]}`)
+                .join("  ·  ")}
             </li>
           )}
         </ul>

@@ -75,6 +75,20 @@ function buildAuthOptions(demo: boolean): AuthOptions {
     secret: authSecret(demo),
     providers,
     pages: { signIn: "/login", error: "/login" },
+    // next-auth prints every error with its stack. A cookie that no longer decodes (the session
+    // secret was rotated, or a demo restarted with a new one) is expected: the request is simply
+    // signed out, so it is one warning line here; anything else stays an error.
+    logger: {
+      error(code, metadata) {
+        if (code === "JWT_SESSION_ERROR")
+          log.warn({ code }, "a session cookie could not be decoded (secret rotated?): signed out");
+        else log.error({ code, err: metadata }, "next-auth error");
+      },
+      warn(code) {
+        log.warn({ code }, "next-auth warning");
+      },
+      debug() {},
+    },
     session: { strategy: "jwt", maxAge: lifetimes.idleSeconds, updateAge: 60 },
     callbacks: {
       // No role, no sign-in. An SSO identity named like a configured password user is refused too:

@@ -51,7 +51,11 @@ export function describeResetError(error: unknown): ResetOutcomeView {
       detail: ref,
     };
   }
-  const venue = error.venueCode ? ` (venue code ${error.venueCode})` : "";
+  // The code once: venue messages often carry it already ("<venue>: … (51000): …").
+  const venue =
+    error.venueCode && !error.message.includes(error.venueCode)
+      ? ` (venue code ${error.venueCode})`
+      : "";
   return { kind: "failed", text: `Failed: ${error.message}${venue}`, detail: ref };
 }
 

@@ -18,6 +18,8 @@ export interface ResetMutation {
   pending: boolean;
   /** What to say about the last attempt; null before the first one settles. */
   outcome: ResetOutcomeView | null;
+  /** Server time of the last successful answer (a later freeze makes its "done" old news). */
+  answeredAt: number | null;
 }
 
 /**
@@ -61,5 +63,10 @@ export function useResetMutation(): ResetMutation {
     : mutation.isError
       ? describeResetError(mutation.error)
       : null;
-  return { start, pending: mutation.isPending, outcome };
+  return {
+    start,
+    pending: mutation.isPending,
+    outcome,
+    answeredAt: mutation.isSuccess ? mutation.data.serverTime : null,
+  };
 }

@@ -75,8 +75,7 @@ async function record(
       // not a new freeze: no second event, no second webhook.
       // Since when, as the desk shows it (lib/live/freeze-since.ts), so a restart shows the same.
       const at = row.frozenSince ?? (t.from === "unknown" ? (row.lastTriggerAt ?? t.at) : t.at);
-      if (await recordFreeze(row, at))
-        await sendFreezeWebhook(t);
+      if (await recordFreeze(row, at)) await sendFreezeWebhook(t);
     } else if (t.from === "frozen") {
       await recordUnfreeze(t.rowId, t.at);
     }

@@ -228,9 +228,19 @@ export function createDemoSetup(): DemoSetup {
   return { simAccounts, file, env, users };
 }
 
-export function printDemoUsers(users: DemoSetup["users"]): void {
-  const lines = users.map((u) => `    ${u.username.padEnd(8)} ${u.password}   (${u.role})`);
-  console.log(
-    `\n  Demo users (username, password) — valid until this process stops:\n${lines.join("\n")}\n`,
-  );
+/** The demo users in a box, printed last (after Next's own start-up lines), so the one thing a
+ * new user needs is the last thing on the terminal. */
+export function printDemoUsers(users: DemoSetup["users"], delayMs = 1500): void {
+  const lines = [
+    "Demo users (username, password) — valid until this process stops:",
+    "",
+    ...users.map((u) => `  ${u.username.padEnd(8)} ${u.password}   (${u.role})`),
+  ];
+  const width = Math.max(...lines.map((l) => l.length));
+  const box = [
+    `┌${"─".repeat(width + 2)}┐`,
+    ...lines.map((l) => `│ ${l.padEnd(width)} │`),
+    `└${"─".repeat(width + 2)}┘`,
+  ];
+  setTimeout(() => console.log(`\n${box.map((l) => `  ${l}`).join("\n")}\n`), delayMs).unref();
 }

@@ -184,3 +184,15 @@ test("keyboard: a skip link leads to the table, and focus stays on the row after
   await expect(target.getByRole("status")).toBeFocused();
   expect(await resetsFor("BTCUSDT")).toHaveLength(1);
 });
+
+test("an old 'Reset done' does not stay beside a row that froze again", async ({ page }) => {
+  await page.goto(appUrl());
+  const target = row(page, "Binance main", "BTCUSDT");
+  await target.getByRole("button", { name: /Reset BTCUSDT on Binance main/ }).click();
+  await expect(target).toContainText("Reset done");
+  await expect(target).toContainText("ACTIVE");
+  await ctl().freeze(main.apiKey, "BTCUSDT");
+  await expect(target).toContainText("FROZEN");
+  await expect(target).not.toContainText("Reset done");
+  await expect(target.getByRole("button", { name: /Reset BTCUSDT on Binance main/ })).toBeEnabled();
+});

@@ -37,8 +37,7 @@ async function frozenRows(page: Page): Promise<{ venue: string; name: string }[]
   return out;
 }
 
-const resetButton = (page: Page, name: string) =>
-  page.getByRole("button", { name, exact: true });
+const resetButton = (page: Page, name: string) => page.getByRole("button", { name, exact: true });
 
 async function doubleClickOver(page: Page, button: Locator, gapMs: number): Promise<void> {
   // Raw mouse events go to screen coordinates: bring the button on screen first, as a person
@@ -72,7 +71,8 @@ for (const [neighbour, gapMs] of [
     const rows = await frozenRows(page);
     const i = rows.findIndex(
       (r, k) =>
-        k + 1 < rows.length && (rows[k + 1]!.venue === r.venue) === (neighbour === "the same venue"),
+        k + 1 < rows.length &&
+        (rows[k + 1]!.venue === r.venue) === (neighbour === "the same venue"),
     );
     expect(i, "a frozen row with the wanted neighbour").toBeGreaterThanOrEqual(0);
     await doubleClickOver(page, resetButton(page, rows[i]!.name), gapMs);

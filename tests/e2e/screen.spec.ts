@@ -121,3 +121,52 @@ test("a freeze alert leaves the alert area when the freeze ends", async ({ brows
   await expect(alert).toHaveCount(0, { timeout: 45_000 });
   await expect(wall.getByText(/Ended: .*SOLUSDT on Binance alt/)).toBeVisible();
 });
+
+for (const [width, height] of [
+  [1920, 1080],
+  [3840, 2160],
+] as const) {
+  test(`at ${width}×${height} the wall fits without scrolling, rows at 40 px or more, names whole, frozen rows all shown`, async ({
+    browser,
+  }) => {
+    const wall = await openAs(browser, "screen1", "/screen");
+    await wall.setViewportSize({ width, height });
+    await expectLive(wall);
+    const rows = wall.getByRole("list", { name: "MMP state, frozen first" }).getByRole("listitem");
+    await expect(rows.first()).toContainText("FROZEN");
+    // Let the capacity settle after the resize.
+    await expect
+      .poll(() => wall.evaluate(() => document.documentElement.scrollHeight))
+      .toBeLessThanOrEqual(height);
+    const m = await wall.evaluate(() => {
+      const items = [...document.querySelectorAll('ul[aria-label="MMP state, frozen first"] > li')];
+      const sizes = items.flatMap((li) =>
+        [...li.querySelectorAll("span, time")]
+          .filter((el) => (el.textContent ?? "").trim() !== "")
+          .map((el) => parseFloat(getComputedStyle(el).fontSize)),
+      );
+      const truncated = items
+        .flatMap((li) => [...li.querySelectorAll("span.truncate")])
+        .filter((el) => el.scrollWidth > el.clientWidth).length;
+      const footer = document.querySelector("footer")!.getBoundingClientRect();
+      return {
+        scrollH: document.documentElement.scrollHeight,
+        scrollW: document.documentElement.scrollWidth,
+        minFont: Math.min(...sizes),
+        truncated,
+        footerBottom: footer.bottom,
+        frozenShown: items.filter((li) => /FROZEN/.test(li.textContent ?? "")).length,
+      };
+    });
+    expect(m.scrollH).toBeLessThanOrEqual(height);
+    expect(m.scrollW).toBeLessThanOrEqual(width);
+    expect(m.footerBottom).toBeLessThanOrEqual(height);
+    expect(m.minFont).toBeGreaterThanOrEqual(40);
+    expect(m.truncated).toBe(0);
+    // Every frozen row is on screen; what did not fit is counted ("+N ACTIVE").
+    const counted = Number(
+      /(\d+) FROZEN/.exec(await wall.getByLabel("Rows by status").innerText())![1],
+    );
+    expect(m.frozenShown).toBeGreaterThanOrEqual(counted);
+  });
+}

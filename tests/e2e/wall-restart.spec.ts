@@ -44,4 +44,7 @@ test("a restart with a rotated session secret: the wall lands on sign-in within 
   await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fscreen/, { timeout: 15_000 });
   expect(Date.now() - restarted).toBeLessThan(15_000);
   await expect(page.getByLabel("Username")).toBeVisible();
+  // An old cookie after a rotation is expected: one warning line, no next-auth stack trace.
+  expect(app.logs()).toContain("a session cookie could not be decoded");
+  expect(app.logs()).not.toContain("[next-auth][error][JWT_SESSION_ERROR]");
 });

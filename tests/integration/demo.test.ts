@@ -50,6 +50,12 @@ afterAll(async () => {
 });
 
 describe("demo mode", () => {
+  it("prints its users last, in a box after Next's start-up lines", () => {
+    expect(output).toMatch(/┌─+┐\n\s+│ Demo users \(username, password\)/);
+    const ready = output.indexOf("Ready");
+    if (ready >= 0) expect(output.indexOf("Demo users")).toBeGreaterThan(ready);
+  });
+
   it("prints one demo user per role and serves a desk with frozen and active rows on all four venues", async () => {
     for (const role of ["viewer", "screen", "trader", "admin"])
       expect(output).toMatch(new RegExp(`\\s${role}\\s+\\S+\\s+\\(${role}\\)`));

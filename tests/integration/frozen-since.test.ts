@@ -45,7 +45,8 @@ describe("frozen since", () => {
     // A new freeze seen by a poll: since = that read, not the row's first appearance.
     await simControl(app.sim.url).freeze(fixtureAccount("okx-main").apiKey, "ETH-USD");
     await waitFor(
-      async () => (await rows(cookie)).find((r) => r.id === "okx-main/ETH-USD")?.status === "frozen",
+      async () =>
+        (await rows(cookie)).find((r) => r.id === "okx-main/ETH-USD")?.status === "frozen",
       10_000,
     );
 

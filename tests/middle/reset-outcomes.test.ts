@@ -150,7 +150,7 @@ describe("reset outcomes and their audit rows", () => {
     expect(await outcomes()).toEqual(["denied"]);
   });
 
-  it("forbidden at the edge: [denied] before the body is even read, nothing sent", async () => {
+  it("forbidden at the edge: [denied] naming the target it was refused for, nothing sent", async () => {
     const res = await bench.post(
       { accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: newKey() },
       VIEWER,
@@ -165,7 +165,9 @@ describe("reset outcomes and their audit rows", () => {
     expect(rows.map((r) => r.outcome)).toEqual(["denied"]);
     expect(rows[0]).toMatchObject({
       actor: "viewer1",
-      account_id: null,
+      // The body is read after the refusal, only so the row says what was attempted (issue 13).
+      account_id: "bn-main",
+      scope: "BTCUSDT",
       detail: "403 forbidden: the viewer role may not mmp.reset",
     });
   });

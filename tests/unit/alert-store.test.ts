@@ -29,7 +29,12 @@ describe("freeze alerts follow their freeze", () => {
     const store = createAlertStore();
     const frozen = [row("bb/BTC", "frozen", 1000), row("bb/ETH", "frozen", 1000)];
     for (const f of tracker.observeRows(frozen, 1000, undefined).freezes) store.push(f);
-    expect(store.getSnapshot().map((a) => a.rowId).sort()).toEqual(["bb/BTC", "bb/ETH"]);
+    expect(
+      store
+        .getSnapshot()
+        .map((a) => a.rowId)
+        .sort(),
+    ).toEqual(["bb/BTC", "bb/ETH"]);
 
     const next = [row("bb/BTC", "active", 2000), row("bb/ETH", "frozen", 2000)];
     const seen = tracker.observeRows(next, 2000, frozen);

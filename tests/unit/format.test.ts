@@ -158,6 +158,12 @@ describe("reset outcome text", () => {
       kind: "failed",
       text: "Failed: venue rejected the reset (venue code -1022)",
     });
+    // The venue's code is said once, also when its message already carries it.
+    expect(
+      describeResetError(
+        new RequestError(502, "venue_rejected", "OKX: rejected (51000): Parameter error", "51000"),
+      ).text,
+    ).toBe("Failed: OKX: rejected (51000): Parameter error");
     expect(describeResetError(new RequestError(409, "not_frozen", "not frozen")).kind).toBe(
       "failed",
     );

@@ -39,7 +39,9 @@ describe("frozen since", () => {
     });
     expect(withFrozenSince(row({ fetchedAt: 2_000 })).frozenSince).toBe(1_000);
     expect(withFrozenSince(row({ status: "unknown", fetchedAt: 3_000 })).frozenSince).toBe(1_000);
-    expect(withFrozenSince(row({ status: "active", fetchedAt: 4_000 })).frozenSince).toBeUndefined();
+    expect(
+      withFrozenSince(row({ status: "active", fetchedAt: 4_000 })).frozenSince,
+    ).toBeUndefined();
     expect(withFrozenSince(row({ fetchedAt: 5_000 })).frozenSince).toBe(5_000);
   });
 
