@@ -88,7 +88,8 @@ export async function seedTrail(
   const { db } = handle;
   await migrateToLatest(db, handle.dialect);
   const ring = auditKeyRing();
-  if (ring.source !== "env") throw new Error("seedTrail needs MMP_AUDIT_KEYS (bench/run.sh sets it)");
+  if (ring.source !== "env")
+    throw new Error("seedTrail needs MMP_AUDIT_KEYS (bench/run.sh sets it)");
   const identity = await ensureIdentity(db, ring);
   const start = Date.now() - opts.days * 86_400_000;
   const step = (opts.days * 86_400_000) / opts.rows;
@@ -106,8 +107,7 @@ export async function seedTrail(
     }
     // 21 columns × 1,000 rows stays under SQLite's 32,766 bound parameters.
     await db.transaction().execute((trx) => trx.insertInto("audit_log").values(batch).execute());
-    if ((from - 1) % 100_000 === 0 && from > 1)
-      log(`seeded ${from - 1} audit rows`);
+    if ((from - 1) % 100_000 === 0 && from > 1) log(`seeded ${from - 1} audit rows`);
   }
   if (last)
     await anchorHead(join(dirname(sqlitePath), "audit-anchor.log"), {
