@@ -170,3 +170,29 @@ for (const [width, height] of [
     expect(m.frozenShown).toBeGreaterThanOrEqual(counted);
   });
 }
+
+test("every frozen row says since when, on the wall and on the desk, on every venue", async ({
+  browser,
+}) => {
+  for (const [user, path] of [
+    ["screen1", "/screen"],
+    ["viewer1", "/"],
+  ] as const) {
+    const page = await openAs(browser, user, path);
+    await expectLive(page);
+    const frozen =
+      path === "/screen"
+        ? page.getByRole("list", { name: "MMP state, frozen first" }).getByRole("listitem")
+        : page.getByRole("row");
+    const rows = frozen.filter({ hasText: /FROZEN/ });
+    await expect(rows.first()).toBeVisible();
+    const texts = await rows.allInnerTexts();
+    for (const venue of ["Binance", "Bybit", "Deribit", "OKX"])
+      expect(
+        texts.some((t) => t.includes(venue)),
+        `${path}: a frozen ${venue} row`,
+      ).toBe(true);
+    for (const t of texts)
+      expect(t, `${path}: ${t}`).toMatch(/(since|seen frozen) \d\d:\d\d:\d\d · \d/);
+  }
+});
