@@ -2,26 +2,12 @@ import { describe, expect, it } from "vitest";
 import { createAlertStore } from "@/lib/client/alert-store";
 import { createFreezeTracker } from "@/lib/client/freeze-tracker";
 import type { MmpRow } from "@/lib/model/types";
+import { row as fixtureRow } from "./live-fixtures";
 
 // Issue 13, point 5: a freeze alert leaves the alert area when its freeze ends (kept in a short
 // "recent" list), instead of staying on a wall until someone clicks Dismiss.
-const row = (id: string, status: MmpRow["status"], fetchedAt: number): MmpRow => ({
-  id,
-  accountId: id.split("/")[0]!,
-  accountLabel: "Bybit main",
-  venue: "bybit",
-  scope: id.split("/")[1]!,
-  status,
-  frozenUntil: null,
-  windowMs: 5000,
-  frozenPeriodMs: 0,
-  qtyLimit: "1",
-  deltaLimit: "1",
-  vegaLimit: null,
-  lastTriggerAt: null,
-  fetchedAt,
-  problem: null,
-});
+const row = (id: string, status: MmpRow["status"], fetchedAt: number): MmpRow =>
+  fixtureRow({ id, status, fetchedAt });
 
 describe("freeze alerts follow their freeze", () => {
   it("the tracker reports the end; the store moves that row's alert to recent, others stay", () => {

@@ -1,26 +1,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { forgetFreezesForTests, withFrozenSince } from "@/lib/live/freeze-since";
 import type { MmpRow } from "@/lib/model/types";
+import { row as fixtureRow } from "./live-fixtures";
 
 // Issue 13, point 2: since when a frozen row has been frozen.
-const row = (patch: Partial<MmpRow>): MmpRow => ({
-  id: "bb-main/BTC",
-  accountId: "bb-main",
-  accountLabel: "Bybit main",
-  venue: "bybit",
-  scope: "BTC",
-  status: "frozen",
-  frozenUntil: null,
-  windowMs: 5000,
-  frozenPeriodMs: 0,
-  qtyLimit: "1",
-  deltaLimit: "1",
-  vegaLimit: null,
-  lastTriggerAt: null,
-  fetchedAt: 1_000,
-  problem: null,
-  ...patch,
-});
+const row = (patch: Partial<MmpRow>): MmpRow =>
+  fixtureRow({ id: "bb-main/BTC", status: "frozen", fetchedAt: 1_000, ...patch });
 
 describe("frozen since", () => {
   beforeEach(() => forgetFreezesForTests());
