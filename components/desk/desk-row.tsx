@@ -5,7 +5,7 @@ import type { MmpRow } from "@/lib/model/types";
 import { VENUE_LABELS } from "@/lib/model/venues";
 import { formatDuration, formatFrozenPeriod, formatLimit } from "@/lib/model/format";
 import { StatusBadge } from "@/components/desk/status-badge";
-import { wasFrozen } from "@/lib/client/staleness";
+import { wasFrozen } from "@/lib/model/row-status";
 import { RowProblem } from "@/components/desk/row-problem";
 import { FrozenSince, FrozenUntil } from "@/components/desk/frozen-until";
 import { UtcTime } from "@/components/desk/utc-time";

@@ -17,7 +17,7 @@ import { RowAgesContext, createRowAgesStore } from "@/components/desk/row-ages";
 import { StaleAfterContext } from "@/lib/client/use-stale-rows";
 import { DeskTable } from "@/components/desk/desk-table";
 import { useHeldOrder } from "@/lib/client/use-held-order";
-import { wasFrozen } from "@/lib/client/staleness";
+import { wasFrozen } from "@/lib/model/row-status";
 import { resetHold, subscribeResetActivity } from "@/lib/client/reset-activity";
 import { useLiveDesk } from "@/lib/client/use-live-desk";
 import { useDeskView } from "@/lib/client/use-desk-view";

@@ -51,10 +51,13 @@ export function FrozenSince({
   since,
   observed,
   className = "text-xs text-rose-200",
+  inline = false,
 }: {
   since: number | null | undefined;
   observed: boolean | undefined;
   className?: string;
+  /** On the line of the countdown (the wall) rather than below it (the desk). */
+  inline?: boolean;
 }) {
   const now = useServerNow();
   const { dayRefMs } = useServerClock();
@@ -64,7 +67,7 @@ export function FrozenSince({
   return (
     <time
       dateTime={toIsoUtc(since)}
-      className={className.includes("inline") ? className : `block ${className}`}
+      className={`${inline ? "ml-4 inline" : "block"} ${className}`}
       title={
         observed
           ? `The venue does not say when this freeze fired: first seen frozen at ${at} UTC`

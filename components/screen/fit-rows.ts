@@ -1,3 +1,4 @@
+import { isFreeze } from "@/lib/model/row-status";
 import type { MmpRow, MmpStatus } from "@/lib/model/types";
 
 // How many rows the wall shows: as many as the display has room for (use-row-capacity.ts) at a
@@ -11,14 +12,10 @@ export interface FittedRows {
   rest: { total: number; byStatus: Partial<Record<MmpStatus, number>> };
 }
 
-/** Rows that are frozen, or were when last read: never left out, whatever the room. */
-const urgent = (r: MmpRow) =>
-  r.status === "frozen" || (r.status === "unknown" && r.lastKnown === "frozen");
-
 export function fitRows(sorted: readonly MmpRow[], max = WALL_MAX_ROWS): FittedRows {
   if (sorted.length <= max) return { shown: sorted, rest: { total: 0, byStatus: {} } };
   // One slot goes to the "N more" tile; frozen rows are all shown even past it.
-  const shown = sorted.slice(0, Math.max(max - 1, sorted.filter(urgent).length));
+  const shown = sorted.slice(0, Math.max(max - 1, sorted.filter(isFreeze).length));
   const byStatus: Partial<Record<MmpStatus, number>> = {};
   for (const row of sorted.slice(shown.length))
     byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;

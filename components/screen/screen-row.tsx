@@ -5,7 +5,8 @@ import type { MmpRow, MmpStatus } from "@/lib/model/types";
 import { VENUE_LABELS } from "@/lib/model/venues";
 import { STATUS_LABELS, StatusIcon, WAS_FROZEN_LABEL } from "@/components/desk/status-badge";
 import { FrozenSince, FrozenUntil } from "@/components/desk/frozen-until";
-import { isShownStale, wasFrozen } from "@/lib/client/staleness";
+import { isShownStale } from "@/lib/client/staleness";
+import { wasFrozen } from "@/lib/model/row-status";
 import { formatAge, formatUtcTime } from "@/lib/model/format";
 import { useServerClock, useServerNow } from "@/components/desk/server-clock";
 
@@ -79,7 +80,8 @@ export const ScreenRow = memo(function ScreenRow({
             <FrozenSince
               since={row.frozenSince}
               observed={row.frozenSinceObserved}
-              className="ml-4 inline font-semibold text-rose-100"
+              inline
+              className="font-semibold text-rose-100"
             />
           </>
         ) : row.status === "unknown" ? (

@@ -13,7 +13,7 @@ import { LiveBanners } from "@/components/live/live-banners";
 import { FreezeAlerts } from "@/components/live/freeze-alerts";
 import { AlertControls } from "@/components/live/alert-controls";
 import { ConnectionBadge, badgeState } from "@/components/live/connection-badge";
-import { wasFrozen } from "@/lib/client/staleness";
+import { isFreeze, wasFrozen } from "@/lib/model/row-status";
 import { LastUpdate, ScreenClock } from "@/components/screen/screen-clock";
 import { ScreenRow } from "@/components/screen/screen-row";
 import { WakeLockStatus } from "@/components/screen/wake-lock";
@@ -44,10 +44,7 @@ export function Screen({
   // One column of large rows; only when the freezes alone outnumber its room do they go to two
   // columns of smaller rows (frozen rows are never left out).
   const capacity = useRowCapacity(aboveRef, listRef, belowRef, 1);
-  const urgentCount = useMemo(
-    () => sorted.filter((r) => r.status === "frozen" || wasFrozen(r)).length,
-    [sorted],
-  );
+  const urgentCount = useMemo(() => sorted.filter(isFreeze).length, [sorted]);
   const compact = capacity !== null && urgentCount > capacity;
   const { shown, rest } = fitRows(sorted, compact ? sorted.length : (capacity ?? WALL_MAX_ROWS));
   const counts = useMemo(() => {

@@ -84,10 +84,6 @@ export function asStaleRow(row: MmpRow): MmpRow {
 /** A displayed row that asStaleRow replaced. */
 export const isShownStale = (row: MmpRow): boolean => row.problem?.code === STALE_PROBLEM_CODE;
 
-/** Unknown now, but frozen when last read: it must still count (and sort) as a freeze. */
-export const wasFrozen = (row: MmpRow): boolean =>
-  row.status === "unknown" && row.lastKnown === "frozen";
-
 /** Rows as displayed: stale ones replaced (same replacement object while the row is unchanged). */
 export function withStaleness(
   rows: readonly MmpRow[],

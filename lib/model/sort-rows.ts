@@ -1,3 +1,4 @@
+import { wasFrozen } from "@/lib/model/row-status";
 import type { MmpRow, MmpStatus } from "@/lib/model/types";
 
 // Desk order: what needs a human first. Frozen rows are the ones a risk manager may have to
@@ -10,8 +11,7 @@ const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" })
 
 /** Unknown rows that were frozen when last read come right after the frozen ones: an outage must
  * not push a freeze down the list. */
-const rankOf = (r: MmpRow) =>
-  r.status === "unknown" && r.lastKnown === "frozen" ? 0.5 : STATUS_RANK[r.status];
+const rankOf = (r: MmpRow) => (wasFrozen(r) ? 0.5 : STATUS_RANK[r.status]);
 
 function compareRows(a: MmpRow, b: MmpRow): number {
   return (
