@@ -5,6 +5,7 @@ import type { MmpRow } from "@/lib/model/types";
 import type { ResetOutcomeKind } from "@/lib/client/reset-outcome";
 import { useResetMutation } from "@/lib/client/use-reset-mutation";
 import { acceptResetClick } from "@/lib/client/reset-activity";
+import { frozeAgain } from "@/lib/model/row-status";
 
 const OUTCOME_LOOK: Record<ResetOutcomeKind, { icon: string; className: string }> = {
   done: { icon: "✓", className: "text-emerald-300" },
@@ -26,14 +27,10 @@ const useHydrated = () =>
 // Mounted for every row while the user may reset (not only frozen ones): a successful reset turns
 // the row active at once, and the outcome must stay on screen after the button goes away.
 export function ResetButton({ row }: { row: MmpRow }) {
-  const { start, pending, outcome: last, answeredAt } = useResetMutation();
+  const { start, pending, outcome: last, answeredAt, startBefore } = useResetMutation();
   // A "Reset done" from before the row froze again is old news: it is not shown beside the new
   // freeze (issue 13).
-  const refrozen =
-    row.status === "frozen" &&
-    !pending &&
-    answeredAt !== null &&
-    (row.frozenSince ?? row.lastTriggerAt ?? 0) > answeredAt;
+  const refrozen = !pending && answeredAt !== null && frozeAgain(row, answeredAt, startBefore);
   const view = refrozen ? null : last;
   const hydrated = useHydrated();
   const showButton = row.status === "frozen" || pending;

@@ -1,8 +1,9 @@
 "use client";
 
-import { useCallback, useRef } from "react";
+import { useCallback, useRef, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { MmpRow } from "@/lib/model/types";
+import { freezeStart } from "@/lib/model/row-status";
 import { newIdempotencyKey, postReset } from "@/lib/client/queries";
 import { deskCache } from "@/lib/client/desk-cache";
 import { resetSettled, resetStarted } from "@/lib/client/reset-activity";
@@ -14,12 +15,14 @@ import {
 
 export interface ResetMutation {
   /** Sends one reset of the row, unless one from this hook is still in flight. */
-  start(row: Pick<MmpRow, "accountId" | "scope">): void;
+  start(row: MmpRow): void;
   pending: boolean;
   /** What to say about the last attempt; null before the first one settles. */
   outcome: ResetOutcomeView | null;
   /** Server time of the last successful answer (a later freeze makes its "done" old news). */
   answeredAt: number | null;
+  /** When the freeze that the last reset was sent for began (to tell a new freeze from it). */
+  startBefore: number | null;
 }
 
 /**
@@ -33,6 +36,7 @@ export function useResetMutation(): ResetMutation {
   // `disabled` only takes effect after React re-renders; two clicks can land before that. The
   // ref is set synchronously, so one reset is sent per click-while-idle, never two.
   const inFlight = useRef(false);
+  const [startBefore, setStartBefore] = useState<number | null>(null);
   const mutation = useMutation({
     mutationFn: postReset,
     // Never retried automatically: a lost answer is reported as unknown, for a human to judge.
@@ -49,9 +53,10 @@ export function useResetMutation(): ResetMutation {
 
   const { mutate } = mutation;
   const start = useCallback(
-    (row: Pick<MmpRow, "accountId" | "scope">) => {
+    (row: MmpRow) => {
       if (inFlight.current) return;
       inFlight.current = true;
+      setStartBefore(freezeStart(row));
       resetStarted();
       mutate({ accountId: row.accountId, scope: row.scope, idempotencyKey: newIdempotencyKey() });
     },
@@ -68,5 +73,6 @@ export function useResetMutation(): ResetMutation {
     pending: mutation.isPending,
     outcome,
     answeredAt: mutation.isSuccess ? mutation.data.serverTime : null,
+    startBefore,
   };
 }
