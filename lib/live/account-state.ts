@@ -117,22 +117,29 @@ async function refresh(
   const startedAt = Date.now();
   entry.attemptedAt = startedAt;
   const timer = metrics.pollSeconds.startTimer({ venue });
+  // A read that started later may land first (another read of ours, or one shared by another
+  // process): the older answer must not replace it. It could show a row ACTIVE again after a
+  // later read saw it freeze, and a reset would then be refused as "not frozen".
+  const overtaken = () => entry.readStartedAt !== null && entry.readStartedAt > startedAt;
   try {
-    entry.reads = await guardedRead(
+    const reads = await guardedRead(
       guard,
       settings().readTimeoutMs,
       async () => adapter.readScopes(ctx, await scopesOf(account, entry)),
       priority,
     );
+    timer();
+    if (overtaken()) return;
+    entry.reads = reads;
     entry.fetchedAt = Date.now();
     entry.readStartedAt = startedAt;
     entry.problem = null;
-    timer();
   } catch (err) {
     metrics.upstreamErrors.inc({
       venue,
       code: isVenueError(err) ? (err.details.venueCode ?? err.kind) : "internal",
     });
+    if (overtaken()) return;
     entry.problem = isVenueError(err)
       ? { code: err.kind, message: err.message }
       : { code: "internal", message: "read failed (see server log)" };
@@ -253,6 +260,18 @@ export function importEntry(account: VenueAccount, shared: SharedEntry): boolean
   if ((shared.attemptedAt ?? 0) < (entry.attemptedAt ?? 0)) return false;
   const { reads, fetchedAt, attemptedAt, problem } = shared;
   const readStartedAt = shared.readStartedAt ?? null;
+  // Its last attempt is newer but its rows are older than ours (that attempt failed): only the
+  // failure is news. Our newer rows stay.
+  if (
+    readStartedAt !== null &&
+    entry.readStartedAt !== null &&
+    readStartedAt < entry.readStartedAt
+  ) {
+    if (!problem) return false;
+    Object.assign(entry, { attemptedAt, problem });
+    changed(account, true);
+    return true;
+  }
   Object.assign(entry, { reads, fetchedAt, readStartedAt, attemptedAt, problem });
   changed(account, true);
   return true;

@@ -147,3 +147,58 @@ describe("the account-state store announces itself", () => {
     s.stop();
   });
 });
+
+const frozen = (scope: string): ScopeRead => ({
+  scope,
+  state: { ...active(scope).state, status: "frozen", lastTriggerAt: Date.now() },
+});
+
+describe("an older read never replaces a newer one", () => {
+  it("a slow read that started first lands after a newer one from another process: the newer rows stay", async () => {
+    // Our read answers ACTIVE (taken before the freeze) but slowly; meanwhile another process
+    // shares a read that started later and saw the freeze. Before the fix our late answer
+    // overwrote it, and a reset of the frozen row was refused as "not frozen" (seen in CI).
+    let release: (reads: ScopeRead[]) => void = () => {};
+    const s = scripted(() => new Promise<ScopeRead[]>((resolve) => (release = resolve)));
+    const slow = readAccountNow(s.account);
+    await new Promise((r) => setTimeout(r, 5));
+    const later = Date.now();
+    const shared = {
+      reads: [frozen("A"), active("B")],
+      fetchedAt: later,
+      readStartedAt: later,
+      attemptedAt: later,
+      problem: null,
+    };
+    expect(importEntry(s.account, shared)).toBe(true);
+    release([active("A"), active("B")]);
+    await slow;
+    expect(rowsOf(s.account).find((r) => r.scope === "A")?.status).toBe("frozen");
+    expect(exportEntry(s.account.account.id).readStartedAt).toBe(later);
+    s.stop();
+  });
+
+  it("another process's newer attempt that failed brings its failure, not its older rows", async () => {
+    const s = scripted(() => Promise.resolve([frozen("A"), active("B")]));
+    await readAccountNow(s.account);
+    const ours = exportEntry(s.account.account.id);
+    const staleFailure = {
+      reads: [active("A"), active("B")],
+      fetchedAt: (ours.fetchedAt ?? 0) - 5000,
+      readStartedAt: (ours.readStartedAt ?? 0) - 5000,
+      attemptedAt: (ours.attemptedAt ?? 0) + 1000,
+      problem: { code: "timeout", message: "read timed out" },
+    };
+    expect(importEntry(s.account, staleFailure)).toBe(true);
+    expect(rowsOf(s.account).find((r) => r.scope === "A")?.lastTriggerAt).not.toBeNull();
+    expect(readProblem(s.account)?.code).toBe("timeout");
+    expect(
+      importEntry(s.account, {
+        ...staleFailure,
+        problem: null,
+        attemptedAt: staleFailure.attemptedAt + 1,
+      }),
+    ).toBe(false);
+    s.stop();
+  });
+});
