@@ -3,7 +3,7 @@ import { AuditFilters } from "@/components/audit/audit-filters";
 import { AuditTable } from "@/components/audit/audit-table";
 import { ChainVerdictBanner } from "@/components/audit/chain-verdict";
 import { auditVerdict } from "@/lib/audit/background";
-import { listAudit } from "@/lib/audit/query";
+import { listAudit, withReadsAfter } from "@/lib/audit/query";
 import { pageUser } from "@/lib/auth/page-guard";
 import { AUDIT_EXPORT_LIMIT, auditFilterSchema } from "@/lib/model/audit-query";
 
@@ -22,7 +22,7 @@ export default async function AuditPage({
   );
   const parsed = auditFilterSchema.safeParse(raw);
   const filter = parsed.success ? parsed.data : auditFilterSchema.parse({});
-  const rows = await listAudit(filter);
+  const rows = await withReadsAfter(await listAudit(filter));
   // The background verifier's latest verdict: rendering never verifies the chain itself.
   const verdict = auditVerdict();
   const query = new URLSearchParams(Object.entries(raw).filter(([, v]) => v !== ""));

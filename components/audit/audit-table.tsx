@@ -1,4 +1,4 @@
-import type { AuditRecord } from "@/lib/model/audit";
+import type { AuditView } from "@/lib/model/audit";
 
 const OUTCOME_STYLE: Record<string, string> = {
   ok: "text-emerald-300",
@@ -6,6 +6,7 @@ const OUTCOME_STYLE: Record<string, string> = {
   rejected: "text-rose-300",
   unknown: "text-amber-200",
   resolved: "text-sky-300",
+  observed: "text-sky-300",
   denied: "text-orange-300",
 };
 
@@ -24,21 +25,26 @@ function statusOf(state: string | null): string | null {
   }
 }
 
-/** The row's state before and after, as the attempt recorded them ("FROZEN → ACTIVE"). */
-function StateChange({ before, after }: { before: string | null; after: string | null }) {
+/** The row's state before and after, as the attempt recorded them ("FROZEN → ACTIVE"); on an
+ * `ok` row whose answer said nothing of the state after, what the post-reset read found. */
+function StateChange({ row }: { row: AuditView }) {
+  const before = row.state_before;
+  const after = row.state_after ?? row.read_after?.state ?? null;
   const from = statusOf(before);
   const to = statusOf(after);
   if (!from && !to) return <span className="text-slate-500">—</span>;
+  const readAt = row.state_after === null && row.read_after ? row.read_after.seq : null;
   return (
     <span
       title={[before && `before: ${before}`, after && `after: ${after}`].filter(Boolean).join("\n")}
     >
       {from ?? "?"} → {to ?? <span className="text-slate-500">not recorded</span>}
+      {readAt !== null ? <span className="text-slate-500"> (read #{readAt})</span> : null}
     </span>
   );
 }
 
-export function AuditTable({ rows, filtered }: { rows: AuditRecord[]; filtered: boolean }) {
+export function AuditTable({ rows, filtered }: { rows: AuditView[]; filtered: boolean }) {
   const cell = "px-2 py-1 align-top";
   return (
     <table className="w-full border-collapse text-sm">
@@ -90,7 +96,7 @@ export function AuditTable({ rows, filtered }: { rows: AuditRecord[]; filtered: 
               {r.venue ? <span className="text-slate-500"> · {r.venue}</span> : null}
             </td>
             <td className={`${cell} whitespace-nowrap`}>
-              <StateChange before={r.state_before} after={r.state_after} />
+              <StateChange row={r} />
             </td>
             <td className={`${cell} max-w-72 break-words`}>
               {r.venue_code ? <code className="mr-1 font-mono">{r.venue_code}</code> : null}

@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb } from "@/lib/db/client";
 import type { AuditLogTable } from "@/lib/db/schema";
+import type { AuditView } from "@/lib/model/audit";
 import type { AuditFilter } from "@/lib/model/audit-query";
 
 /** A time without an offset (from a datetime-local field) is read as UTC, as the page says. */
@@ -20,6 +21,35 @@ export async function listAudit(filter: AuditFilter): Promise<AuditLogTable[]> {
   if (filter.to) q = q.where("at", "<=", utcIso(filter.to));
   if (filter.before) q = q.where("seq", "<", filter.before);
   return q.orderBy("seq", "desc").limit(filter.limit).execute();
+}
+
+/** The rows with, on each `ok` row whose answer recorded no state after, what the post-reset
+ * read of the same attempt found (its `observed` row), looked up by idempotency key. */
+export async function withReadsAfter(rows: AuditLogTable[]): Promise<AuditView[]> {
+  const keys = rows
+    .filter((r) => r.outcome === "ok" && r.state_after === null && r.idempotency_key !== null)
+    .map((r) => r.idempotency_key as string);
+  const found = new Map<string, { seq: number; state: string | null }>();
+  if (keys.length > 0) {
+    const { db } = await getDb();
+    const reads = await db
+      .selectFrom("audit_log")
+      .select(["seq", "idempotency_key", "state_after"])
+      .where("idempotency_key", "in", keys)
+      .where("outcome", "=", "observed")
+      .orderBy("seq")
+      .execute();
+    for (const r of reads)
+      if (r.idempotency_key !== null && !found.has(r.idempotency_key))
+        found.set(r.idempotency_key, { seq: r.seq, state: r.state_after });
+  }
+  return rows.map((r) => ({
+    ...r,
+    read_after:
+      r.outcome === "ok" && r.idempotency_key !== null
+        ? (found.get(r.idempotency_key) ?? null)
+        : null,
+  }));
 }
 
 const COLUMNS: (keyof AuditLogTable)[] = [

@@ -8,6 +8,7 @@ import * as m0005 from "@/lib/db/migrations/0005-audit-keyed-chain";
 import * as m0006 from "@/lib/db/migrations/0006-sessions";
 import * as m0007 from "@/lib/db/migrations/0007-reset-reconcile";
 import * as m0008 from "@/lib/db/migrations/0008-audit-read-indexes";
+import * as m0009 from "@/lib/db/migrations/0009-audit-key-index";
 
 // Migrations are listed here (not read from a folder) so they survive bundling. The same list
 // runs on SQLite and PostgreSQL; a migration that needs dialect-specific SQL receives the dialect.
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<
   "0006-sessions": m0006,
   "0007-reset-reconcile": m0007,
   "0008-audit-read-indexes": m0008,
+  "0009-audit-key-index": m0009,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

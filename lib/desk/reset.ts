@@ -2,6 +2,8 @@ import "server-only";
 import type { Attempt } from "@/lib/desk/reset-audit";
 import { resetDefaults, resetMaxMs, type ResetDeps } from "@/lib/desk/reset-deps";
 import { noteResetTookEffect } from "@/lib/desk/reset-history";
+import { recordReadAfter } from "@/lib/desk/reset-read-after";
+import { mustFinish } from "@/lib/platform/lifecycle";
 import {
   closeAttempt,
   lastRowReset,
@@ -228,13 +230,11 @@ async function sendAndRecord(
     await settled(deps, open);
     // The trigger history is told the freeze ended by this user's reset (a local write, which
     // normally lands before the refresh does; if not, it corrects the closing). The refresh
-    // starts now, so a snapshot asked for right after the answer joins it. At poll priority:
-    // the refresh is not urgent (the monitor would see it too) and must not spend the reserve
-    // that keeps the next reset from queueing. The store announces the re-read as it lands.
+    // starts now, so a snapshot asked for right after the answer joins it; what it shows goes
+    // into the audit trail as `observed`.
     void noteResetTookEffect(deps, attempt, before);
-    void deps.state
-      .readAccountNow(target)
-      .catch((err: unknown) => log.error({ err, row: before.id }, "refresh after reset failed"));
+    // Work the process finishes before it exits, so a restart does not lose the state after.
+    void mustFinish(() => recordReadAfter(deps, attempt, target, before));
     return { outcome: "ok", message: "Reset done", row: after, latencyMs, serverTime: deps.now() };
   } catch (err) {
     const latencyMs = elapsed();

@@ -5,6 +5,8 @@ export const AUDIT_OUTCOMES = [
   "rejected",
   "unknown",
   "resolved",
+  // The read after a reset the venue answered ok: the state after (lib/desk/reset-read-after.ts).
+  "observed",
   "denied",
 ] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];

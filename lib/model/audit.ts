@@ -27,6 +27,12 @@ export interface AuditRecord {
   hash: string;
 }
 
+/** A row as the audit page and its JSON show it: an `ok` row carries the state the post-reset
+ * read found (the `observed` row of the same attempt), where the venue's answer gave none. */
+export interface AuditView extends AuditRecord {
+  read_after: { seq: number; state: string | null } | null;
+}
+
 /** A reset `requested` with no result row (same idempotency key) after the reset timeout. */
 export interface UnansweredRequest {
   seq: number;

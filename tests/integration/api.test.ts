@@ -354,6 +354,7 @@ describe("the audit trail of resets", () => {
     state_after: string | null;
     detail: string | null;
     venue_code: string | null;
+    read_after: { seq: number; state: string | null } | null;
   }
   const audit = async (): Promise<{ rows: AuditRow[]; verdict: { ok: boolean } }> =>
     (await (await fetch(`${app.url}/api/audit?limit=10000`, { headers: { cookie } })).json()) as {
@@ -363,15 +364,34 @@ describe("the audit trail of resets", () => {
   const forKey = async (k: string) =>
     (await audit()).rows.filter((r) => r.idempotency_key === k).reverse();
 
-  it("a successful reset leaves exactly `requested` then `ok`, with the state before and after", async () => {
+  it("a successful reset leaves `requested`, `ok`, then `observed` (the post-reset read), with the state before and after", async () => {
     const k = key();
     expect((await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: k })).status).toBe(
       200,
     );
+    await waitFor(async () => (await forKey(k)).length === 3, 3000);
     const rows = await forKey(k);
-    expect(rows.map((r) => r.outcome)).toEqual(["requested", "ok"]);
+    expect(rows.map((r) => r.outcome)).toEqual(["requested", "ok", "observed"]);
     expect(JSON.parse(rows[0]!.state_before!)).toMatchObject({ status: "frozen" });
+    // Binance's answer carries the state after; the read after confirms it.
     expect(JSON.parse(rows[1]!.state_after!)).toMatchObject({ status: "active" });
+    expect(JSON.parse(rows[2]!.state_before!)).toMatchObject({ status: "frozen" });
+    expect(JSON.parse(rows[2]!.state_after!)).toMatchObject({ status: "active" });
+  });
+
+  it("a venue whose answer has no state (Bybit): the `ok` row shows what the read after found", async () => {
+    const k = key();
+    expect((await post({ accountId: "bb-main", scope: "BTC", idempotencyKey: k })).status).toBe(
+      200,
+    );
+    await waitFor(async () => (await forKey(k)).some((r) => r.outcome === "observed"), 3000);
+    const rows = await forKey(k);
+    const ok = rows.find((r) => r.outcome === "ok")!;
+    const observed = rows.find((r) => r.outcome === "observed")!;
+    expect(ok.state_after).toBeNull();
+    expect(ok.read_after?.seq).toBe(observed.seq);
+    expect(JSON.parse(ok.read_after!.state!)).toMatchObject({ scope: "BTC", status: "active" });
+    expect((await audit()).verdict.ok).toBe(true);
   });
 
   it("a hang leaves `requested` + `unknown` and the chain still verifies", async () => {
@@ -411,8 +431,9 @@ describe("the audit trail of resets", () => {
   it("an idempotent replay adds no rows", async () => {
     const k = key();
     await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: k });
+    await waitFor(async () => (await forKey(k)).length === 3, 3000);
     await post({ accountId: "bn-main", scope: "BTCUSDT", idempotencyKey: k });
-    expect((await forKey(k)).map((r) => r.outcome)).toEqual(["requested", "ok"]);
+    expect((await forKey(k)).map((r) => r.outcome)).toEqual(["requested", "ok", "observed"]);
   });
 
   it("pages through the trail newest first with a `before` cursor; the page links it", async () => {

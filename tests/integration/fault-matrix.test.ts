@@ -82,14 +82,14 @@ const CASES: Case[] = [
     name: "venue clock 3 s ahead",
     skewMs: 3000,
     status: 200,
-    audit: ["requested", "ok"],
+    audit: ["requested", "ok", "observed"],
     maxResets: 2,
   },
   {
     name: "venue clock 3 s behind (one re-sync)",
     skewMs: -3000,
     status: 200,
-    audit: ["requested", "ok"],
+    audit: ["requested", "ok", "observed"],
     maxResets: 2,
   },
   {

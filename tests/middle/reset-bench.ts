@@ -10,6 +10,7 @@ import { migrateToLatest } from "@/lib/db/migrate";
 import type { ResetDeps } from "@/lib/desk/reset-deps";
 import { resetRoute } from "@/lib/http/reset-route";
 import { readAccountNow } from "@/lib/live/account-state";
+import { workFinished } from "@/lib/platform/lifecycle";
 import type { CurrentUser } from "@/lib/model/roles";
 import { resolveVenueAccount, type VenueAccount } from "@/lib/venues/account";
 import { startSimulator } from "@/simulator";
@@ -123,6 +124,8 @@ export async function startResetBench(overrides: Partial<ResetDeps> = {}): Promi
     });
   const ctl = simControl(sim.url);
   const settle = async () => {
+    // A reset's post-reset read (and its `observed` row) lands before the next test starts.
+    await workFinished(5000);
     await Promise.all(RESET_ACCOUNTS.map((id) => readAccountNow(accounts.get(id)!)));
     await ctl.clearLog();
   };
@@ -170,6 +173,7 @@ export async function startResetBench(overrides: Partial<ResetDeps> = {}): Promi
       await sql`DROP TRIGGER IF EXISTS audit_down`.execute(db.db);
     },
     close: async () => {
+      await workFinished(5000);
       await sim.close();
       await db.db.destroy();
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ResetResult } from "@/lib/model/types";
 import { TRADER, newKey, startResetBench, type ResetBench } from "./reset-bench";
+import { waitFor } from "../support/wait";
 
 // What the HTTP edge and the database guarantee around a reset, on SQLite: a repeated
 // idempotency key replays the first answer without a second venue call or a new audit row; the
@@ -36,7 +37,12 @@ describe("idempotency at the edge", () => {
     expect(b).toBe(a);
     expect((JSON.parse(a) as ResetResult).outcome).toBe("ok");
     expect(await bench.venueResets()).toBe(1);
-    expect((await bench.auditSince(since)).map((r) => r.outcome)).toEqual(["requested", "ok"]);
+    await waitFor(async () => (await bench.auditSince(since)).length === 3, 3000);
+    expect((await bench.auditSince(since)).map((r) => r.outcome)).toEqual([
+      "requested",
+      "ok",
+      "observed",
+    ]);
   });
 
   it("a refusal replays too: the same 409 body, one `denied` row", async () => {
@@ -52,6 +58,8 @@ describe("idempotency at the edge", () => {
   it("the same key for another reset is 422 idempotency_key_reused, with nothing sent", async () => {
     const key = newKey();
     expect((await bench.post(btc(key))).status).toBe(200);
+    // Its rows, the post-reset read's included: after that nothing else may be added.
+    await waitFor(async () => (await bench.auditSince(since)).length === 3, 3000);
     const rowsOfFirst = await bench.auditSince(since);
     await bench.settle();
 
@@ -87,15 +95,16 @@ describe("the row lock", () => {
     expect(await codeOf(refused)).toBe("reset_in_progress");
     expect(await bench.venueResets()).toBe(1);
 
+    await waitFor(async () => (await bench.auditSince(since)).length === 4, 3000);
     const rows = await bench.auditSince(since);
     const byKey = (k: string) => rows.filter((r) => r.idempotency_key === k).map((r) => r.outcome);
     const [sent, busy] = answers[0]!.status === 200 ? [k1, k2] : [k2, k1];
-    expect(byKey(sent)).toEqual(["requested", "ok"]);
+    expect(byKey(sent)).toEqual(["requested", "ok", "observed"]);
     expect(byKey(busy)).toEqual(["denied"]);
     expect(rows.find((r) => r.idempotency_key === busy)?.detail).toBe(
       "409 reset_in_progress: a reset of this row is already in progress",
     );
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
   });
 
   it("is released after the reset, whatever its outcome", async () => {

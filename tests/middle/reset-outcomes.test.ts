@@ -48,9 +48,14 @@ describe("reset outcomes and their audit rows", () => {
     expect(JSON.parse(rows[1]!.state_after!)).toMatchObject({ status: "active" });
     // One latency, measured once: the answer and the audit row carry the same number.
     expect(rows[1]!.latency_ms).toBe(body.latencyMs);
-    // Then the account is re-read in the background, without another audit row.
-    await waitFor(async () => (await bench.ctl.log({ path: "/eapi/v1/mmp" })).length > 0, 3000);
-    expect(await outcomes()).toEqual(["requested", "ok"]);
+    // Then the account is re-read in the background, and what the read shows is the attempt's
+    // `observed` row: the state after, from the venue's own read.
+    await waitFor(async () => (await outcomes()).length === 3, 3000);
+    expect(await outcomes()).toEqual(["requested", "ok", "observed"]);
+    expect(await bench.ctl.log({ path: "/eapi/v1/mmp" })).not.toHaveLength(0);
+    const observed = (await bench.auditSince(since))[2]!;
+    expect(observed).toMatchObject({ idempotency_key: key, actor: "trader1", scope: "BTCUSDT" });
+    expect(JSON.parse(observed.state_after!)).toMatchObject({ status: "active" });
   });
 
   it("venue rejection: [requested, rejected], 502 with the venue's code", async () => {

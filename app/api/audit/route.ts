@@ -1,5 +1,5 @@
 import { auditVerdict } from "@/lib/audit/background";
-import { listAudit, toCsv } from "@/lib/audit/query";
+import { listAudit, toCsv, withReadsAfter } from "@/lib/audit/query";
 import { AppError } from "@/lib/platform/errors";
 import { handler } from "@/lib/http/handler";
 import { requirePermission, requireUser } from "@/lib/auth/current-user";
@@ -32,7 +32,7 @@ export const GET = handler(async (req: Request) => {
     });
   }
   return Response.json(
-    { rows, verdict: auditVerdict() },
+    { rows: await withReadsAfter(rows), verdict: auditVerdict() },
     { headers: { "Cache-Control": "no-store" } },
   );
 });
