@@ -5,7 +5,8 @@ import { useQuery } from "@tanstack/react-query";
 import type { MmpRow } from "@/lib/model/types";
 import { rowHistoryQueryOptions } from "@/lib/client/history-queries";
 import { UtcTime } from "@/components/desk/utc-time";
-import { useServerNow } from "@/components/desk/server-clock";
+import { useServerClock, useServerNow } from "@/components/desk/server-clock";
+import { FreezeTimeline } from "@/components/history/freeze-timeline";
 import { endedByText, lastedText } from "@/lib/client/history-format";
 
 export interface HistoryTarget {
@@ -78,6 +79,7 @@ export function RowHistoryDialog({
 function HistoryTable({ rowId }: { rowId: string }) {
   const { data, error, isPending } = useQuery(rowHistoryQueryOptions(rowId));
   const now = useServerNow();
+  const { dayRefMs } = useServerClock();
   if (isPending) return <p className="text-sm text-slate-300">Loading…</p>;
   if (error) {
     return (
@@ -86,47 +88,59 @@ function HistoryTable({ rowId }: { rowId: string }) {
       </p>
     );
   }
+  const timeline =
+    now === null ? null : <FreezeTimeline events={data.events} now={now} refMs={dayRefMs} />;
   if (data.events.length === 0) {
-    return <p className="text-sm text-slate-300">No freezes recorded for this row.</p>;
+    return (
+      <>
+        {timeline}
+        <p className="text-sm text-slate-300">No freezes recorded for this row.</p>
+      </>
+    );
   }
   const cell = "px-2 py-1.5 text-left align-top";
   return (
-    <div className="max-h-[60vh] overflow-auto">
-      <table className="w-full border-collapse text-sm tabular-nums">
-        <caption className="sr-only">Last {data.events.length} freezes, newest first</caption>
-        <thead className="sticky top-0 bg-slate-900 text-xs text-slate-300">
-          <tr>
-            <th scope="col" className={cell}>
-              Frozen at (UTC)
-            </th>
-            <th scope="col" className={cell}>
-              Frozen until (UTC)
-            </th>
-            <th scope="col" className={cell}>
-              How long
-            </th>
-            <th scope="col" className={cell}>
-              Ended by
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-800">
-          {data.events.map((e) => (
-            <tr key={e.id}>
-              <td className={cell}>
-                <UtcTime ms={e.frozenAt} />
-              </td>
-              <td className={cell}>
-                <UtcTime ms={e.frozenUntil} empty="until manual reset" />
-              </td>
-              <td className={cell}>{lastedText(e, now)}</td>
-              <td className={`${cell} ${e.endedAt === null ? "font-semibold text-rose-200" : ""}`}>
-                {endedByText(e)}
-              </td>
+    <>
+      {timeline}
+      <div className="max-h-[50vh] overflow-auto">
+        <table className="w-full border-collapse text-sm tabular-nums">
+          <caption className="sr-only">Last {data.events.length} freezes, newest first</caption>
+          <thead className="sticky top-0 bg-slate-900 text-xs text-slate-300">
+            <tr>
+              <th scope="col" className={cell}>
+                Frozen at (UTC)
+              </th>
+              <th scope="col" className={cell}>
+                Frozen until (UTC)
+              </th>
+              <th scope="col" className={cell}>
+                How long
+              </th>
+              <th scope="col" className={cell}>
+                Ended by
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody className="divide-y divide-slate-800">
+            {data.events.map((e) => (
+              <tr key={e.id}>
+                <td className={cell}>
+                  <UtcTime ms={e.frozenAt} />
+                </td>
+                <td className={cell}>
+                  <UtcTime ms={e.frozenUntil} empty="until manual reset" />
+                </td>
+                <td className={cell}>{lastedText(e, now)}</td>
+                <td
+                  className={`${cell} ${e.endedAt === null ? "font-semibold text-rose-200" : ""}`}
+                >
+                  {endedByText(e)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }

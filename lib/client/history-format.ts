@@ -43,3 +43,41 @@ export function chartSummary(buckets: readonly Bucket[], refMs: number): string 
     "."
   );
 }
+
+/** One frozen interval on a row's timeline, clipped to the window it is drawn in. */
+export interface FrozenSpan {
+  from: number;
+  to: number;
+  /** Still frozen: the span runs to `now`. */
+  open: boolean;
+}
+
+/** The row's frozen intervals within [now - spanMs, now], oldest first: a freeze that began
+ * before the window starts at its left edge, one still running ends at `now`. */
+export function frozenSpans(
+  events: readonly TriggerEvent[],
+  now: number,
+  spanMs = 24 * HOUR,
+): FrozenSpan[] {
+  const start = now - spanMs;
+  return events
+    .map((e) => ({
+      from: Math.max(start, e.frozenAt),
+      to: Math.min(now, e.endedAt ?? now),
+      open: e.endedAt === null,
+    }))
+    .filter((s) => s.to > start && s.from < now && s.to >= s.from)
+    .sort((a, b) => a.from - b.from);
+}
+
+/** The timeline in one sentence: how often, how long in total, and whether it is frozen now. */
+export function timelineSummary(spans: readonly FrozenSpan[], refMs: number, hours = 24): string {
+  if (spans.length === 0) return `Not frozen in the last ${hours} hours.`;
+  const total = spans.reduce((sum, s) => sum + (s.to - s.from), 0);
+  const open = spans.find((s) => s.open);
+  const times = spans.length === 1 ? "once" : `${spans.length} times`;
+  return (
+    `Frozen ${times} in the last ${hours} hours, ${formatDuration(total < 1000 ? total : Math.floor(total / 1000) * 1000)} in total` +
+    (open ? `; frozen now, since ${formatUtcTime(open.from, refMs)} UTC.` : ".")
+  );
+}

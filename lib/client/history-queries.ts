@@ -6,7 +6,8 @@ import type { TriggerHistory } from "@/lib/model/types";
 import { RequestError, fetchJson, mmpKeys } from "@/lib/client/queries";
 
 const HISTORY_TIMEOUT_MS = 8_000;
-const ROW_HISTORY_LIMIT = 20;
+// Enough for the row's 24 h timeline on a busy day; the table under it scrolls.
+const ROW_HISTORY_LIMIT = 200;
 // The 24 hourly buckets end "now": refetch now and then so the oldest hour rolls off even on a
 // quiet day with no transitions to trigger an invalidation.
 const DESK_HISTORY_REFRESH_MS = 5 * 60_000;

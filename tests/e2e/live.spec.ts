@@ -159,6 +159,16 @@ test("the trigger history of a row shows its freeze and who reset it; the 24 h c
   const dialog = desk.getByRole("dialog");
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText("reset by trader2", { timeout: 5_000 });
+  // The row's own 24 h timeline: the freeze drawn where it fell, said in words too.
+  const timeline = dialog.getByRole("img", {
+    name: /^Frozen (once|\d+ times) in the last 24 hours/,
+  });
+  await expect(timeline).toBeVisible();
+  const span = timeline.locator("rect").last();
+  await expect(span.locator("title")).toHaveText(/^Frozen \S+ UTC → \S+ UTC \(/);
+  // It fell just now: at the right-hand end of the strip.
+  const [strip, drawn] = [await timeline.boundingBox(), await span.boundingBox()];
+  expect(drawn!.x + drawn!.width).toBeGreaterThan(strip!.x + strip!.width * 0.98);
   await desk.keyboard.press("Escape");
   await expect(
     desk.getByRole("img", { name: /Freezes per hour, last 24 hours\. [1-9]\d* freeze/ }),
