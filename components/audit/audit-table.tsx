@@ -33,6 +33,8 @@ function StateChange({ row }: { row: AuditView }) {
   const from = statusOf(before);
   const to = statusOf(after);
   if (!from && !to) return <span className="text-slate-500">—</span>;
+  // A request is written before the call: it has a state before only, and nothing is missing.
+  if (row.outcome === "requested") return <span title={before ?? undefined}>{from ?? "?"}</span>;
   const readAt = row.state_after === null && row.read_after ? row.read_after.seq : null;
   return (
     <span
