@@ -290,6 +290,24 @@ describe("OKX adapter against the simulator", () => {
     if (kind === "rate_limited") expect(err?.details.retryAfterMs).toBe(3000);
   });
 
+  it("51035 (no market-maker permission) reads as DISABLED for every scope, not an outage", async () => {
+    await ctl.fault({
+      venue: "okx",
+      path: CONFIG,
+      kind: "status",
+      status: 200,
+      body: JSON.stringify({ code: "51035", msg: "No market maker permission", data: [] }),
+      times: 2,
+    });
+    const reads = await okxAdapter.readScopes(ctx(), ["BTC-USD", "ETH-USD"]);
+    expect(reads.map((r) => [r.scope, r.state.status, r.state.problem?.code])).toEqual([
+      ["BTC-USD", "disabled", "not_enabled"],
+      ["ETH-USD", "disabled", "not_enabled"],
+    ]);
+    expect(reads[0]?.state.problem?.message).toMatch(/51035.*No market maker permission/);
+    expect(await okxAdapter.listScopes(ctx())).toEqual([]);
+  });
+
   it("a numeric code is not OKX's envelope: bad_response on a read", async () => {
     await ctl.fault({
       venue: "okx",

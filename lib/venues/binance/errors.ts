@@ -18,6 +18,14 @@ const KIND_BY_CODE: Record<number, VenueErrorKind> = {
   [-6006]: "not_enabled",
 };
 
+// Codes whose kind alone would not say what went wrong (venues.md 2026-11).
+const LABEL_BY_CODE: Record<number, string> = {
+  [-6001]: "invalid MMP window (must be 1–5000 ms)",
+  [-6002]: "invalid MMP frozen time",
+  [-6007]: "MMP unknown error at the venue",
+  [-2010]: "order rejected: the countdown cancel-all has fired",
+};
+
 const LABEL_BY_KIND: Partial<Record<VenueErrorKind, string>> = {
   clock: "timestamp outside recvWindow",
   signature: "invalid signature",
@@ -29,7 +37,7 @@ const LABEL_BY_KIND: Partial<Record<VenueErrorKind, string>> = {
 
 export function binanceError(code: number, msg: string, httpStatus: number): VenueError {
   const kind = KIND_BY_CODE[code] ?? "rejected";
-  const label = LABEL_BY_KIND[kind] ?? "request rejected";
+  const label = LABEL_BY_CODE[code] ?? LABEL_BY_KIND[kind] ?? "request rejected";
   return new VenueError(kind, `Binance: ${label} (${code}): ${msg}`, {
     venueCode: String(code),
     venueMessage: msg,

@@ -24,6 +24,9 @@ const BY_CODE: Record<number, CodeInfo> = {
   13030: { kind: "rejected", label: "rejected by an MMP trigger" },
   13503: { kind: "unavailable", label: "method currently not available" },
   11051: { kind: "unavailable", label: "system maintenance" },
+  // venues.md 2026-11: quoting is frozen (MMP fired), and mass quotes are off for the account.
+  13043: { kind: "rejected", label: "quotes frozen (MMP fired): reset MMP to quote again" },
+  13902: { kind: "rejected", label: "mass quotes disabled for this account" },
 };
 
 // "Not responding / internal error": for a reset the venue may still have acted.

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { clockOffset } from "@/lib/venues/clock";
-import { VenueError } from "@/lib/venues/errors";
+import { isVenueError, VenueError } from "@/lib/venues/errors";
 import type { AdapterContext, ScopeRead, ScopeState, VenueAdapter } from "@/lib/venues/types";
 import { normaliseOkx, okxMmpSchema } from "@/lib/venues/okx/normalise";
 import { clockKey, okxServerTime, okxSigned, type SignedResult } from "@/lib/venues/okx/request";
@@ -14,6 +14,12 @@ import { stateWithout } from "@/lib/venues/scope-state";
 const SCOPE_PATTERN = /^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$/;
 const familyOf = z.looseObject({ instFamily: z.string() });
 const resetData = z.array(z.looseObject({ result: z.boolean() })).min(1);
+
+/** An account without market-maker permission (51035) has no MMP families: null; else rethrow. */
+function noMmp(err: unknown): null {
+  if (isVenueError(err) && err.kind === "not_enabled") return null;
+  throw err;
+}
 
 /** Every configured family of the account, in one request (no instFamily filter). */
 function readConfig(ctx: AdapterContext): Promise<SignedResult> {
@@ -51,7 +57,9 @@ export const okxAdapter: VenueAdapter = {
   scopePattern: SCOPE_PATTERN,
 
   async listScopes(ctx) {
-    const { data } = await readConfig(ctx);
+    const read = await readConfig(ctx).catch(noMmp);
+    if (read === null) return [];
+    const { data } = read;
     const families = data.flatMap((e) => {
       const f = familyOf.safeParse(e);
       return f.success ? [f.data.instFamily] : [];
@@ -61,8 +69,16 @@ export const okxAdapter: VenueAdapter = {
 
   async readScopes(ctx, scopes): Promise<ScopeRead[]> {
     if (scopes.length === 0) return [];
-    const read = await readConfig(ctx);
-    return scopes.map((scope) => ({ scope, state: stateOf(ctx, read, scope) }));
+    try {
+      const read = await readConfig(ctx);
+      return scopes.map((scope) => ({ scope, state: stateOf(ctx, read, scope) }));
+    } catch (err) {
+      if (!isVenueError(err) || err.kind !== "not_enabled") throw err;
+      return scopes.map((scope) => ({
+        scope,
+        state: stateWithout("disabled", "not_enabled", err.message),
+      }));
+    }
   },
 
   async reset(ctx, scope) {

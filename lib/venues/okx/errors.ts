@@ -22,6 +22,9 @@ const KIND_BY_CODE: Record<string, VenueErrorKind> = {
   "50113": "signature",
   "50114": "auth",
   "50120": "auth",
+  // "No market-maker permission", answered by mmp-config on an account without MMP (seen by
+  // third-party clients; venues.md 2026-11): MMP is off there, not an outage.
+  "51035": "not_enabled",
 };
 
 // Labels by code where the kind alone would hide what to fix (three different auth problems).
@@ -30,6 +33,7 @@ const LABEL_BY_CODE: Record<string, string> = {
   "50105": "wrong passphrase",
   "50111": "invalid API key",
   "50120": "API key lacks the permission",
+  "51035": "no market-maker permission: MMP not enabled",
   // An order-side answer while MMP is frozen; only seen here if a venue reuses it elsewhere.
   "51034": "MMP frozen",
 };
