@@ -59,7 +59,17 @@ export const DeskRow = memo(function DeskRow({ row, canReset }: Props) {
         <FrozenUntil status={row.status} frozenUntil={row.frozenUntil} />
         {frozen && <FrozenSince since={row.frozenSince} observed={row.frozenSinceObserved} />}
       </td>
-      <td className={cell}>{formatDuration(row.windowMs)}</td>
+      <td className={cell}>
+        {formatDuration(row.windowMs)}
+        {row.windowKind === "interval" && row.windowMs !== null ? (
+          <span
+            className="block text-xs text-slate-400"
+            title="Not a sliding window: counting starts at the first fill, and a fill after the interval ends starts a new one"
+          >
+            interval
+          </span>
+        ) : null}
+      </td>
       <td className={cell}>{formatFrozenPeriod(row.frozenPeriodMs)}</td>
       <td className={num}>{formatLimit(row.qtyLimit)}</td>
       <td className={num}>{formatLimit(row.deltaLimit)}</td>

@@ -167,7 +167,12 @@ export async function readAccount(account: VenueAccount, maxAgeMs: number): Prom
 export function rowsOf(account: VenueAccount, now = Date.now()): MmpRow[] {
   const { account: config } = account;
   const entry = entryFor(config.id);
-  const base = { accountId: config.id, accountLabel: config.label, venue: config.venue };
+  const base = {
+    accountId: config.id,
+    accountLabel: config.label,
+    venue: config.venue,
+    ...(account.adapter?.windowKind ? { windowKind: account.adapter.windowKind } : {}),
+  };
   if (account.problem || entry.fetchedAt === null) {
     const scopes = config.scopes ?? entry.reads.map((r) => r.scope);
     const problem = account.problem ??

@@ -28,7 +28,12 @@ export function ensurePush(account: VenueAccount): void {
   };
   subscriptions.set(id, entry);
   entry.subscription = account.adapter.subscribe(account.ctx, scopes, {
-    onTrigger({ scope, frozenUntil }) {
+    onTrigger({ scope, frozenUntil, blockRfq }) {
+      if (blockRfq) {
+        // Not the quoting MMP the desk's rows show: said loudly, no row is marked frozen.
+        log.warn({ account: id, scope, frozenUntil }, "venue pushed a Block RFQ MMP trigger");
+        return;
+      }
       log.info({ account: id, scope }, "venue pushed an MMP trigger");
       // The store announces the frozen row (lib/live/publish.ts sends it on).
       applyPushTrigger(account, scope, frozenUntil);

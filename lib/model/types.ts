@@ -28,6 +28,8 @@ export interface MmpRow {
   /** Only meaningful when status is "frozen": epoch ms, or null = frozen until manual reset. */
   frozenUntil: number | null;
   windowMs: number | null;
+  /** "interval": a fixed interval from the first fill, not a sliding window (the venue says). */
+  windowKind?: "interval";
   /** 0 = frozen until manual reset. */
   frozenPeriodMs: number | null;
   qtyLimit: string | null;

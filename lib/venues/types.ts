@@ -20,6 +20,8 @@ export interface PushTrigger {
   scope: string;
   /** Epoch ms, or null = frozen until manual reset. */
   frozenUntil: number | null;
+  /** The venue's MMP for block trades/RFQ, not the quoting MMP a row shows (scope may be "all"). */
+  blockRfq?: boolean;
 }
 
 export interface PushHandlers {
@@ -66,6 +68,9 @@ export interface VenueAdapter {
   keyTypes: readonly KeyType[];
   /** The venue needs a passphrase besides key and secret. */
   needsPassphrase: boolean;
+  /** "interval": the venue's MMP window is not sliding (it starts at the first fill and a fill
+   * after it ends starts a new one); shown as such on its rows. Absent: sliding. */
+  windowKind?: "interval";
   /** Request budget per account (documented limits, with margin), shared by polls and resets. */
   rateLimit: RateLimit;
   /** Venue requests one readScopes() of this many scopes makes (the monitor paces polls by it). */

@@ -170,6 +170,13 @@ test("OKX and Deribit rows (incl. a Deribit MMP group) reset with one click each
   // n/a where the venue has no such limit; Deribit's seconds shown as seconds.
   await expect(row(page, "OKX main", "ETH-USD")).toContainText("n/a");
   await expect(row(page, "Deribit main", "eth_usd")).toContainText("5 s");
+  // Deribit's window is a fixed interval from the first trade, not sliding: said on its rows only.
+  await expect(
+    row(page, "Deribit main", "eth_usd").getByText("interval", { exact: true }),
+  ).toBeVisible();
+  await expect(row(page, "OKX main", "ETH-USD").getByText("interval", { exact: true })).toHaveCount(
+    0,
+  );
   for (const scope of ["BTC-USD", "btc_usd", "btc_usd/mm1"])
     await auditShowsStateAfter(page, scope);
 });

@@ -63,6 +63,8 @@ export const deribitAdapter: VenueAdapter = {
   needsPassphrase: false,
   // assumed non-matching-engine credits; MMP calls draw on the quoting credit pool, see
   // docs/venues.md#deribit-rate-limits (issue 14)
+  // Not sliding: the interval starts at the first trade (venues.md 2026-11).
+  windowKind: "interval",
   rateLimit: { perSecond: 10, burst: 20 },
   readCost: () => 2,
   scopePattern: DERIBIT_SCOPE_PATTERN,

@@ -26,8 +26,29 @@ export const triggerSchema = z.looseObject({
     index_name: z.string(),
     mmp_group: z.string().nullish(),
     frozen_until: z.number(),
+    // Block RFQ's own MMP (venues.md 2026-11); index_name may then be "all".
+    block_rfq: z.boolean().optional(),
   }),
 });
+
+/** A trigger note as the desk uses it, or null when it is not one or concerns no watched row.
+ * A Block RFQ trigger is returned whatever its index: it is not the quoting MMP a row shows, but
+ * the desk says that it fired. */
+export function triggerOf(
+  params: unknown,
+  watched: ReadonlySet<string>,
+  offsetMs: number,
+  scopeOf: (index: string, group: string | null | undefined) => string,
+): { scope: string; frozenUntil: number | null; blockRfq: boolean } | null {
+  const note = triggerSchema.safeParse(params);
+  if (!note.success) return null;
+  const { index_name, mmp_group, frozen_until, block_rfq = false } = note.data.data;
+  const scope = block_rfq ? index_name : scopeOf(index_name, mmp_group);
+  // The channel is per index; groups the desk does not watch have no row to update.
+  if (!block_rfq && !watched.has(scope)) return null;
+  const frozenUntil = frozen_until === 0 ? null : frozen_until - offsetMs;
+  return { scope, frozenUntil, blockRfq: block_rfq };
+}
 
 export const heartbeatSchema = z.looseObject({ type: z.string() });
 

@@ -13,7 +13,7 @@ import {
   rawText,
   signatureGrant,
   subscribedSchema,
-  triggerSchema,
+  triggerOf,
   type AuthResult,
 } from "@/lib/venues/deribit/push-messages";
 import { clockKey, deribitServerTime } from "@/lib/venues/deribit/request";
@@ -153,15 +153,10 @@ class DeribitPush {
   }
 
   private onTrigger(params: unknown): void {
-    const note = triggerSchema.safeParse(params);
-    if (!note.success) return;
-    const { index_name, mmp_group, frozen_until } = note.data.data;
-    const scope = deribitScope(index_name, mmp_group);
-    // The channel is per index; groups the desk does not watch have no row to update.
-    if (!this.scopes.has(scope)) return;
-    const frozenUntil = frozen_until === 0 ? null : frozen_until - clockOffset(clockKey(this.ctx));
+    const trigger = triggerOf(params, this.scopes, clockOffset(clockKey(this.ctx)), deribitScope);
+    if (!trigger) return;
     try {
-      this.handlers.onTrigger({ scope, frozenUntil });
+      this.handlers.onTrigger(trigger);
     } catch {
       // A consumer's bug must not tear down the venue connection.
     }
