@@ -7,11 +7,21 @@ import { formatAge, formatUtcTime, toIsoUtc } from "@/lib/model/format";
 import { useServerClock, useServerNow } from "@/components/desk/server-clock";
 import { useRowFetchedAt } from "@/components/desk/row-ages";
 
-export function DataAge({ rowId, initial }: { rowId: string; initial: number | null }) {
+/** `staleAfterMs`: the row's own limit where it has one (an account read sparsely). */
+export function DataAge({
+  rowId,
+  initial,
+  staleAfterMs: own,
+}: {
+  rowId: string;
+  initial: number | null;
+  staleAfterMs?: number;
+}) {
   const fetchedAt = useRowFetchedAt(rowId, initial);
   const now = useServerNow();
   const { dayRefMs } = useServerClock();
-  const staleAfterMs = useContext(StaleAfterContext);
+  const desk = useContext(StaleAfterContext);
+  const staleAfterMs = own ?? desk;
   if (fetchedAt === null) return <span className="font-medium text-amber-200">never</span>;
 
   const absolute = formatUtcTime(fetchedAt, dayRefMs);

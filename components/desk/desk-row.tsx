@@ -31,6 +31,8 @@ function sameRow(prev: Props, next: Props): boolean {
   if (prev.canReset !== next.canReset) return false;
   if (prev.row === next.row) return true;
   const keys = Object.keys(next.row) as (keyof MmpRow)[];
+  // An optional field that went away (a row's own stale limit, say) is a change too.
+  if (Object.keys(prev.row).length !== keys.length) return false;
   return keys.every((k) => k === "fetchedAt" || prev.row[k] === next.row[k]);
 }
 
@@ -86,7 +88,7 @@ export const DeskRow = memo(function DeskRow({ row, canReset }: Props) {
         )}
       </td>
       <td className={cell}>
-        <DataAge rowId={row.id} initial={row.fetchedAt} />
+        <DataAge rowId={row.id} initial={row.fetchedAt} staleAfterMs={row.staleAfterMs} />
       </td>
       <td className={cell}>
         {/* History first: it is on every row, so it keeps one position down the column. */}

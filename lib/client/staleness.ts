@@ -49,7 +49,7 @@ export function isReadStale(fetchedAt: number | null, serverNow: number, staleAf
 
 /** Read from the venue longer ago than the server's stale limit: its status can't be vouched for. */
 export function isRowStale(row: MmpRow, serverNow: number, staleAfterMs: number): boolean {
-  return isReadStale(row.fetchedAt, serverNow, staleAfterMs);
+  return isReadStale(row.fetchedAt, serverNow, row.staleAfterMs ?? staleAfterMs);
 }
 
 /** The stale rows as one string, so a once-a-second check re-renders only when the set changes. */

@@ -12,6 +12,11 @@ export interface Settings {
   /** Frozen rows are polled faster, to see the unfreeze (expiry or a reset elsewhere) sooner. */
   frozenPollIntervalMs: number;
   staleAfterMs: number;
+  /** An account whose reads spend its quoting credits is read this often while its push channel
+   * is up (the channel brings the triggers; the reads only confirm). */
+  pushedPollIntervalMs: number;
+  /** Its rows' stale limit meanwhile: two sparse reads and a timeout may pass. */
+  pushedStaleAfterMs: number;
   /** A reset is sent only when a read at most this old says the scope is frozen. */
   resetFreshMs: number;
 }
@@ -21,15 +26,21 @@ let cached: Settings | null = null;
 export function settings(): Settings {
   if (cached) return cached;
   const e = env();
+  const staleAfterMs =
+    e.MMP_STALE_AFTER_MS ??
+    Math.max(3 * e.MMP_POLL_INTERVAL_MS, e.MMP_READ_TIMEOUT_MS + e.MMP_POLL_INTERVAL_MS);
   cached = {
     readTimeoutMs: e.MMP_READ_TIMEOUT_MS,
     resetTimeoutMs: e.MMP_RESET_TIMEOUT_MS,
     pollIntervalMs: e.MMP_POLL_INTERVAL_MS,
     frozenPollIntervalMs:
       e.MMP_FROZEN_POLL_INTERVAL_MS ?? Math.max(250, Math.round(e.MMP_POLL_INTERVAL_MS / 2)),
-    staleAfterMs:
-      e.MMP_STALE_AFTER_MS ??
-      Math.max(3 * e.MMP_POLL_INTERVAL_MS, e.MMP_READ_TIMEOUT_MS + e.MMP_POLL_INTERVAL_MS),
+    staleAfterMs,
+    pushedPollIntervalMs: e.MMP_PUSHED_POLL_INTERVAL_MS,
+    pushedStaleAfterMs: Math.max(
+      staleAfterMs,
+      2 * e.MMP_PUSHED_POLL_INTERVAL_MS + e.MMP_READ_TIMEOUT_MS,
+    ),
     resetFreshMs: e.MMP_RESET_FRESH_MS,
   };
   return cached;

@@ -34,6 +34,8 @@ interface AccountEntry {
   scopes: { list: string[]; at: number } | null;
   /** Number of announcements so far (see versionOf). */
   version: number;
+  /** Read sparsely: its push channel is up and its reads spend quoting credits (settings). */
+  sparse: boolean;
 }
 
 export interface AccountChange {
@@ -64,6 +66,7 @@ function entryFor(id: string): AccountEntry {
       inflight: null,
       scopes: null,
       version: 0,
+      sparse: false,
     };
     entries.set(id, entry);
   }
@@ -185,7 +188,9 @@ export function rowsOf(account: VenueAccount, now = Date.now()): MmpRow[] {
       fetchedAt: null,
     }));
   }
-  const stale = now - entry.fetchedAt > settings().staleAfterMs;
+  const s = settings();
+  const staleAfterMs = entry.sparse ? s.pushedStaleAfterMs : s.staleAfterMs;
+  const stale = now - entry.fetchedAt > staleAfterMs;
   const resetBlocked = resetBlockedReason(account.guard, now);
   return entry.reads.map(({ scope, state }) =>
     withFrozenSince({
@@ -198,6 +203,7 @@ export function rowsOf(account: VenueAccount, now = Date.now()): MmpRow[] {
       ...(stale && state.status !== "unknown" ? { lastKnown: state.status } : {}),
       problem: entry.problem ?? state.problem,
       resetBlocked,
+      ...(entry.sparse ? { staleAfterMs } : {}),
     }),
   );
 }
@@ -244,6 +250,17 @@ export function applyPushTrigger(
   changed(account);
 }
 
+/** Whether the account is read sparsely (its push channel is up and its reads spend quoting
+ * credits): its rows get the longer stale limit, announced at once. */
+export function setSparse(account: VenueAccount, sparse: boolean): void {
+  const entry = entryFor(account.account.id);
+  if (entry.sparse === sparse) return;
+  entry.sparse = sparse;
+  changed(account);
+}
+
+export const isSparse = (accountId: string): boolean => entryFor(accountId).sparse;
+
 /** What another process needs to serve this account's rows as we see them. */
 export interface SharedEntry {
   reads: ScopeRead[];
@@ -252,11 +269,13 @@ export interface SharedEntry {
   readStartedAt?: number | null;
   attemptedAt: number | null;
   problem: RowProblem | null;
+  /** Absent from an older build: not sparse. */
+  sparse?: boolean;
 }
 
 export function exportEntry(accountId: string): SharedEntry {
-  const { reads, fetchedAt, readStartedAt, attemptedAt, problem } = entryFor(accountId);
-  return { reads, fetchedAt, readStartedAt, attemptedAt, problem };
+  const { reads, fetchedAt, readStartedAt, attemptedAt, problem, sparse } = entryFor(accountId);
+  return { reads, fetchedAt, readStartedAt, attemptedAt, problem, sparse };
 }
 
 /** Adopts state read by another process; older than what we hold is ignored. */
@@ -277,7 +296,14 @@ export function importEntry(account: VenueAccount, shared: SharedEntry): boolean
     changed(account, true);
     return true;
   }
-  Object.assign(entry, { reads, fetchedAt, readStartedAt, attemptedAt, problem });
+  Object.assign(entry, {
+    reads,
+    fetchedAt,
+    readStartedAt,
+    attemptedAt,
+    problem,
+    sparse: shared.sparse ?? false,
+  });
   changed(account, true);
   return true;
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { getConfig } from "@/lib/config/runtime";
 import { settings } from "@/lib/config/settings";
-import { announce, readAccount, rowsOf, versionOf } from "@/lib/live/account-state";
+import { announce, isSparse, readAccount, rowsOf, versionOf } from "@/lib/live/account-state";
 import { ensurePush, stopPush } from "@/lib/live/push";
 import { log } from "@/lib/platform/log";
 import { singleton } from "@/lib/platform/singleton";
@@ -43,7 +43,15 @@ function nextDelay(account: VenueAccount): number {
         (adapter.rateLimit.perSecond * BUDGET_SHARE_FOR_POLLS)) *
       1000
     : 0;
-  const base = Math.max(frozen ? s.frozenPollIntervalMs : s.pollIntervalMs, paced);
+  // Sparse, frozen or not, while a push channel brings the triggers and reads cost quoting
+  // credits: an unfreeze by expiry is known from the trigger's end time, one by a reset here is
+  // re-read by the reset, and one elsewhere shows at the next sparse read.
+  const interval = isSparse(account.account.id)
+    ? Math.max(s.pushedPollIntervalMs, s.pollIntervalMs)
+    : frozen
+      ? s.frozenPollIntervalMs
+      : s.pollIntervalMs;
+  const base = Math.max(interval, paced);
   return Math.round(base * (0.9 + Math.random() * 0.2));
 }
 
@@ -68,6 +76,17 @@ async function tick(accountId: string): Promise<void> {
   schedule(account, Math.max(0, nextDelay(account) - (Date.now() - startedAt)));
 }
 
+/** The push channel of a sparsely read account went down: the next read comes at the normal
+ * interval from now, not at the end of the sparse one. */
+function pollSoon(account: VenueAccount): void {
+  const { id } = account.account;
+  const timer = state.loops.get(id);
+  if (!timer) return;
+  clearTimeout(timer);
+  state.loops.delete(id);
+  schedule(account, nextDelay(account));
+}
+
 function schedule(account: VenueAccount, delayMs: number): void {
   const { id } = account.account;
   if (!state.running || state.loops.has(id)) return;
@@ -82,7 +101,7 @@ async function supervise(): Promise<void> {
   accounts.forEach((account, i) => {
     if (!state.loops.has(account.account.id))
       schedule(account, Math.round((i / Math.max(accounts.length, 1)) * interval));
-    ensurePush(account);
+    ensurePush(account, () => pollSoon(account));
   });
   const wanted = new Set(accounts.map((a) => a.account.id));
   for (const [id, timer] of state.loops) {

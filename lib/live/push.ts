@@ -1,5 +1,5 @@
 import "server-only";
-import { applyPushTrigger } from "@/lib/live/account-state";
+import { applyPushTrigger, setSparse } from "@/lib/live/account-state";
 import { log } from "@/lib/platform/log";
 import { singleton } from "@/lib/platform/singleton";
 import type { VenueAccount } from "@/lib/venues/account";
@@ -16,7 +16,9 @@ interface PushEntry {
 
 const subscriptions = singleton("push-subscriptions", () => new Map<string, PushEntry>());
 
-export function ensurePush(account: VenueAccount): void {
+/** Starts the account's push channel if its venue has one. `onSparseEnd` runs when the channel
+ * goes down on an account read sparsely meanwhile, so that normal polling resumes at once. */
+export function ensurePush(account: VenueAccount, onSparseEnd: () => void = () => {}): void {
   const { id } = account.account;
   if (account.problem || !account.adapter.subscribe || subscriptions.has(id)) return;
   const scopes = account.account.scopes ?? [];
@@ -42,6 +44,12 @@ export function ensurePush(account: VenueAccount): void {
       entry.connected = connected;
       entry.detail = detail;
       log.info({ account: id, connected, detail }, "push channel status");
+      // Triggers arrive by the channel while it is up: the polls only confirm, and where they
+      // spend the account's quoting credits they become sparse (docs/venues.md).
+      if (account.adapter?.sparseWhenPushed) {
+        setSparse(account, connected);
+        if (!connected) onSparseEnd();
+      }
     },
   });
 }

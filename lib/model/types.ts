@@ -44,6 +44,9 @@ export interface MmpRow {
   /** Unknown because its data went stale (or the venue stopped answering): the status the last
    * read showed, so an outage never hides which rows were frozen (issue 13). */
   lastKnown?: MmpStatus;
+  /** This row's own stale limit, where it differs from the desk's (DeskSnapshot.staleAfterMs):
+   * an account read sparsely while its push channel vouches for it. */
+  staleAfterMs?: number;
   /** When the data in this row was read from the venue (epoch ms); null = never read. */
   fetchedAt: number | null;
   /** Why the row is unknown or disabled, or the last read error while older data is shown. */

@@ -71,6 +71,9 @@ export interface VenueAdapter {
   /** "interval": the venue's MMP window is not sliding (it starts at the first fill and a fill
    * after it ends starts a new one); shown as such on its rows. Absent: sliding. */
   windowKind?: "interval";
+  /** Its MMP reads draw on the credits the account quotes with: while its push channel is up,
+   * the monitor reads it sparsely (MMP_PUSHED_POLL_INTERVAL_MS). */
+  sparseWhenPushed?: boolean;
   /** Request budget per account (documented limits, with margin), shared by polls and resets. */
   rateLimit: RateLimit;
   /** Venue requests one readScopes() of this many scopes makes (the monitor paces polls by it). */

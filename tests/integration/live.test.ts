@@ -192,4 +192,63 @@ describe("Deribit push channel", () => {
       await slow.stop();
     }
   });
+
+  it("while the channel is up, MMP status is read sparsely (credits); when it drops, polling resumes at the normal rate", async () => {
+    const app = await startAppUnderTest({
+      env: { MMP_POLL_INTERVAL_MS: "1000", MMP_PUSHED_POLL_INTERVAL_MS: "5000" },
+    });
+    try {
+      const sctl = simControl(app.sim.url);
+      const c = await signIn(app.url, "trader1");
+      const STATUS = "/api/v2/private/get_mmp_status";
+      const statusReads = async () =>
+        (await sctl.log({ path: STATUS })).filter(
+          (e) => e.apiKey === fixtureAccount("deribit-main").apiKey,
+        );
+      const deribitRows = async () =>
+        (
+          (await (
+            await fetch(`${app.url}/api/mmp`, { headers: { cookie: c } })
+          ).json()) as DeskSnapshot
+        ).rows.filter((r) => r.accountId === "deribit-main");
+      // Sparse once the channel is up: the rows carry the longer stale limit, two sparse reads
+      // and a read timeout (the test server's is 1500 ms).
+      const sparseStale = 2 * 5000 + 1500;
+      await waitFor(
+        async () => (await deribitRows()).every((r) => r.staleAfterMs === sparseStale),
+        15_000,
+      );
+      // A measurement window (not a wait for a condition): reads of one account over 12 s.
+      const since = Date.now();
+      await new Promise((r) => setTimeout(r, 12_000));
+      const inWindow = (await statusReads()).filter((e) => e.at >= since && e.at < since + 12_000);
+      expect(inWindow.length).toBeGreaterThanOrEqual(1);
+      expect(inWindow.length).toBeLessThanOrEqual(3);
+      // Still fresh on the desk: sparse reads are not stale data.
+      expect((await deribitRows()).map((r) => r.status)).not.toContain("unknown");
+
+      // The channel goes down and stays down (the venue refuses the upgrade): normal polling is
+      // back within one interval.
+      await sctl.fault({
+        venue: "deribit",
+        path: "/ws/api/v2",
+        kind: "status",
+        status: 503,
+        times: 0,
+      });
+      await fetch(`${app.sim.url}/__sim/ws/drop`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ venue: "deribit" }),
+      });
+      const dropped = Date.now();
+      await waitFor(
+        async () => (await statusReads()).filter((e) => e.at >= dropped).length >= 3,
+        5_000,
+      );
+      expect((await deribitRows()).every((r) => r.staleAfterMs === undefined)).toBe(true);
+    } finally {
+      await app.stop();
+    }
+  }, 60_000);
 });

@@ -14,20 +14,39 @@ import { clockKey, deribitPrivate, deribitServerTime } from "@/lib/venues/deribi
 import { DERIBIT_SCOPE_PATTERN, deribitScope, parseDeribitScope } from "@/lib/venues/deribit/scope";
 import { stateWithout } from "@/lib/venues/scope-state";
 
-// Without index_name both lists cover every index and every MMP group, so one read is always
-// exactly two calls, however many scopes the account watches.
-async function readAll(ctx: AdapterContext) {
-  const [config, status] = await Promise.all([
-    deribitPrivate(ctx, { method: "private/get_mmp_config", params: {}, mutation: false }),
-    deribitPrivate(ctx, { method: "private/get_mmp_status", params: {}, mutation: false }),
-  ]);
+// Without index_name both lists cover every index and every MMP group, so one read is at most
+// two calls, however many scopes the account watches. Every MMP call is a matching-engine call
+// that spends the credits the account quotes with (docs/venues.md#deribit-credits): the
+// configuration (limits, which change only when someone edits them) is re-read every
+// CONFIG_EVERY_MS, the status (frozen or not) on every read.
+const CONFIG_EVERY_MS = 30_000;
+type Configs = z.infer<typeof deribitConfigSchema>[];
+const configCache = new Map<string, { at: number; configs: Configs }>();
+
+async function readConfigs(ctx: AdapterContext): Promise<Configs> {
+  const cached = configCache.get(ctx.accountId);
+  if (cached && Date.now() - cached.at < CONFIG_EVERY_MS) return cached.configs;
+  const config = await deribitPrivate(ctx, {
+    method: "private/get_mmp_config",
+    params: {},
+    mutation: false,
+  });
   const configs = z.array(deribitConfigSchema).safeParse(config.result);
   if (!configs.success)
     throw new VenueError("bad_response", "Deribit: unexpected get_mmp_config answer");
+  configCache.set(ctx.accountId, { at: Date.now(), configs: configs.data });
+  return configs.data;
+}
+
+async function readAll(ctx: AdapterContext) {
+  const [configs, status] = await Promise.all([
+    readConfigs(ctx),
+    deribitPrivate(ctx, { method: "private/get_mmp_status", params: {}, mutation: false }),
+  ]);
   const statuses = z.array(deribitStatusSchema).safeParse(status.result);
   if (!statuses.success)
     throw new VenueError("bad_response", "Deribit: unexpected get_mmp_status answer");
-  return { configs: configs.data, statuses: statuses.data };
+  return { configs, statuses: statuses.data };
 }
 
 function readScope(
@@ -61,10 +80,11 @@ export const deribitAdapter: VenueAdapter = {
   label: "Deribit",
   keyTypes: ["hmac"],
   needsPassphrase: false,
-  // assumed non-matching-engine credits; MMP calls draw on the quoting credit pool, see
-  // docs/venues.md#deribit-rate-limits (issue 14)
   // Not sliding: the interval starts at the first trade (venues.md 2026-11).
   windowKind: "interval",
+  // MMP calls draw on the matching-engine credit pool the account quotes with.
+  sparseWhenPushed: true,
+  // The pool's refill depends on the account's tier (docs/venues.md#deribit-credits).
   rateLimit: { perSecond: 10, burst: 20 },
   readCost: () => 2,
   scopePattern: DERIBIT_SCOPE_PATTERN,
