@@ -83,6 +83,10 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
           MMP_READ_TIMEOUT_MS: "1500",
           MMP_RESET_TIMEOUT_MS: "1500",
           MMP_POLL_INTERVAL_MS: "1000",
+          // Tests restore the simulator between cases, and a restored freeze is not pushed the
+          // way a venue pushes a trigger: sparse reads (5 s) would leave it unseen for seconds.
+          // The test of sparse reading sets its own interval (tests/integration/live.test.ts).
+          MMP_PUSHED_POLL_INTERVAL_MS: "1000",
           MMP_SQLITE_PATH: sqlitePath,
           ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
           NEXTAUTH_URL: url,
