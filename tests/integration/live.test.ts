@@ -193,6 +193,57 @@ describe("Deribit push channel", () => {
     }
   });
 
+  it("10028 (credits used up): the account says 'venue rate limit', backs off for 10 s, and keeps its websocket", async () => {
+    const app = await startAppUnderTest();
+    try {
+      const sctl = simControl(app.sim.url);
+      const c = await signIn(app.url, "trader1");
+      const key = fixtureAccount("deribit-main").apiKey;
+      const STATUS = "/api/v2/private/get_mmp_status";
+      const ofMain = (e: { apiKey: string | null }) => e.apiKey === key;
+      // New websocket connections (upgrades); the messages of the open one are logged too.
+      const wsEvents = async () =>
+        (await sctl.log({ venue: "deribit", method: "GET", path: "/ws/api/v2" } as never)).length;
+      const rows = async () =>
+        (
+          (await (
+            await fetch(`${app.url}/api/mmp`, { headers: { cookie: c } })
+          ).json()) as DeskSnapshot
+        ).rows.filter((r) => r.accountId === "deribit-main");
+      await waitFor(async () => (await sctl.log({ path: STATUS })).some(ofMain), 10_000);
+      await waitFor(async () => (await wsEvents()) > 0, 10_000);
+      const wsBefore = await wsEvents();
+      await sctl.fault({
+        venue: "deribit",
+        path: STATUS,
+        kind: "status",
+        status: 200,
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          error: { code: 10028, message: "too_many_requests" },
+        }),
+      });
+      await waitFor(
+        async () => (await rows()).every((r) => /venue rate limit/.test(r.problem?.message ?? "")),
+        5_000,
+      );
+      const hitAt = Date.now();
+      // Backing off: no further status read of this account for the next several seconds (a
+      // window to measure, not a condition to wait for), then reads resume by themselves.
+      await new Promise((r) => setTimeout(r, 6_000));
+      const during = (await sctl.log({ path: STATUS })).filter((e) => ofMain(e) && e.at > hitAt);
+      expect(during).toEqual([]);
+      await waitFor(
+        async () => (await rows()).every((r) => r.problem === null && r.status !== "unknown"),
+        10_000,
+      );
+      // The websocket session was not touched: no new connection.
+      expect(await wsEvents()).toBe(wsBefore);
+    } finally {
+      await app.stop();
+    }
+  }, 60_000);
+
   it("while the channel is up, MMP status is read sparsely (credits); when it drops, polling resumes at the normal rate", async () => {
     const app = await startAppUnderTest({
       env: { MMP_POLL_INTERVAL_MS: "1000", MMP_PUSHED_POLL_INTERVAL_MS: "5000" },

@@ -28,9 +28,11 @@ describe("venue error codes, 2026-11", () => {
     expect(err.message).toContain(`(${code}): venue_text`);
   });
 
-  it("Deribit 10028 is a rate limit, not a refusal", () => {
-    expect(deribitError({ code: 10028, message: "too_many_requests" }, false).kind).toBe(
-      "rate_limited",
-    );
+  it("Deribit 10028 (credits used up) is a venue rate limit with a hard back-off", () => {
+    const err = deribitError({ code: 10028, message: "too_many_requests" }, false);
+    expect(err.kind).toBe("rate_limited");
+    expect(err.message).toMatch(/venue rate limit/);
+    // The guard blocks the key this long (1 s is its default for a rate limit).
+    expect(err.details.retryAfterMs).toBe(10_000);
   });
 });

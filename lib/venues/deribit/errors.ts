@@ -19,7 +19,10 @@ const BY_CODE: Record<number, CodeInfo> = {
   13009: BAD_AUTH,
   13021: { kind: "auth", label: "API key lacks the permission (scope trade:read / read_write)" },
   13403: { kind: "auth", label: "API key scope exceeded" },
-  10028: { kind: "rate_limited", label: "too many requests (the venue drops the session)" },
+  10028: {
+    kind: "rate_limited",
+    label: "venue rate limit: the account's matching-engine credits are used up",
+  },
   13040: { kind: "not_enabled", label: "MMP not enabled for this account" },
   13030: { kind: "rejected", label: "rejected by an MMP trigger" },
   13503: { kind: "unavailable", label: "method currently not available" },
@@ -28,6 +31,11 @@ const BY_CODE: Record<number, CodeInfo> = {
   13043: { kind: "rejected", label: "quotes frozen (MMP fired): reset MMP to quote again" },
   13902: { kind: "rejected", label: "mass quotes disabled for this account" },
 };
+
+/** 10028 means the credit pool the account quotes with is empty: every further call drains it
+ * again and may end the venue session, so the account's key is left alone this long (the guard
+ * blocks it) instead of the usual second. */
+export const CREDITS_EMPTY_BACKOFF_MS = 10_000;
 
 // "Not responding / internal error": for a reset the venue may still have acted.
 const MAYBE_DONE = new Set([13028, 11094]);
@@ -81,5 +89,8 @@ export function deribitError(
     );
   }
   const info = BY_CODE[e.code] ?? { kind: "rejected", label: "request rejected" };
-  return new VenueError(info.kind, `Deribit: ${info.label} (${e.code}): ${verbatim}`, details);
+  return new VenueError(info.kind, `Deribit: ${info.label} (${e.code}): ${verbatim}`, {
+    ...details,
+    ...(e.code === 10028 ? { retryAfterMs: CREDITS_EMPTY_BACKOFF_MS } : {}),
+  });
 }
