@@ -98,6 +98,9 @@ async function appendOnce(
   });
 }
 
+/** Attempts at one append when another writer got there first; the pauses add up to ~1 s. */
+const APPEND_ATTEMPTS = 8;
+
 const anchorPaths = new WeakMap<Kysely<Database>, Promise<string>>();
 
 function anchorPathOf(handle: Db): Promise<string> {
@@ -122,12 +125,16 @@ export function appendAudit(entry: AuditEntry, handle?: Db): Promise<AuditLogTab
     let lastError: unknown;
     // Another process may take the same seq between our read and insert (SQLite has no advisory
     // lock); the primary key refuses the second insert and we re-read the head and try again.
-    for (let attempt = 0; attempt < 5; attempt += 1) {
+    // SQLite answers a transaction that read before another connection wrote with "locked" at
+    // once (its busy timeout does not apply to that case): a short, growing pause lets the other
+    // writer finish instead of spending every attempt inside its write (seen under CI load).
+    for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt += 1) {
       try {
         return await appendOnce(entry, target, { ring, identity });
       } catch (err) {
         lastError = err;
         if (!/unique|duplicate|primary key|SQLITE_BUSY|locked/i.test(String(err))) throw err;
+        await new Promise((r) => setTimeout(r, 5 * 2 ** attempt * (0.5 + Math.random())));
       }
     }
     throw lastError;
