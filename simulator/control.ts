@@ -48,6 +48,22 @@ const clockSchema = z.strictObject({ venue: z.enum(VENUES).optional(), skewMs: z
 
 const wsDropSchema = z.strictObject({ venue: z.enum(VENUES).optional() });
 
+// Each field given replaces that part of the account's dead-man state wholesale.
+const deadManSchema = z.strictObject({
+  apiKey: z.string().min(1),
+  binanceCountdowns: z.record(z.string().min(1), ms).optional(),
+  bybitDcp: z
+    .array(
+      z.strictObject({
+        product: z.string().min(1),
+        dcpStatus: z.enum(["ON", "OFF"]),
+        timeWindowSec: z.number().int().min(0),
+      }),
+    )
+    .optional(),
+  deribitCancelOnDisconnect: z.boolean().optional(),
+});
+
 const logFilterSchema = z.strictObject({
   venue: z.enum(VENUES).optional(),
   path: z.string().optional(),
@@ -99,6 +115,17 @@ export function handleControl(core: SimCore, req: SimRequest): ControlAnswer {
           return ok(s.snapshot(now));
         }),
       );
+    case "POST /__sim/deadman":
+      return withBody(req, deadManSchema, ({ apiKey, ...patch }) => {
+        const account = core.state.account(apiKey);
+        if (!account) return fail(404, "unknown_account", "no account with that apiKey");
+        account.deadMan.patch(patch);
+        return ok({ apiKey, ...account.deadMan.snapshot() });
+      });
+    case "GET /__sim/forbidden":
+      return ok({ calls: core.forbidden.list() });
+    case "POST /__sim/forbidden/clear":
+      return ok({ cleared: core.forbidden.clear() });
     case "POST /__sim/ws/drop":
       // Cuts every websocket of a venue (no venue = all) abruptly, to exercise reconnects.
       return withBody(req, wsDropSchema, ({ venue }) => {

@@ -1,5 +1,6 @@
 import type { Venue } from "@/lib/model/types";
 import { VENUES } from "@/lib/model/types";
+import { ForbiddenCalls } from "@/simulator/deadman";
 import { FaultStore, type FaultDresser } from "@/simulator/faults";
 import type { SimRequest, SimResponse } from "@/simulator/http";
 import { RequestLog } from "@/simulator/log";
@@ -20,6 +21,12 @@ export interface VenueProtocol extends FaultDresser {
   handle(req: SimRequest): SimResponse;
   /** Drops per-protocol counters (rate-limit weights) on POST /__sim/restore. */
   restore(): void;
+  /**
+   * What the request is when it is a call a risk dashboard must never make (arming or feeding a
+   * dead-man switch), e.g. "Binance countdownCancelAllHeartBeat"; null for any other request.
+   * Judged before faults and auth: the attempt alone is the bug.
+   */
+  forbidden(req: SimRequest): string | null;
 }
 
 export type ProtocolFactory = (core: SimCore) => VenueProtocol;
@@ -28,6 +35,8 @@ export class SimCore {
   readonly clocks = new VenueClocks();
   readonly faults = new FaultStore();
   readonly log = new RequestLog();
+  /** Survives restore() and log clears on purpose (see deadman.ts). */
+  readonly forbidden = new ForbiddenCalls();
   state: SimState;
   readonly protocols: VenueProtocol[];
   private closed = false;

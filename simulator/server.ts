@@ -57,6 +57,11 @@ async function dispatch(core: SimCore, req: IncomingMessage, res: ServerResponse
     apiKey,
   });
 
+  // Before faults and auth: a forbidden call is a bug in the caller even if it never lands.
+  const what = protocol.forbidden(sreq);
+  if (what)
+    core.forbidden.record({ at: entry.at, venue: protocol.venue, method, path, apiKey, what });
+
   const rule = core.faults.take({ venue: protocol.venue, apiKey, method, path });
   if (rule) entry.fault = rule.kind;
   if (rule && rule.kind !== "latency") {

@@ -1,4 +1,5 @@
 import type { Venue } from "@/lib/model/types";
+import { DeadManState } from "@/simulator/deadman";
 import { credentialsOf, type AccountCredentials } from "@/simulator/signatures";
 import type {
   SimAccountSpec,
@@ -145,6 +146,8 @@ export class AccountState {
     readonly credentials: AccountCredentials,
     /** false = the venue has not granted MMP to this account at all (Bybit 3500713). */
     readonly mmpEnabled: boolean,
+    /** The venue's dead-man switch as its read endpoints report it (see deadman.ts). */
+    readonly deadMan: DeadManState = new DeadManState(),
   ) {}
 
   snapshot(now: number): SimAccountState {
@@ -181,6 +184,17 @@ export class VenueClocks {
   }
 }
 
+/** A bad dead-man spec fails the start, naming the account, like any other bad spec. */
+function deadManOf(spec: SimAccountSpec): DeadManState {
+  try {
+    return new DeadManState(spec.deadMan);
+  } catch (err) {
+    throw new Error(
+      `account ${spec.id}: deadMan: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
+
 /** All accounts, keyed by API key (the only identity a venue request carries). */
 export class SimState {
   private readonly byKey = new Map<string, AccountState>();
@@ -194,6 +208,7 @@ export class SimState {
         spec.apiKey,
         credentialsOf(spec),
         spec.mmpEnabled ?? true,
+        deadManOf(spec),
       );
       const now = clocks.now(spec.venue);
       for (const s of spec.scopes) {

@@ -49,6 +49,37 @@ export interface SimAccountSpec {
    */
   demoTrading?: boolean;
   scopes: SimScopeSpec[];
+  /** The account's dead-man switch as the venue reports it (read-only endpoints; default: off / not configured). */
+  deadMan?: SimDeadManSpec;
+}
+
+export interface SimDeadManSpec {
+  /** Binance: armed countdown cancel-all per underlying, in ms (an underlying not listed is off). */
+  binanceCountdowns?: Record<string, number>;
+  /** Bybit: DCP per product as query-dcp-info lists it; absent or [] = DCP never configured (empty dcpInfos). */
+  bybitDcp?: { product: string; dcpStatus: "ON" | "OFF"; timeWindowSec: number }[];
+  /** Deribit: cancel-on-disconnect default for new connections (scope "account"). Default false. */
+  deribitCancelOnDisconnect?: boolean;
+}
+
+/** Live dead-man state of one account, as POST /__sim/deadman answers it (every field set). */
+export type SimDeadManState = Required<SimDeadManSpec>;
+
+/**
+ * A call a risk dashboard must never make (it arms, feeds or changes a dead-man switch), as
+ * GET /__sim/forbidden lists it. Recorded whether or not the request was authenticated.
+ */
+export interface SimForbiddenCall {
+  /** Wall-clock ms (no venue skew) when the call arrived. */
+  at: number;
+  venue: Venue;
+  /** HTTP method, or "WS" for a websocket message. */
+  method: string;
+  path: string;
+  /** The key the call claims (unverified), as in the request log. */
+  apiKey: string | null;
+  /** What the call is, e.g. "Binance countdownCancelAllHeartBeat". */
+  what: string;
 }
 
 export interface SimOptions {

@@ -9,6 +9,7 @@ import { wasFrozen } from "@/lib/model/row-status";
 import { RowProblem } from "@/components/desk/row-problem";
 import { FrozenSince, FrozenUntil } from "@/components/desk/frozen-until";
 import { UtcTime } from "@/components/desk/utc-time";
+import { DeadManCell } from "@/components/desk/dead-man-cell";
 import { DataAge } from "@/components/desk/data-age";
 import { ResetButton } from "@/components/desk/reset-button";
 import { HistoryButton } from "@/components/history/row-history";
@@ -86,6 +87,9 @@ export const DeskRow = memo(function DeskRow({ row, canReset }: Props) {
         ) : (
           <UtcTime ms={row.lastTriggerAt} empty="—" />
         )}
+      </td>
+      <td className={cell}>
+        <DeadManCell view={row.deadMan} quoting={row.status !== "disabled"} />
       </td>
       <td className={cell}>
         <DataAge rowId={row.id} initial={row.fetchedAt} staleAfterMs={row.staleAfterMs} />

@@ -18,6 +18,7 @@ const COLUMNS = [
   { label: "Delta limit", width: "w-24", numeric: true },
   { label: "Vega limit", width: "w-24", numeric: true },
   { label: "Last trigger (UTC)", width: "w-24" },
+  { label: "Dead-man switch", width: "w-36" },
   { label: "Data age", width: "w-28" },
   { label: "Action", width: "w-52" },
 ] as const;
@@ -58,7 +59,7 @@ export function DeskTable({
       }}
       className="max-h-[calc(100dvh-13rem)] min-h-48 overflow-auto rounded-md border border-slate-800 focus-visible:outline-2 focus-visible:outline-sky-400"
     >
-      <table className="w-full min-w-[98rem] table-fixed border-collapse text-sm tabular-nums">
+      <table className="w-full min-w-[107rem] table-fixed border-collapse text-sm tabular-nums">
         <caption id="desk-table-caption" className="sr-only">
           MMP state per account and scope, frozen rows first
         </caption>

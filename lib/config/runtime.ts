@@ -1,7 +1,12 @@
 import "server-only";
 import { statSync } from "node:fs";
 import type { LoadedConfig } from "@/lib/config/load";
-import { ConfigError, configPathFromEnv, parseConfigFile, resolveAccounts } from "@/lib/config/load";
+import {
+  ConfigError,
+  configPathFromEnv,
+  parseConfigFile,
+  resolveAccounts,
+} from "@/lib/config/load";
 import { env } from "@/lib/platform/env";
 import { singleton } from "@/lib/platform/singleton";
 import { log } from "@/lib/platform/log";

@@ -17,6 +17,8 @@ export interface Settings {
   pushedPollIntervalMs: number;
   /** Its rows' stale limit meanwhile: two sparse reads and a timeout may pass. */
   pushedStaleAfterMs: number;
+  /** How often each account's dead-man switch is read (a slow, read-only column). */
+  deadManPollIntervalMs: number;
   /** A reset is sent only when a read at most this old says the scope is frozen. */
   resetFreshMs: number;
 }
@@ -37,6 +39,7 @@ export function settings(): Settings {
       e.MMP_FROZEN_POLL_INTERVAL_MS ?? Math.max(250, Math.round(e.MMP_POLL_INTERVAL_MS / 2)),
     staleAfterMs,
     pushedPollIntervalMs: e.MMP_PUSHED_POLL_INTERVAL_MS,
+    deadManPollIntervalMs: e.MMP_DEADMAN_POLL_INTERVAL_MS,
     pushedStaleAfterMs: Math.max(
       staleAfterMs,
       2 * e.MMP_PUSHED_POLL_INTERVAL_MS + e.MMP_READ_TIMEOUT_MS,

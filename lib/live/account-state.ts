@@ -1,6 +1,7 @@
 import "server-only";
 import { EventEmitter } from "node:events";
 import { settings } from "@/lib/config/settings";
+import { deadManView } from "@/lib/live/dead-man-view";
 import { withFrozenSince } from "@/lib/live/freeze-since";
 import type { MmpRow, RowProblem } from "@/lib/model/types";
 import { singleton } from "@/lib/platform/singleton";
@@ -10,7 +11,7 @@ import type { UsableVenueAccount, VenueAccount } from "@/lib/venues/account";
 import { isVenueError } from "@/lib/venues/errors";
 import { guardedRead, resetBlockedReason } from "@/lib/venues/guard";
 import { stateWithout } from "@/lib/venues/scope-state";
-import type { ScopeRead } from "@/lib/venues/types";
+import type { DeadManRead, ScopeRead } from "@/lib/venues/types";
 
 // Latest known MMP state per account. Reads are shared: concurrent callers wait on one upstream
 // request, and a read younger than maxAgeMs is served from memory, so the number of venue calls
@@ -36,6 +37,16 @@ interface AccountEntry {
   version: number;
   /** Read sparsely: its push channel is up and its reads spend quoting credits (settings). */
   sparse: boolean;
+  /** The dead-man switch, read at its own slow cadence (lib/live/dead-man.ts). */
+  deadMan: DeadManEntry;
+}
+
+/** The last dead-man read of an account: what it said and when, or why it failed. */
+export interface DeadManEntry {
+  read: DeadManRead | null;
+  fetchedAt: number | null;
+  attemptedAt: number | null;
+  problem: string | null;
 }
 
 export interface AccountChange {
@@ -67,6 +78,7 @@ function entryFor(id: string): AccountEntry {
       scopes: null,
       version: 0,
       sparse: false,
+      deadMan: { read: null, fetchedAt: null, attemptedAt: null, problem: null },
     };
     entries.set(id, entry);
   }
@@ -203,6 +215,7 @@ export function rowsOf(account: VenueAccount, now = Date.now()): MmpRow[] {
       ...(stale && state.status !== "unknown" ? { lastKnown: state.status } : {}),
       problem: entry.problem ?? state.problem,
       resetBlocked,
+      deadMan: deadManView(account, entry.deadMan, scope),
       ...(entry.sparse ? { staleAfterMs } : {}),
     }),
   );
@@ -261,6 +274,14 @@ export function setSparse(account: VenueAccount, sparse: boolean): void {
 
 export const isSparse = (accountId: string): boolean => entryFor(accountId).sparse;
 
+export const deadManOf = (accountId: string): DeadManEntry => entryFor(accountId).deadMan;
+
+/** Stores a dead-man read (or its failure) and announces the account. */
+export function setDeadMan(account: VenueAccount, deadMan: DeadManEntry): void {
+  entryFor(account.account.id).deadMan = deadMan;
+  changed(account);
+}
+
 /** What another process needs to serve this account's rows as we see them. */
 export interface SharedEntry {
   reads: ScopeRead[];
@@ -271,11 +292,14 @@ export interface SharedEntry {
   problem: RowProblem | null;
   /** Absent from an older build: not sparse. */
   sparse?: boolean;
+  /** Absent from an older build: not read. */
+  deadMan?: DeadManEntry;
 }
 
 export function exportEntry(accountId: string): SharedEntry {
-  const { reads, fetchedAt, readStartedAt, attemptedAt, problem, sparse } = entryFor(accountId);
-  return { reads, fetchedAt, readStartedAt, attemptedAt, problem, sparse };
+  const { reads, fetchedAt, readStartedAt, attemptedAt, problem, sparse, deadMan } =
+    entryFor(accountId);
+  return { reads, fetchedAt, readStartedAt, attemptedAt, problem, sparse, deadMan };
 }
 
 /** Adopts state read by another process; older than what we hold is ignored. */
@@ -303,6 +327,7 @@ export function importEntry(account: VenueAccount, shared: SharedEntry): boolean
     attemptedAt,
     problem,
     sparse: shared.sparse ?? false,
+    ...(shared.deadMan ? { deadMan: shared.deadMan } : {}),
   });
   changed(account, true);
   return true;

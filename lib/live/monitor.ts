@@ -2,6 +2,7 @@ import "server-only";
 import { getConfig } from "@/lib/config/runtime";
 import { settings } from "@/lib/config/settings";
 import { announce, isSparse, readAccount, rowsOf, versionOf } from "@/lib/live/account-state";
+import { deadManDue, readDeadMan } from "@/lib/live/dead-man";
 import { ensurePush, stopPush } from "@/lib/live/push";
 import { log } from "@/lib/platform/log";
 import { singleton } from "@/lib/platform/singleton";
@@ -69,6 +70,8 @@ async function tick(accountId: string): Promise<void> {
     // memory, or the account cannot be read): the browser takes each update as proof the server
     // is live and dates its clock offset by it, and a row past the stale limit is sent UNKNOWN.
     if (versionOf(accountId) === seen) announce(account);
+    // The dead-man switch at its own slow cadence, after the MMP read and off its critical path.
+    if (deadManDue(account)) void readDeadMan(account);
   } catch (err) {
     log.error({ err, account: accountId }, "monitor tick failed");
   }

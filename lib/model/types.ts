@@ -53,6 +53,25 @@ export interface MmpRow {
   problem: RowProblem | null;
   /** Why a reset cannot be sent right now (venue ban, rate-limit stop, account degraded). */
   resetBlocked?: string | null;
+  /** The account's dead-man switch (or this underlying's, where the venue arms it per underlying). */
+  deadMan?: DeadManView;
+}
+
+/** The account's dead-man switch (cancel-on-disconnect / countdown cancel-all) as the venue
+ * reports it, read-only (issue 14). Never "healthy": no venue shows whether the quoting engine
+ * keeps it alive, only whether it is armed. */
+export interface DeadManView {
+  /** armed | off as the venue says; not_readable: the venue has no way to read it without
+   * changing it; unknown: not read yet, or the last read failed. */
+  state: "armed" | "off" | "not_readable" | "unknown";
+  /** Its countdown or window when armed, ms; null when the venue gives none. */
+  windowMs: number | null;
+  /** "account": one switch for the whole account; "scope": this row's own (per underlying). */
+  reach: "account" | "scope";
+  /** What the reading means, where it is not obvious ("default for new connections"). */
+  note: string | null;
+  /** When it was read (epoch ms); null = never. */
+  fetchedAt: number | null;
 }
 
 export interface DeskSnapshot {

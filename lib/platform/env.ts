@@ -119,6 +119,8 @@ const schema = z.object({
   MMP_FROZEN_POLL_INTERVAL_MS: integer(250, 600_000).optional(),
   // Venues whose MMP reads spend the account's quoting credits, while their push channel is up.
   MMP_PUSHED_POLL_INTERVAL_MS: integer(1000, 600_000).default(5000),
+  // The dead-man switch column (read-only): how often each account's switch is read.
+  MMP_DEADMAN_POLL_INTERVAL_MS: integer(1000, 3_600_000).default(60_000),
   MMP_STALE_AFTER_MS: integer(500, 3_600_000).optional(),
   MMP_RESET_FRESH_MS: integer(0, 10_000).default(2000),
   MMP_BREAKER_OPEN_MS: integer(100, 120_000).default(5000),

@@ -18,6 +18,8 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
     spec: {
       id: "binance-main",
       venue: "binance",
+      // The dead-man column has something to show: one armed countdown, the rest off.
+      deadMan: { binanceCountdowns: { BTCUSDT: 30_000 } },
       scopes: [
         {
           scope: "BTCUSDT",
@@ -82,6 +84,7 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
     spec: {
       id: "bybit-main",
       venue: "bybit",
+      deadMan: { bybitDcp: [{ product: "OPTIONS", dcpStatus: "ON", timeWindowSec: 10 }] },
       scopes: [
         {
           scope: "BTC",
@@ -140,6 +143,7 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
     spec: {
       id: "deribit-mm",
       venue: "deribit",
+      deadMan: { deribitCancelOnDisconnect: true },
       scopes: [
         {
           scope: "btc_usd",

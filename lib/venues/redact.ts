@@ -51,9 +51,15 @@ function scrubReads(reads: ScopeRead[], apiKey: string): ScopeRead[] {
 
 /** The adapter, with every text it returns or throws scrubbed of the account's API key. */
 export function redactingAdapter(adapter: VenueAdapter): VenueAdapter {
-  const { subscribe } = adapter;
+  const { subscribe, readDeadMan } = adapter;
   return {
     ...adapter,
+    ...(readDeadMan
+      ? {
+          readDeadMan: (ctx: AdapterContext, scopes: string[]) =>
+            scrubbed(ctx, () => readDeadMan.call(adapter, ctx, scopes)),
+        }
+      : {}),
     listScopes: (ctx) => scrubbed(ctx, () => adapter.listScopes(ctx)),
     readScopes: (ctx, scopes) =>
       scrubbed(ctx, async () =>

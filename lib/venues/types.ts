@@ -53,6 +53,21 @@ export interface ScopeRead {
   state: ScopeState;
 }
 
+/** One dead-man switch as a venue reports it. */
+export interface DeadManSwitch {
+  state: "armed" | "off";
+  /** Countdown or window when armed, ms; null when the venue gives none. */
+  windowMs: number | null;
+}
+
+/** An account's dead-man switch: account-wide, or per scope (a scope not listed is off). */
+export interface DeadManRead {
+  account: DeadManSwitch | null;
+  scopes: Record<string, DeadManSwitch> | null;
+  /** What the reading means where it is not obvious ("default for new connections"). */
+  note: string | null;
+}
+
 export interface ResetReceipt {
   /** The venue's answer, summarised for the audit trail (no secrets, bounded length). */
   venueAnswer: string;
@@ -89,6 +104,11 @@ export interface VenueAdapter {
   reset(ctx: AdapterContext, scope: string): Promise<ResetReceipt>;
   /** The venue's clock, epoch ms. */
   serverTime(ctx: AdapterContext): Promise<number>;
+  /** Reads the account's dead-man switch without taking part in it (never a heartbeat, never a
+   * subscription that arms it, never a call that sets it: docs/venues.md#dead-man-switches).
+   * Absent when the venue has no read endpoint: then `deadManUnreadable` says why. */
+  readDeadMan?(ctx: AdapterContext, scopes: string[]): Promise<DeadManRead>;
+  deadManUnreadable?: string;
   /** Venues with a push channel for MMP triggers: authenticate, subscribe to every scope,
    * reconnect with backoff and re-subscribe by itself until close(). REST polling stays the
    * source of truth; a push only makes a freeze visible sooner. */

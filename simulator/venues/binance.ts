@@ -2,6 +2,11 @@ import type { SimCore, VenueProtocol } from "@/simulator/core";
 import { headerValue, type SimRequest, type SimResponse } from "@/simulator/http";
 import { ScopeState, type AccountState } from "@/simulator/state";
 import { authenticateBinance, binanceError } from "@/simulator/venues/binance-auth";
+import {
+  BINANCE_DEADMAN_WEIGHTS,
+  BINANCE_FORBIDDEN,
+  binanceDeadManRoutes,
+} from "@/simulator/venues/binance-deadman";
 
 // Binance Options (eapi) protocol: translates the venue-neutral MMP state to and from Binance's
 // wire format. Binance reports no "frozen" flag, only lastTriggerTime; the true state stays
@@ -23,7 +28,8 @@ const QUOTES = ["USDT", "USDC", "FDUSD"];
 type Route = (req: SimRequest) => SimResponse;
 
 export function createBinanceProtocol(core: SimCore): VenueProtocol {
-  // X-MBX-USED-WEIGHT-1M: a plain fixed-minute counter (every endpoint here weighs 1).
+  // X-MBX-USED-WEIGHT-1M: a plain fixed-minute counter (every endpoint weighs 1 but the
+  // countdown heartbeat, BINANCE_DEADMAN_WEIGHTS).
   let weight = { minute: -1, used: 0 };
   const now = () => core.now("binance");
 
@@ -102,6 +108,7 @@ export function createBinanceProtocol(core: SimCore): VenueProtocol {
       }),
     ),
     "POST /eapi/v1/mmpSet": mmpEndpoint(mmpSet),
+    ...binanceDeadManRoutes(() => core.state, now),
   };
 
   return {
@@ -109,9 +116,12 @@ export function createBinanceProtocol(core: SimCore): VenueProtocol {
     handles: (path) => path.startsWith(PREFIX),
     apiKeyOf: (req) => headerValue(req.headers, "x-mbx-apikey") ?? null,
     handle(req) {
+      const key = `${req.method} ${req.path}`;
+      const cost = BINANCE_DEADMAN_WEIGHTS[key] ?? 1;
       const minute = Math.floor(now() / 60_000);
-      weight = minute === weight.minute ? { minute, used: weight.used + 1 } : { minute, used: 1 };
-      const route = routes[`${req.method} ${req.path}`];
+      weight =
+        minute === weight.minute ? { minute, used: weight.used + cost } : { minute, used: cost };
+      const route = routes[key];
       const known = Object.keys(routes).some((k) => k.endsWith(` ${req.path}`));
       const answer = route
         ? route(req)
@@ -124,6 +134,7 @@ export function createBinanceProtocol(core: SimCore): VenueProtocol {
     restore() {
       weight = { minute: -1, used: 0 };
     },
+    forbidden: (req) => BINANCE_FORBIDDEN[`${req.method} ${req.path}`] ?? null,
     faultBody,
     codeOf: (body) =>
       typeof body === "object" && body !== null && "code" in body && typeof body.code === "number"

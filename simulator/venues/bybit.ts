@@ -23,6 +23,14 @@ const RATE_LIMITS: Record<string, number> = {
   "/v5/account/mmp-modify": 5,
 };
 
+/**
+ * Calls a risk dashboard must never make (GET /__sim/forbidden). Setting the DCP window arms the
+ * switch; the private websocket's dcp topic would feed it, but the simulator has no Bybit socket.
+ */
+const BYBIT_FORBIDDEN: Readonly<Record<string, string>> = {
+  "POST /v5/order/disconnected-cancel-all": "Bybit disconnected-cancel-all (set DCP)",
+};
+
 const CATEGORIES = new Set(["spot", "linear", "inverse", "option"]);
 
 type Route = (req: SimRequest) => SimResponse;
@@ -71,8 +79,8 @@ export function createBybitProtocol(core: SimCore): VenueProtocol {
     };
   };
 
-  /** Signed endpoint: auth, then the rate limit, then the account-wide MMP grant, then `fn`. */
-  const mmpEndpoint =
+  /** Signed endpoint: auth, then the rate limit, then `fn`. */
+  const signedEndpoint =
     (fn: (ctx: MmpCtx) => SimResponse): Route =>
     (req) => {
       const t = now();
@@ -81,11 +89,17 @@ export function createBybitProtocol(core: SimCore): VenueProtocol {
       const limit = rateLimit(auth.account.apiKey, req.path, t);
       const answer = limit.exceeded
         ? bybitError(10006, "Too many visits!", t)
-        : !auth.account.mmpEnabled
-          ? bybitError(3500713, "mmp is not enabled for this account", t)
-          : fn({ account: auth.account, req, now: t });
+        : fn({ account: auth.account, req, now: t });
       return { ...answer, headers: { ...answer.headers, ...limit.headers } };
     };
+
+  /** MMP endpoint: a signed endpoint that also needs the account-wide MMP grant. */
+  const mmpEndpoint = (fn: (ctx: MmpCtx) => SimResponse): Route =>
+    signedEndpoint((ctx) =>
+      ctx.account.mmpEnabled
+        ? fn(ctx)
+        : bybitError(3500713, "mmp is not enabled for this account", ctx.now),
+    );
 
   const routes: Record<string, Route> = {
     "GET /v5/market/time": () => {
@@ -133,6 +147,24 @@ export function createBybitProtocol(core: SimCore): VenueProtocol {
         return bybitOk({}, t, "success");
       }),
     ),
+    // DCP is configured by the venue on request, per product; never configured = empty list.
+    "GET /v5/account/query-dcp-info": signedEndpoint(({ account, now: t }) =>
+      bybitOk(
+        {
+          dcpInfos: account.deadMan.bybitDcp.map((d) => ({
+            product: d.product,
+            dcpStatus: d.dcpStatus,
+            timeWindow: String(d.timeWindowSec),
+          })),
+        },
+        t,
+        "success",
+      ),
+    ),
+    // Forbidden (BYBIT_FORBIDDEN): answered as the venue does, but it changes nothing here.
+    "POST /v5/order/disconnected-cancel-all": signedEndpoint(({ now: t }) =>
+      bybitOk({}, t, "success"),
+    ),
   };
 
   return {
@@ -150,6 +182,7 @@ export function createBybitProtocol(core: SimCore): VenueProtocol {
     restore() {
       windows = new Map();
     },
+    forbidden: (req) => BYBIT_FORBIDDEN[`${req.method} ${req.path}`] ?? null,
     faultBody,
     codeOf: (body) =>
       typeof body === "object" &&

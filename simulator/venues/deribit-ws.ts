@@ -12,6 +12,7 @@ import {
   type NonceLog,
   type RpcFailure,
 } from "@/simulator/venues/deribit-auth";
+import { cancelOnDisconnect, deribitForbidden } from "@/simulator/venues/deribit-deadman";
 
 // Deribit's websocket (wss://host/ws/api/v2) on the simulator's own port: JSON-RPC public/auth,
 // private/subscribe to user.mmp_trigger.{index_name}, heartbeats, and the MMP trigger pushes.
@@ -82,6 +83,9 @@ type Params = Record<string, unknown>;
 const invalid = (reason: string, param: string): Answer => ({
   error: { code: -32602, message: "Invalid params", data: { reason, param } },
 });
+const unauthenticated: Answer = {
+  error: { code: 13009, message: "unauthorized", data: { reason: "public/auth first" } },
+};
 
 function rawText(raw: RawData): string {
   if (Buffer.isBuffer(raw)) return raw.toString("utf8");
@@ -171,11 +175,7 @@ export function createDeribitWsHub(
         return { result: "ok" };
       case "private/subscribe":
       case "private/unsubscribe": {
-        if (!accountOf(s, params, t)) {
-          return {
-            error: { code: 13009, message: "unauthorized", data: { reason: "public/auth first" } },
-          };
-        }
+        if (!accountOf(s, params, t)) return unauthenticated;
         const channels = channelsOf(params);
         if (!channels) return invalid("channels must be a list of strings", "channels");
         if (method === "private/unsubscribe") {
@@ -186,6 +186,13 @@ export function createDeribitWsHub(
         const accepted = channels.filter((c) => CHANNEL.test(c));
         for (const c of accepted) s.channels.add(c);
         return { result: accepted };
+      }
+      case "private/get_cancel_on_disconnect":
+      case "private/enable_cancel_on_disconnect":
+      case "private/disable_cancel_on_disconnect": {
+        const key = accountOf(s, params, t);
+        const account = key ? core.state.account(key) : undefined;
+        return account ? cancelOnDisconnect(method, params, account, "ws") : unauthenticated;
       }
       case "public/unsubscribe_all":
       case "private/unsubscribe_all":
@@ -212,6 +219,17 @@ export function createDeribitWsHub(
       ? dispatch(s, msg.method, msg.params)
       : { error: { code: -32700, message: "Parse error" } };
     entry.apiKey = s.apiKey;
+    const what = msg ? deribitForbidden(msg.method) : null;
+    if (what) {
+      core.forbidden.record({
+        at: entry.at,
+        venue: "deribit",
+        method: "WS",
+        path: DERIBIT_WS_PATH,
+        apiKey: s.apiKey,
+        what,
+      });
+    }
     entry.status = 200;
     entry.venueCode = "error" in answer ? answer.error.code : null;
     send(s, rpcEnvelope(msg ? msg.id : null, answer, now()));

@@ -12,6 +12,11 @@ import {
   type RpcFailure,
 } from "@/simulator/venues/deribit-auth";
 import {
+  cancelOnDisconnect,
+  deribitForbidden,
+  isCancelOnDisconnectMethod,
+} from "@/simulator/venues/deribit-deadman";
+import {
   createDeribitWsHub,
   type DeribitTriggerData,
   type WebsocketHost,
@@ -265,10 +270,12 @@ export function createDeribitProtocol(core: SimCore): VenueProtocol & WebsocketH
     if ("error" in parsed) return respond(parsed.id, { error: parsed.error }, parsed.status);
     const { id, name, params } = parsed;
     const handler = mmp[name];
-    if (!handler) return respond(id, call(name, params));
+    if (!handler && !isCancelOnDisconnectMethod(name)) return respond(id, call(name, params));
     const at = now();
     const auth = authenticateHttp(req, { state: core.state, tokens, nonces, now: at });
     if (!auth.ok) return respond(id, { error: auth.failure });
+    // Cancel-on-disconnect is not an MMP feature: no 13040 for accounts without MMP.
+    if (!handler) return respond(id, cancelOnDisconnect(name, params, auth.account, "http"));
     if (!auth.account.mmpEnabled)
       return respond(id, { error: { code: 13040, message: "mmp_required" } });
     return respond(id, handler({ account: auth.account, params, now: at }));
@@ -324,6 +331,10 @@ export function createDeribitProtocol(core: SimCore): VenueProtocol & WebsocketH
     },
     faultBody,
     codeOf,
+    forbidden(req) {
+      const parsed = parseCall(req);
+      return "name" in parsed ? deribitForbidden(parsed.name) : null;
+    },
     websockets: hub,
   };
 }

@@ -20,6 +20,11 @@ const PREFIX = "/api/v5/";
 const RATE_LIMIT = { max: 5, windowMs: 2000 };
 const LIMITED_PATHS = new Set(["/api/v5/account/mmp-config", "/api/v5/account/mmp-reset"]);
 
+/** Calls a risk dashboard must never make (GET /__sim/forbidden): it arms the dead-man switch. */
+const OKX_FORBIDDEN: Readonly<Record<string, string>> = {
+  "POST /api/v5/trade/cancel-all-after": "OKX cancel-all-after",
+};
+
 type Route = (req: SimRequest) => SimResponse;
 
 interface MmpCtx {
@@ -57,7 +62,7 @@ export function createOkxProtocol(core: SimCore): VenueProtocol {
   };
 
   /** Signed endpoint: auth, then the rate limit, then `fn`. */
-  const mmpEndpoint =
+  const privateEndpoint =
     (fn: (ctx: MmpCtx) => SimResponse): Route =>
     (req) => {
       const t = now();
@@ -70,7 +75,7 @@ export function createOkxProtocol(core: SimCore): VenueProtocol {
 
   const routes: Record<string, Route> = {
     "GET /api/v5/public/time": () => okxOk([{ ts: String(now()) }]),
-    "GET /api/v5/account/mmp-config": mmpEndpoint(({ account, req, now: t }) => {
+    "GET /api/v5/account/mmp-config": privateEndpoint(({ account, req, now: t }) => {
       const family = new URLSearchParams(req.rawQuery).get("instFamily");
       // An account without the MMP privilege has nothing configured: an empty list.
       const scopes = account.mmpEnabled ? [...account.scopes.values()] : [];
@@ -78,7 +83,7 @@ export function createOkxProtocol(core: SimCore): VenueProtocol {
         scopes.filter((s) => !family || s.scope === family).map((s) => wire(s, t, asDuration)),
       );
     }),
-    "POST /api/v5/account/mmp-reset": mmpEndpoint(({ account, req, now: t }) => {
+    "POST /api/v5/account/mmp-reset": privateEndpoint(({ account, req, now: t }) => {
       const body = parseJsonObject(req.body);
       if (!body) return okxError("50002", "JSON syntax error", 400);
       const { instType, instFamily } = body;
@@ -93,6 +98,11 @@ export function createOkxProtocol(core: SimCore): VenueProtocol {
       scope.reset(t);
       return okxOk([{ result: true }]);
     }),
+    // Forbidden (OKX_FORBIDDEN): answered as the venue does for timeOut "0" (switch off), but
+    // it changes nothing here; OKX has no endpoint that reads the switch.
+    "POST /api/v5/trade/cancel-all-after": privateEndpoint(({ now: t }) =>
+      okxOk([{ triggerTime: "0", tag: "", ts: String(t) }]),
+    ),
   };
 
   return {
@@ -108,6 +118,7 @@ export function createOkxProtocol(core: SimCore): VenueProtocol {
     restore() {
       calls = new Map();
     },
+    forbidden: (req) => OKX_FORBIDDEN[`${req.method} ${req.path}`] ?? null,
     faultBody,
     codeOf: (body) =>
       typeof body === "object" &&

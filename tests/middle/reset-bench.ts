@@ -32,6 +32,7 @@ export const SETTINGS: Settings = {
   staleAfterMs: 60_000,
   pushedPollIntervalMs: 5000,
   pushedStaleAfterMs: 60_000,
+  deadManPollIntervalMs: 60_000,
   // Every reset reads afresh: a test restores the simulator between cases, and a cached read
   // from the previous case must not decide this one.
   resetFreshMs: 0,

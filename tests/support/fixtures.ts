@@ -116,5 +116,6 @@ export function simAccounts(): SimAccountSpec[] {
     publicKeyPem: a.publicKeyPem,
     mmpEnabled: a.mmpEnabled,
     passphrase: a.passphrase,
+    deadMan: a.deadMan,
   }));
 }

@@ -8,6 +8,7 @@ import type { AdapterContext, ScopeRead, VenueAdapter } from "@/lib/venues/types
 import { binanceMmpSchema, normaliseBinance } from "@/lib/venues/binance/normalise";
 import { binanceServerTime, binanceSigned, clockKey } from "@/lib/venues/binance/request";
 import { stateWithout } from "@/lib/venues/scope-state";
+import { readBinanceDeadMan } from "@/lib/venues/binance/dead-man";
 
 // The trigger our last successful reset cleared, per (account, underlying): see normalise.ts.
 // In-process memory; a restart falls back to the venue's own lastTriggerTime.
@@ -56,6 +57,7 @@ export const binanceAdapter: VenueAdapter = {
   // weight 1 per MMP call; the weight budget is per IP, see docs/venues.md#binance-rate-limits
   rateLimit: { perSecond: 10, burst: 20 },
   readCost: (n) => n,
+  readDeadMan: readBinanceDeadMan,
   scopePattern: /^[A-Z0-9]{2,20}$/,
 
   async listScopes(ctx) {

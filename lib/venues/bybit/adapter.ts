@@ -12,6 +12,7 @@ import {
   unwrap,
 } from "@/lib/venues/bybit/request";
 import { stateWithout } from "@/lib/venues/scope-state";
+import { readBybitDeadMan } from "@/lib/venues/bybit/dead-man";
 
 const stateResult = z.looseObject({ result: z.array(z.unknown()) });
 const instruments = z.looseObject({
@@ -58,6 +59,7 @@ export const bybitAdapter: VenueAdapter = {
   scopePattern: /^[A-Z0-9]{2,12}$/,
   keyTypes: ["hmac", "rsa"],
   needsPassphrase: false,
+  readDeadMan: readBybitDeadMan,
   // mmp-reset 5/s per key, mmp-state undocumented (docs/venues.md#bybit-rate-limits)
   rateLimit: { perSecond: 8, burst: 8 },
   readCost: (n) => n,

@@ -13,6 +13,7 @@ import { subscribeDeribit } from "@/lib/venues/deribit/push";
 import { clockKey, deribitPrivate, deribitServerTime } from "@/lib/venues/deribit/request";
 import { DERIBIT_SCOPE_PATTERN, deribitScope, parseDeribitScope } from "@/lib/venues/deribit/scope";
 import { stateWithout } from "@/lib/venues/scope-state";
+import { readDeribitDeadMan } from "@/lib/venues/deribit/dead-man";
 
 // Without index_name both lists cover every index and every MMP group, so one read is at most
 // two calls, however many scopes the account watches. Every MMP call is a matching-engine call
@@ -84,6 +85,7 @@ export const deribitAdapter: VenueAdapter = {
   windowKind: "interval",
   // MMP calls draw on the matching-engine credit pool the account quotes with.
   sparseWhenPushed: true,
+  readDeadMan: readDeribitDeadMan,
   // The pool's refill depends on the account's tier (docs/venues.md#deribit-credits).
   rateLimit: { perSecond: 10, burst: 20 },
   readCost: () => 2,

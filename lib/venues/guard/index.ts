@@ -159,6 +159,28 @@ export async function guardedRead<T>(
   }
 }
 
+/**
+ * A read beside the MMP state (the dead-man switch): the same blocks and budget as a poll, and
+ * the venue's rate-limit answers are obeyed the same way, but its failures never count towards
+ * the circuit breaker: a venue that cannot answer it must not disable resets. Not retried.
+ */
+export async function guardedSideRead<T>(
+  t: GuardTarget,
+  timeBudgetMs: number,
+  read: () => Promise<T>,
+  deps: GuardDeps = defaultGuardDeps(),
+): Promise<T> {
+  const started = deps.clock.now();
+  const block = deps.blocks.activeFor([venueKey(t), accountKey(t)], started);
+  if (block) throw blockError(block, started);
+  try {
+    return await callContext.run(contextFor(t, "read", timeBudgetMs / 2, deps), read);
+  } catch (err) {
+    note(t, err, deps);
+    throw err;
+  }
+}
+
 export async function guardedReset<T>(
   t: GuardTarget,
   reset: () => Promise<T>,

@@ -51,6 +51,8 @@ export const okxAdapter: VenueAdapter = {
   label: "OKX",
   keyTypes: ["hmac"],
   needsPassphrase: true,
+  // cancel-all-after answers its state only to the POST that sets it (docs/venues.md).
+  deadManUnreadable: "OKX's cancel-all timer has no read endpoint: reading it would set it",
   // mmp-config and mmp-reset: 5 requests per 2 s per user
   rateLimit: { perSecond: 2.5, burst: 5 },
   readCost: () => 1,
