@@ -93,6 +93,12 @@ export interface SimOptions {
   /** Whether a Binance mmpReset zeroes lastTriggerTime (undocumented by the venue). Default false. */
   binanceResetClearsTrigger?: boolean;
   /**
+   * Binance request weight per minute, counted per IP (every account the simulator serves
+   * shares it, as they share one client IP); exchangeInfo reports it and a request beyond it is
+   * answered 429 / -1003 without Retry-After (the options docs do not promise one). Default 2400.
+   */
+  binanceWeightPerMinute?: number;
+  /**
    * OKX `mmpFrozenUntil` as the time left in ms (how OKX describes it) instead of the default
    * epoch ms, so clients can be tested against both readings (docs/venues.md#okx-mmpfrozenuntil).
    */

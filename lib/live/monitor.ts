@@ -19,6 +19,8 @@ interface MonitorState {
   supervisor: NodeJS.Timeout | null;
   /** Accounts this process may poll: all, or (scale-out) only those it leads. */
   owns: (accountId: string) => boolean;
+  /** Accounts per venue host, for venues whose budget is per host (IP) rather than per key. */
+  perHost: Map<string, number>;
 }
 
 const state = singleton<MonitorState>("monitor", () => ({
@@ -26,7 +28,10 @@ const state = singleton<MonitorState>("monitor", () => ({
   loops: new Map(),
   supervisor: null,
   owns: () => true,
+  perHost: new Map(),
 }));
+const hostKey = (account: VenueAccount) =>
+  `${account.account.venue} ${new URL(account.account.baseUrl).host}`;
 const SUPERVISE_MS = 5000;
 
 export const monitorRunning = () => state.running;
@@ -39,10 +44,15 @@ function nextDelay(account: VenueAccount): number {
   const rows = rowsOf(account);
   const frozen = rows.some((r) => r.status === "frozen");
   const { adapter } = account;
+  const cost = adapter ? adapter.readCost(Math.max(rows.length, 1)) : 0;
   const paced = adapter
-    ? (adapter.readCost(Math.max(rows.length, 1)) /
-        (adapter.rateLimit.perSecond * BUDGET_SHARE_FOR_POLLS)) *
-      1000
+    ? (cost / (adapter.rateLimit.perSecond * BUDGET_SHARE_FOR_POLLS)) * 1000
+    : 0;
+  // A venue counting per IP: the accounts on the host split half of its budget between them.
+  const host = adapter?.hostLimit?.(account.account.baseUrl) ?? null;
+  const sharing = state.perHost.get(hostKey(account)) ?? 1;
+  const hostPaced = host
+    ? (cost / ((host.perSecond * BUDGET_SHARE_FOR_POLLS) / sharing)) * 1000
     : 0;
   // Sparse, frozen or not, while a push channel brings the triggers and reads cost quoting
   // credits: an unfreeze by expiry is known from the trigger's end time, one by a reset here is
@@ -52,7 +62,7 @@ function nextDelay(account: VenueAccount): number {
     : frozen
       ? s.frozenPollIntervalMs
       : s.pollIntervalMs;
-  const base = Math.max(interval, paced);
+  const base = Math.max(interval, paced, hostPaced);
   return Math.round(base * (0.9 + Math.random() * 0.2));
 }
 
@@ -101,6 +111,8 @@ function schedule(account: VenueAccount, delayMs: number): void {
 async function supervise(): Promise<void> {
   const accounts = venueAccounts(await getConfig()).filter((a) => state.owns(a.account.id));
   const interval = settings().pollIntervalMs;
+  state.perHost = new Map();
+  for (const a of accounts) state.perHost.set(hostKey(a), (state.perHost.get(hostKey(a)) ?? 0) + 1);
   accounts.forEach((account, i) => {
     if (!state.loops.has(account.account.id))
       schedule(account, Math.round((i / Math.max(accounts.length, 1)) * interval));

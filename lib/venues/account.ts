@@ -92,6 +92,9 @@ export function resolveVenueAccount(account: ResolvedAccount, s: Settings): Venu
       venue: account.venue,
       baseUrl: account.baseUrl,
       limit: adapter.rateLimit,
+      ...(adapter.hostLimit
+        ? { hostLimit: () => adapter.hostLimit?.(account.baseUrl) ?? null }
+        : {}),
     },
   };
 }

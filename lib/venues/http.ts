@@ -33,7 +33,7 @@ export interface VenueResponse {
 export type UsageRule = (
   headers: VenueResponse["headers"],
   now: number,
-) => { reason: string; until: number } | null;
+) => { reason: string; until: number; scope?: "host" } | null;
 
 const NOT_SENT_CODES = new Set([
   "ECONNREFUSED",
@@ -74,6 +74,15 @@ export function parseRetryAfterMs(value: string | null): number | undefined {
 async function spendBudget(): Promise<void> {
   const c = callContext.getStore();
   if (!c) return;
+  // A venue that counts per IP: every account on the host draws on one budget as well, with the
+  // same reserve for resets.
+  if (c.hostLimit && !(await c.budget.take(c.venueKey, c.hostLimit, c.priority, c.maxWaitMs))) {
+    throw new VenueError(
+      "rate_limited",
+      "our own rate budget for this venue host (shared by its accounts) is exhausted; nothing was sent",
+      { retryAfterMs: 1000 },
+    );
+  }
   if (!(await c.budget.take(c.accountKey, c.limit, c.priority, c.maxWaitMs))) {
     throw new VenueError(
       "rate_limited",
@@ -90,7 +99,13 @@ async function spendBudget(): Promise<void> {
 function noteUsage(req: VenueRequest, res: VenueResponse): void {
   const c = callContext.getStore();
   const spent = c ? req.usage?.(res.headers, Date.now()) : null;
-  if (c && spent) c.blocks.set(c.accountKey, { kind: "rate_limited", ...spent });
+  // "host": the venue counts per IP, so every account on that host waits (a per-IP budget).
+  if (c && spent)
+    c.blocks.set(spent.scope === "host" ? c.venueKey : c.accountKey, {
+      kind: "rate_limited",
+      reason: spent.reason,
+      until: spent.until,
+    });
 }
 
 export async function sendVenueRequest(req: VenueRequest): Promise<VenueResponse> {
@@ -120,6 +135,9 @@ export async function sendVenueRequest(req: VenueRequest): Promise<VenueResponse
     throw new VenueError(req.mutation ? "unknown_outcome" : "unavailable", what);
   }
   const retryAfterMs = parseRetryAfterMs(res.headers.get("retry-after"));
+  // Usage headers come with refusals too (a 429 says how much of the window is used).
+  const response = { status: res.status, headers: res.headers, text };
+  noteUsage(req, response);
   if (res.status === 429) {
     throw new VenueError("rate_limited", "venue rate limit reached (HTTP 429)", {
       httpStatus: 429,
@@ -139,8 +157,6 @@ export async function sendVenueRequest(req: VenueRequest): Promise<VenueResponse
       { httpStatus: res.status, retryAfterMs },
     );
   }
-  const response = { status: res.status, headers: res.headers, text };
-  noteUsage(req, response);
   return response;
 }
 

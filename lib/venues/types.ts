@@ -89,6 +89,9 @@ export interface VenueAdapter {
   /** Its MMP reads draw on the credits the account quotes with: while its push channel is up,
    * the monitor reads it sparsely (MMP_PUSHED_POLL_INTERVAL_MS). */
   sparseWhenPushed?: boolean;
+  /** A budget every account on one venue host shares, for a venue that counts per IP; null
+   * when not known. */
+  hostLimit?(baseUrl: string): RateLimit | null;
   /** Request budget per account (documented limits, with margin), shared by polls and resets. */
   rateLimit: RateLimit;
   /** Venue requests one readScopes() of this many scopes makes (the monitor paces polls by it). */

@@ -31,6 +31,7 @@ export function createBinanceProtocol(core: SimCore): VenueProtocol {
   // X-MBX-USED-WEIGHT-1M: a plain fixed-minute counter (every endpoint weighs 1 but the
   // countdown heartbeat, BINANCE_DEADMAN_WEIGHTS).
   let weight = { minute: -1, used: 0 };
+  const weightLimit = () => core.options.binanceWeightPerMinute ?? 2400;
   const now = () => core.now("binance");
 
   const underlyings = (): string[] =>
@@ -97,7 +98,14 @@ export function createBinanceProtocol(core: SimCore): VenueProtocol {
         }),
         optionAssets: [],
         optionSymbols: [],
-        rateLimits: [],
+        rateLimits: [
+          {
+            rateLimitType: "REQUEST_WEIGHT",
+            interval: "MINUTE",
+            intervalNum: 1,
+            limit: weightLimit(),
+          },
+        ],
       }),
     "GET /eapi/v1/mmp": mmpEndpoint(withRules((scope) => ok(wire(scope)))),
     "POST /eapi/v1/mmpReset": mmpEndpoint(
@@ -123,9 +131,21 @@ export function createBinanceProtocol(core: SimCore): VenueProtocol {
         minute === weight.minute ? { minute, used: weight.used + cost } : { minute, used: cost };
       const route = routes[key];
       const known = Object.keys(routes).some((k) => k.endsWith(` ${req.path}`));
-      const answer = route
-        ? route(req)
-        : binanceError(known ? 405 : 404, -1000, known ? "Unsupported method." : "Unknown path.");
+      // Over the IP's weight for this minute: refused, and nothing is done (no Retry-After).
+      const answer =
+        weight.used > weightLimit()
+          ? binanceError(
+              429,
+              -1003,
+              `Too much request weight used; current limit is ${weightLimit()} request weight per 1 MINUTE.`,
+            )
+          : route
+            ? route(req)
+            : binanceError(
+                known ? 405 : 404,
+                -1000,
+                known ? "Unsupported method." : "Unknown path.",
+              );
       return {
         ...answer,
         headers: { ...answer.headers, "X-MBX-USED-WEIGHT-1M": String(weight.used) },

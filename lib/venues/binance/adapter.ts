@@ -9,6 +9,7 @@ import { binanceMmpSchema, normaliseBinance } from "@/lib/venues/binance/normali
 import { binanceServerTime, binanceSigned, clockKey } from "@/lib/venues/binance/request";
 import { stateWithout } from "@/lib/venues/scope-state";
 import { readBinanceDeadMan } from "@/lib/venues/binance/dead-man";
+import { binanceHostLimit, binanceUsageFor, learnBinanceWeight } from "@/lib/venues/binance/weight";
 
 // The trigger our last successful reset cleared, per (account, underlying): see normalise.ts.
 // In-process memory; a restart falls back to the venue's own lastTriggerTime.
@@ -56,6 +57,7 @@ export const binanceAdapter: VenueAdapter = {
   needsPassphrase: false,
   // weight 1 per MMP call; the weight budget is per IP, see docs/venues.md#binance-rate-limits
   rateLimit: { perSecond: 10, burst: 20 },
+  hostLimit: binanceHostLimit,
   readCost: (n) => n,
   readDeadMan: readBinanceDeadMan,
   scopePattern: /^[A-Z0-9]{2,20}$/,
@@ -67,6 +69,7 @@ export const binanceAdapter: VenueAdapter = {
       headers: {},
       timeoutMs: ctx.timeouts.readMs,
       mutation: false,
+      usage: binanceUsageFor(ctx.baseUrl),
     });
     const parsed = exchangeInfoSchema.safeParse(parseVenueJson(res, false));
     if (!parsed.success)
@@ -74,7 +77,8 @@ export const binanceAdapter: VenueAdapter = {
     return [...new Set(parsed.data.optionContracts.map((c) => c.underlying))].sort();
   },
 
-  readScopes(ctx, scopes) {
+  async readScopes(ctx, scopes) {
+    await learnBinanceWeight(ctx);
     return Promise.all(scopes.map((scope) => readOne(ctx, scope)));
   },
 

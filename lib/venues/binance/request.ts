@@ -6,6 +6,7 @@ import { parseVenueJson, sendVenueRequest } from "@/lib/venues/http";
 import type { AdapterContext } from "@/lib/venues/types";
 import { binanceError } from "@/lib/venues/binance/errors";
 import { binanceSignature } from "@/lib/venues/binance/sign";
+import { binanceUsageFor } from "@/lib/venues/binance/weight";
 
 const RECV_WINDOW_MS = 5000;
 const errorBody = z.object({ code: z.number(), msg: z.string() });
@@ -20,6 +21,7 @@ export async function binanceServerTime(ctx: AdapterContext): Promise<number> {
     headers: {},
     timeoutMs: ctx.timeouts.readMs,
     mutation: false,
+    usage: binanceUsageFor(ctx.baseUrl),
   });
   const parsed = timeBody.safeParse(parseVenueJson(res, false));
   if (!parsed.success)
@@ -59,6 +61,7 @@ async function attempt(ctx: AdapterContext, call: SignedCall): Promise<SignedRes
     body: isGet ? undefined : signed,
     timeoutMs: call.mutation ? ctx.timeouts.resetMs : ctx.timeouts.readMs,
     mutation: call.mutation,
+    usage: binanceUsageFor(ctx.baseUrl),
   });
   const body = parseVenueJson(res, call.mutation);
   const err = errorBody.safeParse(body);

@@ -45,6 +45,8 @@ export class RateBudget {
       b = { tokens: limit.burst, at: this.clock.now(), limit };
       this.buckets.set(key, b);
     }
+    // A limit learnt from the venue (e.g. at start) replaces the assumed one.
+    b.limit = limit;
     const floor = priority === "reset" ? 1 : 1 + RESERVE_FOR_RESETS;
     const deadline = this.clock.now() + maxWaitMs;
     for (;;) {

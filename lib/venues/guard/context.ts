@@ -10,6 +10,8 @@ export interface CallContext {
   accountKey: string;
   venueKey: string;
   limit: RateLimit;
+  /** The budget every account on the venue host shares (a venue counting per IP); null: none. */
+  hostLimit: RateLimit | null;
   priority: "read" | "reset";
   /** Longest a read may wait for a token before giving up. */
   maxWaitMs: number;

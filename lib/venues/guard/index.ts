@@ -21,6 +21,8 @@ export interface GuardTarget {
   venue: Venue;
   baseUrl: string;
   limit: RateLimit;
+  /** The venue host's shared budget, where the venue counts per IP (it may be learnt at start). */
+  hostLimit?: () => RateLimit | null;
 }
 
 /** What the guard works with. The app uses the process-wide ones (defaultGuardDeps); tests pass
@@ -96,6 +98,7 @@ function contextFor(
     accountKey: accountKey(t),
     venueKey: venueKey(t),
     limit: t.limit,
+    hostLimit: t.hostLimit?.() ?? null,
     priority,
     maxWaitMs,
     budget: deps.budget,
