@@ -8,17 +8,18 @@ import { DeskRow } from "@/components/desk/desk-row";
 // size the columns (measured: a third less layout time per tick than automatic layout).
 const COLUMNS = [
   { label: "Venue", width: "w-20" },
-  { label: "Account", width: "w-36" },
+  { label: "Account", width: "w-32" },
   { label: "Scope", width: "w-32" },
-  { label: "Status", width: "w-44" },
-  { label: "Frozen until", width: "w-36" },
+  { label: "Status", width: "w-40" },
+  { label: "Frozen until", width: "w-32" },
   { label: "Window", width: "w-20" },
-  { label: "Frozen period", width: "w-28" },
-  { label: "Qty limit", width: "w-24", numeric: true },
-  { label: "Delta limit", width: "w-24", numeric: true },
-  { label: "Vega limit", width: "w-24", numeric: true },
+  { label: "Frozen period", width: "w-24" },
+  { label: "Qty limit", width: "w-20", numeric: true },
+  { label: "Delta limit", width: "w-20", numeric: true },
+  { label: "Vega limit", width: "w-20", numeric: true },
   { label: "Last trigger (UTC)", width: "w-24" },
-  { label: "Dead-man switch", width: "w-36" },
+  // Sized so the whole table, Action included, fits the desk's 1,566 px at 1600 px and up.
+  { label: "Dead-man switch", width: "w-28" },
   { label: "Data age", width: "w-28" },
   { label: "Action", width: "w-52" },
 ] as const;
@@ -59,7 +60,7 @@ export function DeskTable({
       }}
       className="max-h-[calc(100dvh-13rem)] min-h-48 overflow-auto rounded-md border border-slate-800 focus-visible:outline-2 focus-visible:outline-sky-400"
     >
-      <table className="w-full min-w-[107rem] table-fixed border-collapse text-sm tabular-nums">
+      <table className="w-full min-w-[98rem] table-fixed border-collapse text-sm tabular-nums">
         <caption id="desk-table-caption" className="sr-only">
           MMP state per account and scope, frozen rows first
         </caption>

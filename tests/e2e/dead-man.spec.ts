@@ -43,3 +43,19 @@ test("the dead-man column shows armed, off and not readable on the four venues",
   // Each read says when it was read.
   await expect(deadMan(page, "Bybit main", "BTC")).toContainText(/read \d\d:\d\d:\d\d/);
 });
+
+test("with the column, the whole desk table still fits at 1600 and 1920 px: Reset is never scrolled away", async ({
+  page,
+}) => {
+  for (const width of [1600, 1920]) {
+    await page.setViewportSize({ width, height: 1000 });
+    await page.goto(appUrl());
+    await expect(deadMan(page, "Bybit main", "BTC")).toContainText("ARMED");
+    const table = page.locator("#desk-table");
+    const { scrollWidth, clientWidth } = await table.evaluate((el) => ({
+      scrollWidth: el.scrollWidth,
+      clientWidth: el.clientWidth,
+    }));
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth + 2);
+  }
+});

@@ -34,5 +34,5 @@ export async function readBinanceDeadMan(
       ms === undefined ? { state: "off", windowMs: null } : { state: "armed", windowMs: ms },
     ];
   });
-  return { account: null, scopes: Object.fromEntries(entries), note: "countdown cancel-all" };
+  return { account: null, scopes: Object.fromEntries(entries), note: null };
 }

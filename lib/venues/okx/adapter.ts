@@ -52,7 +52,7 @@ export const okxAdapter: VenueAdapter = {
   keyTypes: ["hmac"],
   needsPassphrase: true,
   // cancel-all-after answers its state only to the POST that sets it (docs/venues.md).
-  deadManUnreadable: "OKX's cancel-all timer has no read endpoint: reading it would set it",
+  deadManUnreadable: "no read endpoint (only setting it answers its state)",
   // mmp-config and mmp-reset: 5 requests per 2 s per user
   rateLimit: { perSecond: 2.5, burst: 5 },
   readCost: () => 1,
