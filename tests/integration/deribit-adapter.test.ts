@@ -313,7 +313,7 @@ describe("Deribit adapter: push", () => {
       expect(rec.triggers[0]?.frozenUntil).toBeGreaterThan(Date.now() + 90_000);
       await ctl.freeze(MAIN.apiKey, "btc_usd/mm1");
       await waitFor(() => rec.triggers.length === 2, 2000, 5);
-      expect(rec.triggers[1]).toEqual({ scope: "btc_usd/mm1", frozenUntil: null });
+      expect(rec.triggers[1]).toEqual({ scope: "btc_usd/mm1", frozenUntil: null, blockRfq: false });
     } finally {
       await sub.close();
     }
