@@ -3,13 +3,19 @@ import { z } from "zod";
 import { singleton } from "@/lib/platform/singleton";
 import { clockOffset, venueNow } from "@/lib/venues/clock";
 import { VenueError, isVenueError } from "@/lib/venues/errors";
-import { parseVenueJson, sendVenueRequest } from "@/lib/venues/http";
 import type { AdapterContext, ScopeRead, VenueAdapter } from "@/lib/venues/types";
 import { binanceMmpSchema, normaliseBinance } from "@/lib/venues/binance/normalise";
-import { binanceServerTime, binanceSigned, clockKey } from "@/lib/venues/binance/request";
+import {
+  binancePublic,
+  binanceServerTime,
+  binanceSigned,
+  clockKey,
+} from "@/lib/venues/binance/request";
 import { stateWithout } from "@/lib/venues/scope-state";
 import { readBinanceDeadMan } from "@/lib/venues/binance/dead-man";
-import { binanceHostLimit, binanceUsageFor, learnBinanceWeight } from "@/lib/venues/binance/weight";
+import { binanceHostLimit, learnBinanceWeight } from "@/lib/venues/binance/weight";
+
+const EXCHANGE_INFO = "/eapi/v1/exchangeInfo";
 
 // The trigger our last successful reset cleared, per (account, underlying): see normalise.ts.
 // In-process memory; a restart falls back to the venue's own lastTriggerTime.
@@ -63,22 +69,14 @@ export const binanceAdapter: VenueAdapter = {
   scopePattern: /^[A-Z0-9]{2,20}$/,
 
   async listScopes(ctx) {
-    const res = await sendVenueRequest({
-      method: "GET",
-      url: `${ctx.baseUrl}/eapi/v1/exchangeInfo`,
-      headers: {},
-      timeoutMs: ctx.timeouts.readMs,
-      mutation: false,
-      usage: binanceUsageFor(ctx.baseUrl),
-    });
-    const parsed = exchangeInfoSchema.safeParse(parseVenueJson(res, false));
+    const parsed = exchangeInfoSchema.safeParse(await binancePublic(ctx, EXCHANGE_INFO));
     if (!parsed.success)
       throw new VenueError("bad_response", "Binance: unexpected exchangeInfo answer");
     return [...new Set(parsed.data.optionContracts.map((c) => c.underlying))].sort();
   },
 
   async readScopes(ctx, scopes) {
-    await learnBinanceWeight(ctx);
+    await learnBinanceWeight(ctx, () => binancePublic(ctx, EXCHANGE_INFO));
     return Promise.all(scopes.map((scope) => readOne(ctx, scope)));
   },
 

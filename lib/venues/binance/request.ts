@@ -14,16 +14,21 @@ const timeBody = z.object({ serverTime: z.number() });
 
 export const clockKey = (ctx: AdapterContext) => `binance ${ctx.baseUrl}`;
 
-export async function binanceServerTime(ctx: AdapterContext): Promise<number> {
+/** An unsigned market-data GET (time, exchangeInfo), its JSON body. */
+export async function binancePublic(ctx: AdapterContext, path: string): Promise<unknown> {
   const res = await sendVenueRequest({
     method: "GET",
-    url: `${ctx.baseUrl}/eapi/v1/time`,
+    url: `${ctx.baseUrl}${path}`,
     headers: {},
     timeoutMs: ctx.timeouts.readMs,
     mutation: false,
     usage: binanceUsageFor(ctx.baseUrl),
   });
-  const parsed = timeBody.safeParse(parseVenueJson(res, false));
+  return parseVenueJson(res, false);
+}
+
+export async function binanceServerTime(ctx: AdapterContext): Promise<number> {
+  const parsed = timeBody.safeParse(await binancePublic(ctx, "/eapi/v1/time"));
   if (!parsed.success)
     throw new VenueError("bad_response", "Binance: unexpected /eapi/v1/time answer");
   return parsed.data.serverTime;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { singleton } from "@/lib/platform/singleton";
 import { log } from "@/lib/platform/log";
 import type { RateLimit } from "@/lib/venues/guard/budget";
-import { parseVenueJson, sendVenueRequest, type UsageRule } from "@/lib/venues/http";
+import type { UsageRule } from "@/lib/venues/http";
 import type { AdapterContext } from "@/lib/venues/types";
 
 // Binance counts request weight per IP, not per key: every Binance account this server polls
@@ -58,20 +58,15 @@ export function binanceHostLimit(baseUrl: string): RateLimit {
 
 /** Reads exchangeInfo's REQUEST_WEIGHT per minute for the host, once (again after a failure,
  * not before RELEARN_AFTER_FAILURE_MS). */
-export async function learnBinanceWeight(ctx: AdapterContext): Promise<void> {
+export async function learnBinanceWeight(
+  ctx: AdapterContext,
+  exchangeInfo: () => Promise<unknown>,
+): Promise<void> {
   const w = weightOf(ctx.baseUrl);
   if (w.learnt || Date.now() - w.triedAt < RELEARN_AFTER_FAILURE_MS) return;
   w.triedAt = Date.now();
   try {
-    const res = await sendVenueRequest({
-      method: "GET",
-      url: `${ctx.baseUrl}/eapi/v1/exchangeInfo`,
-      headers: {},
-      timeoutMs: ctx.timeouts.readMs,
-      mutation: false,
-      usage: binanceUsageFor(ctx.baseUrl),
-    });
-    const parsed = rateLimits.safeParse(parseVenueJson(res, false));
+    const parsed = rateLimits.safeParse(await exchangeInfo());
     const weight = parsed.success
       ? parsed.data.rateLimits.find(
           (l) => l.rateLimitType === "REQUEST_WEIGHT" && l.interval === "MINUTE" && l.limit > 0,
