@@ -276,6 +276,12 @@ export const isSparse = (accountId: string): boolean => entryFor(accountId).spar
 
 export const deadManOf = (accountId: string): DeadManEntry => entryFor(accountId).deadMan;
 
+/** A dead-man read is under way (nothing to show yet, so nothing is announced). */
+export function noteDeadManAttempt(accountId: string, at: number): void {
+  const entry = entryFor(accountId);
+  entry.deadMan = { ...entry.deadMan, attemptedAt: at };
+}
+
 /** Stores a dead-man read (or its failure) and announces the account. */
 export function setDeadMan(account: VenueAccount, deadMan: DeadManEntry): void {
   entryFor(account.account.id).deadMan = deadMan;

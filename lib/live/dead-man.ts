@@ -1,6 +1,6 @@
 import "server-only";
 import { settings } from "@/lib/config/settings";
-import { deadManOf, rowsOf, setDeadMan } from "@/lib/live/account-state";
+import { deadManOf, noteDeadManAttempt, rowsOf, setDeadMan } from "@/lib/live/account-state";
 import { log } from "@/lib/platform/log";
 import type { VenueAccount } from "@/lib/venues/account";
 import { guardedSideRead } from "@/lib/venues/guard";
@@ -25,7 +25,7 @@ export async function readDeadMan(account: VenueAccount): Promise<void> {
   const read = readSwitch.bind(adapter);
   const before = deadManOf(account.account.id);
   const attemptedAt = Date.now();
-  setDeadMan(account, { ...before, attemptedAt });
+  noteDeadManAttempt(account.account.id, attemptedAt);
   const scopes = account.account.scopes ?? rowsOf(account).map((r) => r.scope);
   try {
     const result = await guardedSideRead(guard, settings().readTimeoutMs, () => read(ctx, scopes));
