@@ -85,8 +85,11 @@ async function freshFrozenRow(
   };
   await state.readAccount(target, deps.settings().resetFreshMs);
   // A recent *failed* read is not a reason to refuse, nor is one from before the row's last
-  // reset: look again once (a read that starts now) before giving up.
-  if (state.readProblem(target) || !trusted()) await readNow();
+  // reset, nor rows past their stale limit (a limit shorter than resetFreshMs): look again once
+  // (a read that starts now) before giving up.
+  const stale = () =>
+    state.rowsOf(target).some((r) => r.scope === scope && r.status === "unknown" && r.lastKnown);
+  if (state.readProblem(target) || !trusted() || stale()) await readNow();
   const cleared = last?.clearedTriggerAt ?? null;
   const frozenRow = () => {
     const problem = state.readProblem(target);

@@ -37,6 +37,9 @@ interface AccountEntry {
   version: number;
   /** Read sparsely: its push channel is up and its reads spend quoting credits (settings). */
   sparse: boolean;
+  /** The interval the monitor actually polls at, when a rate budget spaces reads further apart
+   * than the configured interval (a per-IP budget shared by many accounts); else null. */
+  pacedMs: number | null;
   /** The dead-man switch, read at its own slow cadence (lib/live/dead-man.ts). */
   deadMan: DeadManEntry;
 }
@@ -78,6 +81,7 @@ function entryFor(id: string): AccountEntry {
       scopes: null,
       version: 0,
       sparse: false,
+      pacedMs: null,
       deadMan: { read: null, fetchedAt: null, attemptedAt: null, problem: null },
     };
     entries.set(id, entry);
@@ -177,6 +181,15 @@ export async function readAccount(account: VenueAccount, maxAgeMs: number): Prom
   await entry.inflight;
 }
 
+/** How old the account's rows may be before they show UNKNOWN: the desk's limit, or longer while
+ * its reads are sparse (push channel up) or paced by a rate budget. A paced account may miss one
+ * poll and a timeout, like a sparse one; data past that is stale, whatever the cause. */
+function staleLimitOf(entry: AccountEntry): number {
+  const s = settings();
+  const base = entry.sparse ? s.pushedStaleAfterMs : s.staleAfterMs;
+  return entry.pacedMs === null ? base : Math.max(base, 2 * entry.pacedMs + s.readTimeoutMs);
+}
+
 /** Desk rows for an account from the latest read. Data older than staleAfterMs is UNKNOWN, never
  * silently shown as it was. */
 export function rowsOf(account: VenueAccount, now = Date.now()): MmpRow[] {
@@ -200,8 +213,7 @@ export function rowsOf(account: VenueAccount, now = Date.now()): MmpRow[] {
       fetchedAt: null,
     }));
   }
-  const s = settings();
-  const staleAfterMs = entry.sparse ? s.pushedStaleAfterMs : s.staleAfterMs;
+  const staleAfterMs = staleLimitOf(entry);
   const stale = now - entry.fetchedAt > staleAfterMs;
   const resetBlocked = resetBlockedReason(account.guard, now);
   return entry.reads.map(({ scope, state }) =>
@@ -216,7 +228,7 @@ export function rowsOf(account: VenueAccount, now = Date.now()): MmpRow[] {
       problem: entry.problem ?? state.problem,
       resetBlocked,
       deadMan: deadManView(account, entry.deadMan, scope),
-      ...(entry.sparse ? { staleAfterMs } : {}),
+      ...(staleAfterMs !== settings().staleAfterMs ? { staleAfterMs } : {}),
     }),
   );
 }
@@ -274,6 +286,15 @@ export function setSparse(account: VenueAccount, sparse: boolean): void {
 
 export const isSparse = (accountId: string): boolean => entryFor(accountId).sparse;
 
+/** The monitor polls the account at this interval because a rate budget paces it (null: at the
+ * configured interval). Its rows' stale limit follows; a change is announced at once. */
+export function setPaced(account: VenueAccount, pacedMs: number | null): void {
+  const entry = entryFor(account.account.id);
+  if (entry.pacedMs === pacedMs) return;
+  entry.pacedMs = pacedMs;
+  changed(account);
+}
+
 export const deadManOf = (accountId: string): DeadManEntry => entryFor(accountId).deadMan;
 
 /** A dead-man read is under way (nothing to show yet, so nothing is announced). */
@@ -298,14 +319,16 @@ export interface SharedEntry {
   problem: RowProblem | null;
   /** Absent from an older build: not sparse. */
   sparse?: boolean;
+  /** Absent from an older build: not paced. */
+  pacedMs?: number | null;
   /** Absent from an older build: not read. */
   deadMan?: DeadManEntry;
 }
 
 export function exportEntry(accountId: string): SharedEntry {
-  const { reads, fetchedAt, readStartedAt, attemptedAt, problem, sparse, deadMan } =
+  const { reads, fetchedAt, readStartedAt, attemptedAt, problem, sparse, pacedMs, deadMan } =
     entryFor(accountId);
-  return { reads, fetchedAt, readStartedAt, attemptedAt, problem, sparse, deadMan };
+  return { reads, fetchedAt, readStartedAt, attemptedAt, problem, sparse, pacedMs, deadMan };
 }
 
 /** Adopts state read by another process; older than what we hold is ignored. */
@@ -333,6 +356,7 @@ export function importEntry(account: VenueAccount, shared: SharedEntry): boolean
     attemptedAt,
     problem,
     sparse: shared.sparse ?? false,
+    pacedMs: shared.pacedMs ?? null,
     ...(shared.deadMan ? { deadMan: shared.deadMan } : {}),
   });
   changed(account, true);

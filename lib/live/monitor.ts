@@ -1,7 +1,14 @@
 import "server-only";
 import { getConfig } from "@/lib/config/runtime";
 import { settings } from "@/lib/config/settings";
-import { announce, isSparse, readAccount, rowsOf, versionOf } from "@/lib/live/account-state";
+import {
+  announce,
+  isSparse,
+  readAccount,
+  rowsOf,
+  setPaced,
+  versionOf,
+} from "@/lib/live/account-state";
 import { deadManDue, readDeadMan } from "@/lib/live/dead-man";
 import { ensurePush, stopPush } from "@/lib/live/push";
 import { log } from "@/lib/platform/log";
@@ -39,7 +46,8 @@ export const monitorRunning = () => state.running;
 /** Polls never use more than half the account's rate budget, so resets always find tokens. */
 const BUDGET_SHARE_FOR_POLLS = 0.5;
 
-function nextDelay(account: VenueAccount): number {
+/** The account's poll interval before jitter, and the part of it a rate budget imposes. */
+function pollInterval(account: VenueAccount): { intervalMs: number; pacedMs: number | null } {
   const s = settings();
   const rows = rowsOf(account);
   const frozen = rows.some((r) => r.status === "frozen");
@@ -62,8 +70,19 @@ function nextDelay(account: VenueAccount): number {
     : frozen
       ? s.frozenPollIntervalMs
       : s.pollIntervalMs;
-  const base = Math.max(interval, paced, hostPaced);
-  return Math.round(base * (0.9 + Math.random() * 0.2));
+  const budget = Math.max(paced, hostPaced);
+  return {
+    intervalMs: Math.max(interval, budget),
+    // With jitter a paced read may come 10 % late.
+    pacedMs: budget > interval ? Math.round(budget * 1.1) : null,
+  };
+}
+
+function nextDelay(account: VenueAccount): number {
+  const { intervalMs, pacedMs } = pollInterval(account);
+  // Rows of an account read less often than configured stay fresh until a paced read is missed.
+  setPaced(account, pacedMs);
+  return Math.round(intervalMs * (0.9 + Math.random() * 0.2));
 }
 
 async function tick(accountId: string): Promise<void> {
