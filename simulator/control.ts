@@ -4,6 +4,7 @@ import type { SimCore } from "@/simulator/core";
 import type { SimRequest } from "@/simulator/http";
 import type { ScopeState } from "@/simulator/state";
 import { FAULT_KINDS } from "@/simulator/types";
+import { creditHost } from "@/simulator/venues/deribit-credits";
 import { websocketHosts } from "@/simulator/venues/deribit-ws";
 
 // JSON control API under /__sim/ for tests and demos. Bodies are validated strictly (unknown keys
@@ -64,6 +65,14 @@ const deadManSchema = z.strictObject({
   deribitCancelOnDisconnect: z.boolean().optional(),
 });
 
+// A Deribit key's matching-engine credit pool; only apiKey = read it.
+const creditsSchema = z.strictObject({
+  apiKey: z.string().min(1),
+  perSecond: z.number().finite().min(0).optional(),
+  burst: z.number().int().min(0).optional(),
+  spend: z.number().int().min(0).optional(),
+});
+
 const logFilterSchema = z.strictObject({
   venue: z.enum(VENUES).optional(),
   path: z.string().optional(),
@@ -121,6 +130,17 @@ export function handleControl(core: SimCore, req: SimRequest): ControlAnswer {
         if (!account) return fail(404, "unknown_account", "no account with that apiKey");
         account.deadMan.patch(patch);
         return ok({ apiKey, ...account.deadMan.snapshot() });
+      });
+    case "POST /__sim/credits":
+      return withBody(req, creditsSchema, ({ apiKey, ...patch }) => {
+        const host = creditHost(core);
+        if (core.state.account(apiKey)?.venue !== "deribit" || !host) {
+          return fail(404, "unknown_account", "no Deribit account with that apiKey");
+        }
+        const pool = host.credits.configure(apiKey, patch);
+        return pool
+          ? ok(pool)
+          : fail(400, "bad_request", "a key without a pool needs perSecond and burst");
       });
     case "GET /__sim/forbidden":
       return ok({ calls: core.forbidden.list() });

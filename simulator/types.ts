@@ -103,6 +103,12 @@ export interface SimOptions {
    * epoch ms, so clients can be tested against both readings (docs/venues.md#okx-mmpfrozenuntil).
    */
   okxFrozenUntilAsDuration?: boolean;
+  /**
+   * Deribit's matching-engine credit pool, one per API key (sub-account): each MMP method call
+   * takes a credit, refilled at perSecond up to burst; an empty pool answers 10028 and ends the
+   * session (venues/deribit-credits.ts). Absent = unlimited. POST /__sim/credits changes one key.
+   */
+  deribitCredits?: { perSecond: number; burst: number };
 }
 
 export interface SimHandle {

@@ -70,6 +70,15 @@ export class DeribitTokens {
     return this.access.get(token)?.apiKey ?? null;
   }
 
+  /**
+   * Ends an access token's session (Deribit's 10028 does): refused from now on exactly like an
+   * expired one, but still claimed in the request log, so a test sees whose call was refused.
+   */
+  revoke(token: string): void {
+    const t = this.access.get(token);
+    if (t) t.expiresAt = Number.NEGATIVE_INFINITY;
+  }
+
   /** Refresh tokens are single-use: redeeming one retires it. */
   redeem(token: string, now: number): string | null {
     const t = this.refresh.get(token);
@@ -203,12 +212,17 @@ function parseHmacHeader(value: string): Record<string, string> | null {
   return fields.id && fields.ts && fields.sig && fields.nonce ? fields : null;
 }
 
+/** The access token of a `Authorization: Bearer` request; null for signed or anonymous ones. */
+export function bearerToken(req: SimRequest): string | null {
+  const auth = headerValue(req.headers, "authorization") ?? "";
+  return /^Bearer\s+(\S+)$/i.exec(auth)?.[1] ?? null;
+}
+
 /** The API key a request claims (unverified): for the request log and fault matching. */
 export function claimedApiKey(req: SimRequest, tokens: DeribitTokens): string | null {
-  const auth = headerValue(req.headers, "authorization") ?? "";
-  const bearer = /^Bearer\s+(\S+)$/i.exec(auth);
-  if (bearer?.[1]) return tokens.claimedKey(bearer[1]);
-  return parseHmacHeader(auth)?.id ?? null;
+  const bearer = bearerToken(req);
+  if (bearer) return tokens.claimedKey(bearer);
+  return parseHmacHeader(headerValue(req.headers, "authorization") ?? "")?.id ?? null;
 }
 
 /**
@@ -219,9 +233,9 @@ export function claimedApiKey(req: SimRequest, tokens: DeribitTokens): string | 
 export function authenticateHttp(req: SimRequest, d: AuthDeps): AuthOutcome {
   const auth = headerValue(req.headers, "authorization");
   if (!auth) return unauthorized("authorization header missing");
-  const bearer = /^Bearer\s+(\S+)$/i.exec(auth);
-  if (bearer?.[1]) {
-    const account = deribitAccount(d.state, d.tokens.accessKey(bearer[1], d.now));
+  const bearer = bearerToken(req);
+  if (bearer) {
+    const account = deribitAccount(d.state, d.tokens.accessKey(bearer, d.now));
     return account
       ? { ok: true, account }
       : unauthorized("invalid or expired token", "access_token");

@@ -12,10 +12,12 @@ import {
   type NonceLog,
   type RpcFailure,
 } from "@/simulator/venues/deribit-auth";
+import type { DeribitMatchingEngine } from "@/simulator/venues/deribit-credits";
 import { cancelOnDisconnect, deribitForbidden } from "@/simulator/venues/deribit-deadman";
 
 // Deribit's websocket (wss://host/ws/api/v2) on the simulator's own port: JSON-RPC public/auth,
-// private/subscribe to user.mmp_trigger.{index_name}, heartbeats, and the MMP trigger pushes.
+// private/subscribe to user.mmp_trigger.{index_name}, heartbeats, the MMP trigger pushes, and the
+// MMP (matching-engine) methods themselves.
 // The upgrade request goes through the request log and fault rules like any HTTP request; each
 // websocket message is logged with method "WS".
 
@@ -23,6 +25,8 @@ const DERIBIT_WS_PATH = "/ws/api/v2";
 /** The venue refuses heartbeat intervals below 10 s. */
 const MIN_HEARTBEAT_S = 10;
 const CHANNEL = /^user\.mmp_trigger\.[a-z0-9]{2,15}_[a-z0-9]{2,15}$/;
+/** Close code when an empty credit pool ends the session (1008: policy violation). */
+const CREDITS_EXHAUSTED_CLOSE = 1008;
 
 /** A protocol module that also serves websockets on the simulator's port. */
 export interface SimWebsocketHub {
@@ -75,6 +79,8 @@ interface Session {
   channels: Set<string>;
   heartbeat: NodeJS.Timeout | null;
   awaitingTest: boolean;
+  /** The venue ended the session (10028): the answer goes out, then the socket closes. */
+  ending: boolean;
 }
 
 type Answer = { result: unknown } | { error: RpcFailure };
@@ -108,7 +114,12 @@ function parseMessage(text: string): { id: unknown; method: string; params: Para
 
 export function createDeribitWsHub(
   core: SimCore,
-  deps: { tokens: DeribitTokens; nonces: NonceLog; dresser: FaultDresser },
+  deps: {
+    tokens: DeribitTokens;
+    nonces: NonceLog;
+    dresser: FaultDresser;
+    engine: DeribitMatchingEngine;
+  },
 ): DeribitWsHub {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 32 * 1024 });
   const sessions = new Set<Session>();
@@ -198,12 +209,23 @@ export function createDeribitWsHub(
       case "private/unsubscribe_all":
         s.channels.clear();
         return { result: "ok" };
-      default:
-        return { error: { code: -32601, message: "Method not found" } };
+      default: {
+        if (!deps.engine.handles(method)) {
+          return { error: { code: -32601, message: "Method not found" } };
+        }
+        const key = accountOf(s, params, t);
+        const account = key ? core.state.account(key) : undefined;
+        if (!account) return unauthenticated;
+        const out = deps.engine.call(account, method, params);
+        s.ending = out.sessionEnds;
+        return out.answer;
+      }
     }
   }
 
   function onMessage(s: Session, raw: RawData): void {
+    // Frames still in flight after the venue ended the session are never executed.
+    if (s.ending) return;
     const text = rawText(raw);
     const entry = core.log.add({
       at: Date.now(),
@@ -233,6 +255,11 @@ export function createDeribitWsHub(
     entry.status = 200;
     entry.venueCode = "error" in answer ? answer.error.code : null;
     send(s, rpcEnvelope(msg ? msg.id : null, answer, now()));
+    // A clean close after the answer (ws flushes it first), so the client reads the 10028.
+    if (s.ending) {
+      stopHeartbeat(s);
+      s.ws.close(CREDITS_EXHAUSTED_CLOSE, "too_many_requests");
+    }
   }
 
   function open(ws: WebSocket): void {
@@ -242,6 +269,7 @@ export function createDeribitWsHub(
       channels: new Set(),
       heartbeat: null,
       awaitingTest: false,
+      ending: false,
     };
     sessions.add(s);
     ws.on("message", (raw) => onMessage(s, raw));

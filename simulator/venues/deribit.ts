@@ -6,11 +6,19 @@ import {
   NonceLog,
   authenticateGrant,
   authenticateHttp,
+  bearerToken,
   claimedApiKey,
   rpcEnvelope,
   tokenTtl,
   type RpcFailure,
 } from "@/simulator/venues/deribit-auth";
+import {
+  DeribitCredits,
+  TOO_MANY_REQUESTS,
+  type CreditHost,
+  type DeribitMatchingEngine,
+  type EngineOutcome,
+} from "@/simulator/venues/deribit-credits";
 import {
   cancelOnDisconnect,
   deribitForbidden,
@@ -46,6 +54,7 @@ function splitScope(scope: string): { index: string; group: string | null } {
 }
 const scopeKey = (index: string, group: string | null) => (group ? `${index}/${group}` : index);
 
+const NOT_FOUND: Answer = { error: { code: -32601, message: "Method not found" } };
 const invalid = (reason: string, param: string): Answer => ({
   error: { code: -32602, message: "Invalid params", data: { reason, param } },
 });
@@ -83,7 +92,7 @@ function limit(name: string, value: string | null | undefined) {
   return Number.isFinite(n) && n > 0 ? { [name]: n } : {};
 }
 
-export function createDeribitProtocol(core: SimCore): VenueProtocol & WebsocketHost {
+export function createDeribitProtocol(core: SimCore): VenueProtocol & WebsocketHost & CreditHost {
   for (const a of core.options.accounts) {
     if (a.venue !== "deribit") continue;
     if ((a.keyType ?? "hmac") !== "hmac") {
@@ -106,11 +115,16 @@ export function createDeribitProtocol(core: SimCore): VenueProtocol & WebsocketH
   }
   const tokens = new DeribitTokens();
   const nonces = new NonceLog();
+  const credits = new DeribitCredits(core.options.deribitCredits);
   /** max_quote_quantity set through set_mmp_config, per "apiKey scope"; default = qty limit. */
   let maxQuote = new Map<string, number>();
   const now = () => core.now("deribit");
   const dresser = { faultBody, codeOf };
-  const hub = createDeribitWsHub(core, { tokens, nonces, dresser });
+  const engine: DeribitMatchingEngine = {
+    handles: (method) => mmp[method] !== undefined,
+    call: runEngine,
+  };
+  const hub = createDeribitWsHub(core, { tokens, nonces, dresser, engine });
 
   const triggerData = (s: ScopeState): DeribitTriggerData => {
     const { index, group } = splitScope(s.scope);
@@ -248,6 +262,19 @@ export function createDeribitProtocol(core: SimCore): VenueProtocol & WebsocketH
     },
   };
 
+  /**
+   * A matching-engine method for an authenticated account. The credit goes first: the venue's
+   * pool counts every request that reaches the engine, refused ones (13040, bad params) too.
+   */
+  function runEngine(account: AccountState, name: string, params: Params): EngineOutcome {
+    const handler = mmp[name];
+    const outcome = (answer: Answer, sessionEnds = false) => ({ answer, sessionEnds });
+    if (!handler) return outcome(NOT_FOUND);
+    if (!credits.take(account.apiKey)) return outcome({ error: TOO_MANY_REQUESTS }, true);
+    if (!account.mmpEnabled) return outcome({ error: { code: 13040, message: "mmp_required" } });
+    return outcome(handler({ account, params, now: now() }));
+  }
+
   function call(name: string, params: Params): Answer {
     const at = now();
     switch (name) {
@@ -261,7 +288,7 @@ export function createDeribitProtocol(core: SimCore): VenueProtocol & WebsocketH
         return { result: tokens.issue(out.account.apiKey, at, tokenTtl(params.scope)) };
       }
       default:
-        return { error: { code: -32601, message: "Method not found" } };
+        return NOT_FOUND;
     }
   }
 
@@ -271,14 +298,16 @@ export function createDeribitProtocol(core: SimCore): VenueProtocol & WebsocketH
     const { id, name, params } = parsed;
     const handler = mmp[name];
     if (!handler && !isCancelOnDisconnectMethod(name)) return respond(id, call(name, params));
-    const at = now();
-    const auth = authenticateHttp(req, { state: core.state, tokens, nonces, now: at });
+    const auth = authenticateHttp(req, { state: core.state, tokens, nonces, now: now() });
     if (!auth.ok) return respond(id, { error: auth.failure });
-    // Cancel-on-disconnect is not an MMP feature: no 13040 for accounts without MMP.
+    // Cancel-on-disconnect is neither an MMP feature (no 13040 for accounts without MMP) nor
+    // a matching-engine method (no credit).
     if (!handler) return respond(id, cancelOnDisconnect(name, params, auth.account, "http"));
-    if (!auth.account.mmpEnabled)
-      return respond(id, { error: { code: 13040, message: "mmp_required" } });
-    return respond(id, handler({ account: auth.account, params, now: at }));
+    const out = runEngine(auth.account, name, params);
+    // An empty pool ends the session: a bearer token's is the token; a signed request has none.
+    const token = bearerToken(req);
+    if (out.sessionEnds && token) tokens.revoke(token);
+    return respond(id, out.answer);
   }
 
   /** HTTP 200 for results, 429 for too_many_requests, 400 for every other JSON-RPC error. */
@@ -325,6 +354,7 @@ export function createDeribitProtocol(core: SimCore): VenueProtocol & WebsocketH
       tokens.clear();
       nonces.clear();
       maxQuote = new Map();
+      credits.restore();
       // A restored venue has no sessions: sockets of the old state are cut, clients reconnect.
       hub.drop();
       watchAll(core.state);
@@ -336,6 +366,7 @@ export function createDeribitProtocol(core: SimCore): VenueProtocol & WebsocketH
       return "name" in parsed ? deribitForbidden(parsed.name) : null;
     },
     websockets: hub,
+    credits,
   };
 }
 

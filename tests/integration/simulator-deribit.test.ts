@@ -116,6 +116,8 @@ interface SignOpts {
   /** Replaces the header entirely; null omits it. */
   authorization?: string | null;
   tamperUri?: (uri: string) => string;
+  /** Another simulator's URL (default: the shared one). */
+  base?: string;
 }
 
 let sim: SimHandle;
@@ -141,7 +143,7 @@ async function signed(
     o.authorization === undefined
       ? `deri-hmac-sha256 id=${o.id ?? KEY},ts=${ts},sig=${sig},nonce=${n}`
       : o.authorization;
-  const res = await fetch(`${sim.url}${o.tamperUri?.(uri) ?? uri}`, {
+  const res = await fetch(`${o.base ?? sim.url}${o.tamperUri?.(uri) ?? uri}`, {
     method: verb,
     headers: {
       ...(header === null ? {} : { Authorization: header }),
@@ -648,6 +650,158 @@ describe("Deribit simulator: websocket", () => {
     } finally {
       await c.close();
       await own.close();
+    }
+  });
+});
+
+describe("Deribit simulator: matching-engine credit pool", () => {
+  interface Pool {
+    apiKey: string;
+    credits: number | null;
+    perSecond: number | null;
+    burst: number | null;
+  }
+  const credits = async (body: Record<string, unknown>, base = sim.url) => {
+    const res = await fetch(`${base}/__sim/credits`, {
+      method: "POST",
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Pool };
+  };
+  const tokenFor = async (key = KEY, secret = SECRET) => {
+    const r = await publicCall("public/auth", {
+      grant_type: "client_credentials",
+      client_id: key,
+      client_secret: secret,
+    });
+    return (r.body.result as { access_token: string }).access_token;
+  };
+  const tooMany = { code: 10028, message: "too_many_requests" };
+
+  it("deribitCredits: burst N calls pass, the next is refused 10028/429 unexecuted, others pass, refill and restore", async () => {
+    const own = await startSimulator({ ...OPTIONS, deribitCredits: { perSecond: 1, burst: 3 } });
+    const ownCtl = simControl(own.url);
+    const base = own.url;
+    const mm1Frozen = async () => {
+      const state = (await ownCtl.state()) as {
+        accounts: { apiKey: string; scopes: { scope: string; frozen: boolean }[] }[];
+      };
+      const scopes = state.accounts.find((a) => a.apiKey === KEY)?.scopes ?? [];
+      return scopes.find((x) => x.scope === "btc_usd/mm1")?.frozen;
+    };
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect((await signed("GET", "private/get_mmp_status", {}, { base })).status).toBe(200);
+      }
+      const reset = { index_name: "btc_usd", mmp_group: "mm1" };
+      const refused = await signed("POST", "private/reset_mmp", reset, { base });
+      expect(refused.status).toBe(429);
+      expect(refused.body.error).toEqual(tooMany);
+      expect(await mm1Frozen()).toBe(true);
+      // Another sub-account has its own pool.
+      const other = await signed(
+        "GET",
+        "private/get_mmp_status",
+        {},
+        { base, id: KEY_B, secret: "deribit-secret-b" },
+      );
+      expect(other.status).toBe(200);
+      // Methods outside the matching engine do not draw on the (empty) pool.
+      const time = (await (await fetch(`${base}/api/v2/public/get_time`)).json()) as RpcBody;
+      expect(typeof time.result).toBe("number");
+      const cod = await signed(
+        "GET",
+        "private/get_cancel_on_disconnect",
+        { scope: "account" },
+        { base },
+      );
+      expect(cod.body.result).toEqual({ scope: "account", enabled: false });
+      const log = await ownCtl.log({ path: "/api/v2/private/reset_mmp" });
+      expect(log.map((e) => [e.status, e.venueCode])).toEqual([[429, 10028]]);
+      // The pool refills at 1 credit/s; a signed request has no session to lose.
+      await waitFor(
+        async () => (await signed("POST", "private/reset_mmp", reset, { base })).status === 200,
+        5000,
+        100,
+      );
+      expect(await mm1Frozen()).toBe(false);
+      // Drained again, restore fills every pool back to the start options.
+      await credits({ apiKey: KEY, spend: 3 }, base);
+      expect((await signed("GET", "private/get_mmp_config", {}, { base })).status).toBe(429);
+      await ownCtl.restore();
+      for (let i = 0; i < 3; i++) {
+        expect((await signed("GET", "private/get_mmp_config", {}, { base })).status).toBe(200);
+      }
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("over the websocket an empty pool answers 10028 and closes the socket", async () => {
+    await credits({ apiKey: KEY, perSecond: 0, burst: 1 });
+    const c = await openClient();
+    let closeCode: number | null = null;
+    c.ws.once("close", (code: number) => (closeCode = code));
+    await c.auth();
+    const status = await c.request("private/get_mmp_status", { index_name: "btc_usd" });
+    expect(status.result).toEqual([{ index_name: "btc_usd", mmp_group: "mm1", frozen_until: 0 }]);
+    // The pool is empty now, but these are not matching-engine methods.
+    const sub = await c.request("private/subscribe", { channels: ["user.mmp_trigger.btc_usd"] });
+    expect(sub.result).toEqual(["user.mmp_trigger.btc_usd"]);
+    expect((await c.request("public/get_time")).result).toEqual(expect.any(Number));
+    expect(c.closed).toBe(false);
+    const refused = await c.request("private/get_mmp_config");
+    expect(refused.error).toEqual(tooMany);
+    await waitFor(() => c.closed, 2000, 5);
+    expect(closeCode).toBe(1008);
+    const log = await ctl.log({ method: "WS" });
+    expect(log.filter((e) => e.venueCode === 10028)).toHaveLength(1);
+    // The pool is per key: another account's socket still calls the engine.
+    const b = await openClient();
+    await b.auth(KEY_B, "deribit-secret-b");
+    expect((await b.request("private/get_mmp_config")).result).toHaveLength(1);
+  });
+
+  it("a bearer token whose call found the pool empty is refused afterwards", async () => {
+    await credits({ apiKey: KEY, perSecond: 0, burst: 1 });
+    const token = await tokenFor();
+    expect((await bearer(token, "private/get_mmp_status")).status).toBe(200);
+    const refused = await bearer(token, "private/get_mmp_status");
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toEqual(tooMany);
+    // A full pool again: the token stays refused (its session ended), a new one works.
+    await credits({ apiKey: KEY, burst: 5, perSecond: 1000 });
+    await waitFor(async () => (await credits({ apiKey: KEY })).body.credits === 5, 2000, 10);
+    for (const method of ["private/get_mmp_status", "private/get_cancel_on_disconnect"]) {
+      const after = await bearer(token, method, "scope=account");
+      expect(after.status).toBe(400);
+      expect(after.body.error).toMatchObject({ code: 13009, data: { param: "access_token" } });
+    }
+    expect((await bearer(await tokenFor(), "private/get_mmp_status")).status).toBe(200);
+  });
+
+  it("POST /__sim/credits sets a pool, spend drains it, restore goes back to unlimited", async () => {
+    expect((await credits({ apiKey: KEY })).body).toEqual({
+      apiKey: KEY,
+      credits: null,
+      perSecond: null,
+      burst: null,
+    });
+    const set = await credits({ apiKey: KEY, perSecond: 0, burst: 4 });
+    expect(set).toEqual({ status: 200, body: { apiKey: KEY, credits: 4, perSecond: 0, burst: 4 } });
+    expect((await credits({ apiKey: KEY, spend: 3 })).body.credits).toBe(1);
+    expect((await signed("GET", "private/get_mmp_status", {})).status).toBe(200);
+    expect((await signed("GET", "private/get_mmp_status", {})).body.error).toEqual(tooMany);
+    expect((await credits({ apiKey: KEY, spend: 10 })).body.credits).toBe(0);
+    // Validated like every control body; only Deribit keys have a pool.
+    expect((await credits({ apiKey: KEY, spend: -1 })).status).toBe(400);
+    expect((await credits({ apiKey: KEY, burst: 2, extra: 1 })).status).toBe(400);
+    expect((await credits({ apiKey: KEY_B, burst: 2 })).status).toBe(400);
+    expect((await credits({ apiKey: "bybitKeyForDeribitTest", burst: 2 })).status).toBe(404);
+    await ctl.restore();
+    expect((await credits({ apiKey: KEY })).body.credits).toBeNull();
+    for (let i = 0; i < 5; i++) {
+      expect((await signed("GET", "private/get_mmp_status", {})).status).toBe(200);
     }
   });
 });
