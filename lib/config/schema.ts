@@ -35,6 +35,11 @@ export const accountSchema = z
     demoTrading: z.boolean().default(false),
     /** Underlyings / baseCoins / instFamilies / index names to watch; absent = discover. */
     scopes: z.array(z.string().min(1).max(64)).min(1).max(200).optional(),
+    /** This desk's share of the account's request budget, in requests per second, where it must
+     * be smaller than the adapter's default: a venue whose budget is shared with the market
+     * maker's own quoting (matching-engine credits) and whose size depends on the account's
+     * tier (docs/venues.md). Absent = the adapter's default. */
+    requestsPerSecond: z.number().positive().max(100).optional(),
   })
   .strict();
 

@@ -53,9 +53,9 @@ function pollInterval(account: VenueAccount): { intervalMs: number; pacedMs: num
   const frozen = rows.some((r) => r.status === "frozen");
   const { adapter } = account;
   const cost = adapter ? adapter.readCost(Math.max(rows.length, 1)) : 0;
-  const paced = adapter
-    ? (cost / (adapter.rateLimit.perSecond * BUDGET_SHARE_FOR_POLLS)) * 1000
-    : 0;
+  // The account's budget as resolved (an account may set its own share of the venue's).
+  const limit = account.problem === null ? account.guard.limit : adapter?.rateLimit;
+  const paced = limit ? (cost / (limit.perSecond * BUDGET_SHARE_FOR_POLLS)) * 1000 : 0;
   // A venue counting per IP: the accounts on the host split half of its budget between them.
   const host = adapter?.hostLimit?.(account.account.baseUrl) ?? null;
   const sharing = state.perHost.get(hostKey(account)) ?? 1;

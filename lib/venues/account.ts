@@ -91,7 +91,14 @@ export function resolveVenueAccount(account: ResolvedAccount, s: Settings): Venu
       accountId: account.id,
       venue: account.venue,
       baseUrl: account.baseUrl,
-      limit: adapter.rateLimit,
+      limit: account.requestsPerSecond
+        ? // Twice the rate as a burst, and at least 4: a read of two calls above the token kept
+          // for resets, and room for a reset after a quiet spell.
+          {
+            perSecond: account.requestsPerSecond,
+            burst: Math.max(4, 2 * account.requestsPerSecond),
+          }
+        : adapter.rateLimit,
       ...(adapter.hostLimit
         ? { hostLimit: () => adapter.hostLimit?.(account.baseUrl) ?? null }
         : {}),

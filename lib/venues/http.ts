@@ -19,6 +19,10 @@ export interface VenueRequest {
   mutation: boolean;
   /** The venue's usage-header rule, where it has one (see UsageRule). */
   usage?: UsageRule;
+  /** The venue's error body says more than its 429 (a JSON-RPC error code naming which limit,
+   * e.g. credits used up): the response goes back to the adapter to map, not a generic rate
+   * limit. */
+  refusalInBody?: boolean;
 }
 
 export interface VenueResponse {
@@ -138,7 +142,7 @@ export async function sendVenueRequest(req: VenueRequest): Promise<VenueResponse
   // Usage headers come with refusals too (a 429 says how much of the window is used).
   const response = { status: res.status, headers: res.headers, text };
   noteUsage(req, response);
-  if (res.status === 429) {
+  if (res.status === 429 && !req.refusalInBody) {
     throw new VenueError("rate_limited", "venue rate limit reached (HTTP 429)", {
       httpStatus: 429,
       retryAfterMs,

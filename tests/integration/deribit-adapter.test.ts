@@ -269,6 +269,34 @@ describe("Deribit adapter: REST", () => {
     expect(err?.message).toContain("mmp_trigger");
   });
 
+  it("10028 as the venue sends it (HTTP 429): credits used up, a 10 s back-off; a bare 429 on a reset is a refusal, not an unknown outcome", async () => {
+    await ctl.fault({
+      venue: "deribit",
+      path: "/api/v2/private/get_mmp_config",
+      kind: "status",
+      status: 429,
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        error: { code: 10028, message: "too_many_requests" },
+      }),
+    });
+    const read = await fail(deribitAdapter.readScopes(ctx(), ["btc_usd"]));
+    expect(read?.kind).toBe("rate_limited");
+    expect(read?.details.venueCode).toBe("10028");
+    expect(read?.details.retryAfterMs).toBe(10_000);
+    expect(read?.message).toMatch(/matching-engine credits are used up/);
+
+    await ctl.fault({
+      venue: "deribit",
+      path: RESET_PATH,
+      kind: "status",
+      status: 429,
+      body: "busy",
+    });
+    const reset = await fail(deribitAdapter.reset(ctx(), "btc_usd"));
+    expect(reset?.kind).toBe("rate_limited");
+  });
+
   it("reads the venue clock from public/get_time", async () => {
     await ctl.skew(5000, "deribit");
     const t = await deribitAdapter.serverTime(ctx());

@@ -120,8 +120,9 @@ describe("the live stream", () => {
     const started = Date.now();
     await waitFor(async () => (await status("bn-main/ETHUSDT")) === "unknown", 5000);
     // Three poll intervals after the last successful read — which may be a read already in flight
-    // when the venue stopped (up to one more interval).
-    expect(Date.now() - started).toBeLessThan(3 * 1000 + 1000);
+    // when the venue stopped (up to one more interval, 10 % longer with jitter), and the stream's
+    // next announcement (a loaded host's scheduling; CI once measured 4,030 ms).
+    expect(Date.now() - started).toBeLessThan(3 * 1000 + 1100 + 400);
     await ctl.clearFaults();
     // Recovery waits for the account's circuit breaker (5 failed reads → a 5 s cool-down → one
     // probe): by design, so a dead venue is not hammered.
@@ -148,7 +149,7 @@ describe("Deribit push channel", () => {
       // The push channel is up once the simulator has seen the subscription.
       await waitFor(
         async () =>
-          (await sctl.log({ venue: "deribit" } as never)).some((e) =>
+          (await sctl.log({ venue: "deribit" })).some((e) =>
             /subscribe/.test(`${e.path} ${e.body}`),
           ),
         10_000,
@@ -166,7 +167,7 @@ describe("Deribit push channel", () => {
       });
       expect(drop.ok).toBe(true);
       const subscribes = async () =>
-        (await sctl.log({ venue: "deribit" } as never)).filter((e) =>
+        (await sctl.log({ venue: "deribit" })).filter((e) =>
           /subscribe/.test(`${e.path} ${e.body}`),
         ).length;
       const before = await subscribes();
@@ -203,7 +204,7 @@ describe("Deribit push channel", () => {
       const ofMain = (e: { apiKey: string | null }) => e.apiKey === key;
       // New websocket connections (upgrades); the messages of the open one are logged too.
       const wsEvents = async () =>
-        (await sctl.log({ venue: "deribit", method: "GET", path: "/ws/api/v2" } as never)).length;
+        (await sctl.log({ venue: "deribit", method: "GET", path: "/ws/api/v2" })).length;
       const rows = async () =>
         (
           (await (

@@ -53,6 +53,8 @@ export interface StartOptions {
   sim?: SimHandle;
   /** Use this SQLite file (e.g. one the bench seeded) instead of a new one in a temp folder. */
   sqlitePath?: string;
+  /** Changes the fixture configuration before the app first reads it. */
+  config?: (config: AppConfigFile) => AppConfigFile;
 }
 
 export async function startAppUnderTest(options: StartOptions = {}): Promise<AppUnderTest> {
@@ -61,6 +63,7 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
   const dir = mkdtempSync(join(tmpdir(), "mmp-app-"));
   const configPath = join(dir, "mmp.config.json");
   let config = fixtureConfig(sim.url, await fixtureUsers());
+  if (options.config) config = options.config(config);
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   const editConfig = (edit: (c: AppConfigFile) => AppConfigFile) => {
     config = edit(config);

@@ -42,8 +42,8 @@ export function simControl(base: string) {
   const post = <T>(path: string, body: unknown) =>
     call<T>(`${base}/__sim/${path}`, { method: "POST", body: JSON.stringify(body) });
   return {
-    log: async (filter: { path?: string; method?: string } = {}) => {
-      const q = new URLSearchParams(filter as Record<string, string>).toString();
+    log: async (filter: { venue?: string; path?: string; method?: string } = {}) => {
+      const q = new URLSearchParams(filter).toString();
       return (await call<{ entries: SimLogEntry[] }>(`${base}/__sim/log${q ? `?${q}` : ""}`))
         .entries;
     },
@@ -54,6 +54,9 @@ export function simControl(base: string) {
     clearFaults: () => call(`${base}/__sim/faults`, { method: "DELETE" }),
     skew: (skewMs: number, venue?: string) => post("clock", { skewMs, venue }),
     restore: () => post("restore", {}),
+    /** A Deribit API key's matching-engine credit pool: set its refill, spend credits now. */
+    credits: (spec: { apiKey: string; perSecond?: number; burst?: number; spend?: number }) =>
+      post<{ apiKey: string; credits: number; perSecond: number; burst: number }>("credits", spec),
     state: () => call<unknown>(`${base}/__sim/state`),
   };
 }

@@ -86,9 +86,14 @@ export const deribitAdapter: VenueAdapter = {
   // MMP calls draw on the matching-engine credit pool the account quotes with.
   sparseWhenPushed: true,
   readDeadMan: readDeribitDeadMan,
-  // The pool's refill depends on the account's tier (docs/venues.md#deribit-credits).
-  rateLimit: { perSecond: 10, burst: 20 },
-  readCost: () => 2,
+  // Counted in matching-engine credits: the pool is the market maker's own quoting budget (about
+  // 30/s with a burst of 100 at the top tier, less below), so the desk allows itself a tenth of
+  // the top tier's rate by default; an account's `requestsPerSecond` sets it per tier
+  // (docs/venues.md#deribit-credits). Every call draws on it, the rare ones outside the pool (the
+  // clock, the dead-man read) too: it errs on the side of the quoting engine.
+  rateLimit: { perSecond: 3, burst: 6 },
+  // One get_mmp_status per poll; get_mmp_config only every 30 s.
+  readCost: () => 1,
   scopePattern: DERIBIT_SCOPE_PATTERN,
 
   async listScopes(ctx) {

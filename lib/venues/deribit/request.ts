@@ -2,7 +2,12 @@ import "server-only";
 import { z } from "zod";
 import { venueNow, withClockRetry } from "@/lib/venues/clock";
 import { VenueError } from "@/lib/venues/errors";
-import { parseVenueJson, sendVenueRequest, type VenueResponse } from "@/lib/venues/http";
+import {
+  parseRetryAfterMs,
+  parseVenueJson,
+  sendVenueRequest,
+  type VenueResponse,
+} from "@/lib/venues/http";
 import type { AdapterContext } from "@/lib/venues/types";
 import { deribitError } from "@/lib/venues/deribit/errors";
 import {
@@ -32,8 +37,27 @@ export function deribitBase(baseUrl: string): { origin: string; prefix: string }
   return { origin: url.origin, prefix: url.pathname.replace(/\/+$/, "") };
 }
 
+/** A 429 is a refusal (nothing was done): its body names the limit (10028: credits used up);
+ * without a readable one it is the venue's generic rate limit. */
+function refusal(res: VenueResponse, mutation: boolean): VenueError {
+  let body: unknown = null;
+  try {
+    body = JSON.parse(res.text);
+  } catch {
+    // Not JSON: the generic rate limit below.
+  }
+  const parsed = envelope.safeParse(body);
+  if (parsed.success && parsed.data.error)
+    return deribitError(parsed.data.error, mutation, res.status);
+  return new VenueError("rate_limited", "Deribit: venue rate limit reached (HTTP 429)", {
+    httpStatus: 429,
+    retryAfterMs: parseRetryAfterMs(res.headers.get("retry-after")),
+  });
+}
+
 /** Unwraps the JSON-RPC envelope; an `error` member becomes a typed VenueError. */
 function unwrap(res: VenueResponse, mutation: boolean): unknown {
+  if (res.status === 429) throw refusal(res, mutation);
   const parsed = envelope.safeParse(parseVenueJson(res, mutation));
   if (parsed.success && parsed.data.error)
     throw deribitError(parsed.data.error, mutation, res.status);
@@ -102,6 +126,7 @@ async function attempt(ctx: AdapterContext, call: PrivateCall): Promise<PrivateR
     body: httpMethod === "POST" ? body : undefined,
     timeoutMs: call.mutation ? ctx.timeouts.resetMs : ctx.timeouts.readMs,
     mutation: call.mutation,
+    refusalInBody: true,
   });
   return { result: unwrap(res, call.mutation) };
 }
