@@ -1,5 +1,6 @@
 import type { Credentials } from "@/lib/config/load";
 import { type KeyType } from "@/lib/config/schema";
+import type { MmpLimits } from "@/lib/model/limits";
 import type { MmpRow, Venue } from "@/lib/model/types";
 import type { RateLimit } from "@/lib/venues/guard/budget";
 
@@ -75,6 +76,11 @@ export interface ResetReceipt {
   stateAfter?: ScopeState;
 }
 
+export interface SetLimitsReceipt {
+  /** The venue's answer, summarised for the audit trail (no secrets, bounded length). */
+  venueAnswer: string;
+}
+
 export interface VenueAdapter {
   venue: Venue;
   /** Display name. */
@@ -107,6 +113,14 @@ export interface VenueAdapter {
   reset(ctx: AdapterContext, scope: string): Promise<ResetReceipt>;
   /** The venue's clock, epoch ms. */
   serverTime(ctx: AdapterContext): Promise<number>;
+  /** One scope's editable MMP limits as the venue reports them now, in the desk's units
+   * (lib/model/venue-limits.ts); null when the scope has no MMP configuration. For a limit
+   * change's "before" check and its verification (issue 15). */
+  readLimits?(ctx: AdapterContext, scope: string): Promise<MmpLimits | null>;
+  /** Sends the venue's set call for one scope once, signed, with every field the venue needs
+   * (already validated against VENUE_LIMITS). Never retried here. Throws VenueError; kind
+   * "unknown_outcome" when the venue may or may not have applied it. */
+  setLimits?(ctx: AdapterContext, scope: string, limits: MmpLimits): Promise<SetLimitsReceipt>;
   /** Reads the account's dead-man switch without taking part in it (never a heartbeat, never a
    * subscription that arms it, never a call that sets it: docs/venues.md#dead-man-switches).
    * Absent when the venue has no read endpoint: then `deadManUnreadable` says why. */
