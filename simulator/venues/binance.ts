@@ -164,7 +164,7 @@ export function createBinanceProtocol(core: SimCore): VenueProtocol {
 
   function mmpSet({ account, underlying, scope, params }: MmpCtx): SimResponse {
     const cfg = parseMmpSet(params);
-    if (typeof cfg === "string") return binanceError(400, -6040, cfg);
+    if ("status" in cfg) return cfg;
     // mmpSet is how MMP gets configured on Binance: it creates/enables the rule.
     const target = scope ?? new ScopeState(underlying, { ...cfg, vegaLimit: null });
     if (!scope) account.scopes.set(underlying, target);
@@ -187,19 +187,44 @@ function withRules(fn: (scope: ScopeState, now: number) => SimResponse) {
     ctx.scope && ctx.scope.config.enabled ? fn(ctx.scope, ctx.now) : noRules();
 }
 
+const MMP_SET_FIELDS = [
+  "windowTimeInMilliseconds",
+  "frozenTimeInMilliseconds",
+  "qtyLimit",
+  "deltaLimit",
+] as const;
+const MAX_WINDOW_MS = 5000;
+
+/**
+ * mmpSet needs all five fields (venues.md 2026-11; `underlying` is checked by mmpEndpoint): a
+ * missing one is -1102 like any mandatory parameter. Then the window must be an integer in
+ * (0, 5000] ms (-6001), the frozen time an integer ≥ 0, 0 = until manual reset (-6002), and both
+ * limits positive decimals (-6040). Integers are plain digits: "1e3" or "2.0" are refused.
+ */
 function parseMmpSet(p: Map<string, string>) {
-  const windowMs = Number(p.get("windowTimeInMilliseconds"));
-  const frozenPeriodMs = Number(p.get("frozenTimeInMilliseconds"));
+  const missing = MMP_SET_FIELDS.find((f) => !p.get(f));
+  if (missing) {
+    return binanceError(
+      400,
+      -1102,
+      `Mandatory parameter '${missing}' was not sent, was empty/null, or malformed.`,
+    );
+  }
+  const int = (v: string | undefined) => (v && /^\d{1,10}$/.test(v) ? Number(v) : NaN);
+  const windowMs = int(p.get("windowTimeInMilliseconds"));
+  const frozenPeriodMs = int(p.get("frozenTimeInMilliseconds"));
   const qtyLimit = p.get("qtyLimit") ?? "";
   const deltaLimit = p.get("deltaLimit") ?? "";
   const positive = (v: string) => /^\d+(\.\d+)?$/.test(v) && Number(v) > 0;
-  if (!Number.isInteger(windowMs) || windowMs <= 0 || windowMs > 5000) {
-    return "windowTimeInMilliseconds must be an integer in (0, 5000].";
+  if (!(windowMs > 0 && windowMs <= MAX_WINDOW_MS)) {
+    return binanceError(400, -6001, "Invalid MMP window.");
   }
-  if (!Number.isInteger(frozenPeriodMs) || frozenPeriodMs < 0) {
-    return "frozenTimeInMilliseconds must be a non-negative integer.";
+  if (!Number.isSafeInteger(frozenPeriodMs)) {
+    return binanceError(400, -6002, "Invalid MMP frozen time.");
   }
-  if (!positive(qtyLimit) || !positive(deltaLimit)) return "qtyLimit and deltaLimit must be > 0.";
+  if (!positive(qtyLimit) || !positive(deltaLimit)) {
+    return binanceError(400, -6040, "Invalid MMP limits: qtyLimit and deltaLimit must be > 0.");
+  }
   return { windowMs, frozenPeriodMs, qtyLimit, deltaLimit };
 }
 

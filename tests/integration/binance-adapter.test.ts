@@ -4,6 +4,7 @@ import { startSimulator } from "@/simulator";
 import type { SimHandle } from "@/simulator/types";
 import { binanceAdapter } from "@/lib/venues/binance/adapter";
 import { VenueError } from "@/lib/venues/errors";
+import type { MmpLimits } from "@/lib/model/limits";
 import type { AdapterContext } from "@/lib/venues/types";
 import { FIXTURE_ACCOUNTS, simAccounts } from "../support/fixtures";
 import { simControl } from "../support/sim-client";
@@ -152,5 +153,98 @@ describe("Binance adapter against the simulator", () => {
       .reset(ctx({ baseUrl: "http://127.0.0.1:1" }), "BTCUSDT")
       .catch((e: unknown) => e);
     expect((err as VenueError).kind).toBe("unavailable");
+  });
+});
+
+describe("Binance MMP limits (issue 15)", () => {
+  // Optional on the interface; this adapter must have both (a missing one fails every test).
+  const readLimits = (c: AdapterContext, scope: string) => binanceAdapter.readLimits!(c, scope);
+  const setLimits = (c: AdapterContext, scope: string, limits: MmpLimits) =>
+    binanceAdapter.setLimits!(c, scope, limits);
+  const sets = async () => await ctl.log({ path: "/eapi/v1/mmpSet" });
+  const eth = {
+    windowMs: 2500,
+    frozenPeriodMs: 30000,
+    qtyLimit: "120.5",
+    deltaLimit: "40",
+    vegaLimit: null,
+    maxQuoteQty: null,
+  };
+
+  it("readLimits gives the fixture's limits in desk units, canonical; null without a rule", async () => {
+    const c = ctx();
+    expect(await readLimits(c, "BTCUSDT")).toEqual({
+      windowMs: 3000,
+      frozenPeriodMs: 0,
+      qtyLimit: "25",
+      deltaLimit: "12.5",
+      vegaLimit: null,
+      maxQuoteQty: null,
+    });
+    await ctl.setScope({ apiKey: main.apiKey, scope: "ETHUSDT", qtyLimit: "250.500" });
+    expect(await readLimits(c, "ETHUSDT")).toMatchObject({
+      windowMs: 5000,
+      frozenPeriodMs: 60000,
+      qtyLimit: "250.5",
+      deltaLimit: "80",
+    });
+    expect(await readLimits(c, "BNBUSDT")).toBeNull(); // -6006, disabled
+  });
+
+  it("setLimits sends one signed mmpSet with all five fields; a re-read shows them", async () => {
+    const c = ctx();
+    const receipt = await setLimits(c, "ETHUSDT", eth);
+    const log = await sets();
+    expect(log).toHaveLength(1);
+    expect(log[0]?.status).toBe(200);
+    expect(log[0]?.body).toMatch(
+      /^underlying=ETHUSDT&windowTimeInMilliseconds=2500&frozenTimeInMilliseconds=30000&qtyLimit=120\.5&deltaLimit=40&recvWindow=5000&timestamp=\d+&signature=[0-9a-f]{64}$/,
+    );
+    expect(receipt?.venueAnswer).toContain('"windowTimeInMilliseconds":2500');
+    expect(receipt?.venueAnswer.length).toBeLessThanOrEqual(500);
+    expect(receipt?.venueAnswer).not.toContain(main.secret);
+    expect(await readLimits(c, "ETHUSDT")).toEqual(eth);
+  });
+
+  it.each([
+    ["a window over 5000 ms", { windowMs: 6000 }, "-6001"],
+    ["a negative frozen time", { frozenPeriodMs: -1 }, "-6002"],
+    ["a zero qty limit", { qtyLimit: "0" }, "-6040"],
+  ])("%s is refused by the venue: rejected with its code, one call", async (_n, patch, code) => {
+    const c = ctx();
+    const err = await setLimits(c, "ETHUSDT", { ...eth, ...patch }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VenueError);
+    expect((err as VenueError).kind).toBe("rejected");
+    expect((err as VenueError).details.venueCode).toBe(code);
+    expect(await sets()).toHaveLength(1);
+    expect((await readLimits(c, "ETHUSDT"))?.windowMs).toBe(5000);
+  });
+
+  it("a field Binance does not have is refused before anything is sent", async () => {
+    const err = await setLimits(ctx(), "ETHUSDT", { ...eth, vegaLimit: "10" }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as VenueError).kind).toBe("rejected");
+    expect(await sets()).toHaveLength(0);
+  });
+
+  it("a hang on mmpSet is an unknown outcome, sent once", async () => {
+    const c = ctx({ timeouts: { readMs: 1000, resetMs: 300 } });
+    await readLimits(c, "ETHUSDT");
+    await ctl.fault({ path: "/eapi/v1/mmpSet", kind: "hang" });
+    const started = Date.now();
+    const err = await setLimits(c, "ETHUSDT", eth).catch((e: unknown) => e);
+    expect((err as VenueError).kind).toBe("unknown_outcome");
+    expect(Date.now() - started).toBeLessThan(1300);
+    expect(await sets()).toHaveLength(1);
+  });
+
+  it("a 500 with the change applied is an unknown outcome, sent once", async () => {
+    const c = ctx();
+    await ctl.fault({ path: "/eapi/v1/mmpSet", kind: "status", status: 500, apply: true });
+    const err = await setLimits(c, "ETHUSDT", eth).catch((e: unknown) => e);
+    expect((err as VenueError).kind).toBe("unknown_outcome");
+    expect(await sets()).toHaveLength(1);
+    expect(await readLimits(c, "ETHUSDT")).toEqual(eth);
   });
 });

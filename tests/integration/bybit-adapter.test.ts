@@ -4,6 +4,7 @@ import { startSimulator } from "@/simulator";
 import type { SimHandle } from "@/simulator/types";
 import { bybitAdapter } from "@/lib/venues/bybit/adapter";
 import { VenueError } from "@/lib/venues/errors";
+import type { MmpLimits } from "@/lib/model/limits";
 import type { AdapterContext } from "@/lib/venues/types";
 import { fixtureAccount, simAccounts } from "../support/fixtures";
 import { simControl } from "../support/sim-client";
@@ -158,5 +159,92 @@ describe("Bybit adapter against the simulator", () => {
     const ban = await fail(bybitAdapter.readScopes(ctx(), ["BTC"]));
     expect(ban?.kind).toBe("banned");
     expect(ban?.details.retryAfterMs).toBeGreaterThanOrEqual(600_000);
+  });
+});
+
+describe("Bybit MMP limits (issue 15)", () => {
+  // Optional on the interface; this adapter must have both (a missing one fails every test).
+  const readLimits = (c: AdapterContext, scope: string) => bybitAdapter.readLimits!(c, scope);
+  const setLimits = (c: AdapterContext, scope: string, limits: MmpLimits) =>
+    bybitAdapter.setLimits!(c, scope, limits);
+  const modifies = async () => await ctl.log({ path: "/v5/account/mmp-modify" });
+  const eth = {
+    windowMs: 3000,
+    frozenPeriodMs: 500,
+    qtyLimit: "12.5",
+    deltaLimit: "7.25",
+    vegaLimit: "1000",
+    maxQuoteQty: null,
+  };
+
+  it("readLimits gives the fixture's limits in desk units; null without MMP", async () => {
+    const c = ctx();
+    expect(await readLimits(c, "BTC")).toEqual({
+      windowMs: 5000,
+      frozenPeriodMs: 0,
+      qtyLimit: "30",
+      deltaLimit: "15",
+      vegaLimit: "500000",
+      maxQuoteQty: null,
+    });
+    await ctl.setScope({ apiKey: main.apiKey, scope: "SOL", deltaLimit: "500.50" });
+    expect(await readLimits(c, "SOL")).toMatchObject({
+      deltaLimit: "500.5",
+      vegaLimit: null,
+    });
+    expect(await readLimits(c, "XRP")).toBeNull(); // mmpEnabled false
+    expect(await readLimits(c, "DOGE")).toBeNull(); // no entry
+    expect(await readLimits(ctx(fixtureAccount("bb-notmm")), "BTC")).toBeNull();
+  });
+
+  it("setLimits sends one signed mmp-modify of strings; a re-read shows the change", async () => {
+    const c = ctx();
+    const receipt = await setLimits(c, "ETH", eth);
+    const log = await modifies();
+    expect(log).toHaveLength(1);
+    expect(String(log[0]?.venueCode)).toBe("null");
+    expect(log[0]?.body).toBe(
+      '{"baseCoin":"ETH","window":"3000","frozenPeriod":"500","qtyLimit":"12.5","deltaLimit":"7.25","vegaLimit":"1000"}',
+    );
+    expect(receipt?.venueAnswer).toBe('{"retCode":0,"result":{}}');
+    expect(await readLimits(c, "ETH")).toEqual(eth);
+  });
+
+  it("without a vega limit the body leaves vegaLimit out and the venue keeps its own", async () => {
+    const c = ctx();
+    await setLimits(c, "BTC", { ...eth, vegaLimit: null });
+    const [entry] = await modifies();
+    expect(entry?.body).not.toContain("vegaLimit");
+    expect(await readLimits(c, "BTC")).toEqual({ ...eth, vegaLimit: "500000" });
+  });
+
+  it.each([
+    ["three decimals", { qtyLimit: "0.001" }],
+    ["a zero delta limit", { deltaLimit: "0" }],
+  ])("%s is refused by the venue (10001): rejected, one call", async (_n, patch) => {
+    const c = ctx();
+    const err = await fail(setLimits(c, "ETH", { ...eth, ...patch }));
+    expect(err?.kind).toBe("rejected");
+    expect(err?.details.venueCode).toBe("10001");
+    expect(err?.message).toContain("params error");
+    expect(await modifies()).toHaveLength(1);
+    expect((await readLimits(c, "ETH"))?.windowMs).toBe(5000);
+  });
+
+  it("a coin without MMP is not_enabled (110065), one call", async () => {
+    const err = await fail(setLimits(ctx(), "XRP", eth));
+    expect(err?.kind).toBe("not_enabled");
+    expect(err?.details.venueCode).toBe("110065");
+    expect(await modifies()).toHaveLength(1);
+  });
+
+  it("a hang on mmp-modify is an unknown outcome within the timeout, sent once", async () => {
+    const c = ctx(main, { timeouts: { readMs: 1000, resetMs: 300 } });
+    await readLimits(c, "ETH");
+    await ctl.fault({ venue: "bybit", path: "/v5/account/mmp-modify", kind: "hang" });
+    const started = Date.now();
+    expect((await fail(setLimits(c, "ETH", eth)))?.kind).toBe("unknown_outcome");
+    expect(Date.now() - started).toBeLessThan(1300);
+    expect(await modifies()).toHaveLength(1);
   });
 });

@@ -13,6 +13,7 @@ import {
 } from "@/lib/venues/binance/request";
 import { stateWithout } from "@/lib/venues/scope-state";
 import { readBinanceDeadMan } from "@/lib/venues/binance/dead-man";
+import { readBinanceLimits, setBinanceLimits } from "@/lib/venues/binance/limits";
 import { binanceHostLimit, learnBinanceWeight } from "@/lib/venues/binance/weight";
 
 const EXCHANGE_INFO = "/eapi/v1/exchangeInfo";
@@ -109,4 +110,6 @@ export const binanceAdapter: VenueAdapter = {
   },
 
   serverTime: binanceServerTime,
+  readLimits: readBinanceLimits,
+  setLimits: setBinanceLimits,
 };

@@ -13,6 +13,7 @@ import {
 } from "@/lib/venues/bybit/request";
 import { stateWithout } from "@/lib/venues/scope-state";
 import { readBybitDeadMan } from "@/lib/venues/bybit/dead-man";
+import { readBybitLimits, setBybitLimits } from "@/lib/venues/bybit/limits";
 
 const stateResult = z.looseObject({ result: z.array(z.unknown()) });
 const instruments = z.looseObject({
@@ -106,4 +107,6 @@ export const bybitAdapter: VenueAdapter = {
   },
 
   serverTime: bybitServerTime,
+  readLimits: readBybitLimits,
+  setLimits: setBybitLimits,
 };
