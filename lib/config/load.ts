@@ -1,7 +1,12 @@
 import "server-only";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { type AccountConfig, type AppConfigFile, type UserConfig } from "@/lib/config/schema";
+import {
+  type AccountConfig,
+  type AppConfigFile,
+  type LimitPolicy,
+  type UserConfig,
+} from "@/lib/config/schema";
 import { configSchema, describeConfigError } from "@/lib/config/schema";
 import { Secret } from "@/lib/config/secret";
 import { type KeyType } from "@/lib/config/schema";
@@ -27,6 +32,8 @@ export interface LoadedConfig {
   source: string;
   accounts: ResolvedAccount[];
   users: UserConfig[];
+  /** The firm's bounds on MMP limit changes, when the file sets any. */
+  limitPolicy?: LimitPolicy;
 }
 
 /** Environment variables (process.env, or a test's own map). */

@@ -64,6 +64,7 @@ function reloadIfChanged(): void {
       ...state.current,
       accounts: resolveAccounts(parsed, process.env),
       users: parsed.users,
+      limitPolicy: parsed.limitPolicy,
     };
     log.info({ source: file.path }, "configuration reloaded");
   } catch (err) {
@@ -87,6 +88,7 @@ async function load(): Promise<LoadedConfig> {
       source: path,
       accounts: resolveAccounts(file, process.env),
       users: file.users,
+      limitPolicy: file.limitPolicy,
     };
     for (const account of config.accounts.filter((a) => a.missingEnv.length > 0)) {
       log.warn(

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { VENUES } from "@/lib/model/types";
+import { LIMIT_FIELDS, type LimitField } from "@/lib/model/limits";
 import { ROLES } from "@/lib/model/roles";
 
 // The MMP_CONFIG file contract (README, "Configuration for real accounts"). Secrets are never in
@@ -51,10 +52,37 @@ export const userSchema = z
   })
   .strict();
 
+// The firm's bounds on MMP limits (issue 15): a change outside them is refused, naming the
+// bound. Durations in ms (integers), sizes as decimal strings or integers. The most specific
+// bound of a field wins: scope, then account, then venue.
+const bound = z.union([
+  z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  z.string().regex(/^(0|[1-9]\d{0,14})(\.\d{1,12})?$/),
+]);
+const fieldBounds = z.strictObject({ min: bound.optional(), max: bound.optional() });
+export const limitBoundsSchema = z.strictObject(
+  Object.fromEntries(LIMIT_FIELDS.map((f) => [f, fieldBounds.optional()])) as Record<
+    LimitField,
+    z.ZodOptional<typeof fieldBounds>
+  >,
+);
+export const limitPolicySchema = z.strictObject({
+  venues: z.partialRecord(z.enum(VENUES), limitBoundsSchema).optional(),
+  accounts: z
+    .record(
+      z.string(),
+      limitBoundsSchema.extend({ scopes: z.record(z.string(), limitBoundsSchema).optional() }),
+    )
+    .optional(),
+});
+export type LimitPolicy = z.infer<typeof limitPolicySchema>;
+export type LimitBounds = z.infer<typeof limitBoundsSchema>;
+
 export const configSchema = z
   .object({
     accounts: z.array(accountSchema).min(1),
     users: z.array(userSchema).default([]),
+    limitPolicy: limitPolicySchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -115,6 +115,27 @@ export interface AuthThrottleTable {
   locked_until: string | null;
 }
 
+/** An MMP limit change under four eyes (migration 0010, lib/limits/). JSON as text. */
+export interface LimitChangeTable {
+  id: string;
+  account_id: string;
+  scope: string;
+  venue: string;
+  requested_by: string;
+  requested_at: string;
+  expires_at: string;
+  before_json: string;
+  after_json: string;
+  diff_hash: string;
+  /** 1 when the change switches MMP off (it needed an explicit confirmation). */
+  switches_off: number;
+  status: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  read_after_json: string | null;
+  detail: string | null;
+}
+
 export interface Database {
   live_state: LiveStateTable;
   trigger_event: TriggerEventTable;
@@ -127,4 +148,5 @@ export interface Database {
   app_process: AppProcessTable;
   auth_session: AuthSessionTable;
   auth_throttle: AuthThrottleTable;
+  limit_change: LimitChangeTable;
 }

@@ -15,7 +15,7 @@ export interface RequestMeta {
 }
 
 /** Audited actions (the audit's `action` column). */
-export type AuditAction = "mmp.reset";
+export type AuditAction = "mmp.reset" | "mmp.limits.request" | "mmp.limits.decide";
 
 /** Writes one row to the audit trail; throws if it cannot (callers fail closed). */
 export type AuditAppend = (entry: AuditEntry) => Promise<unknown>;
@@ -56,7 +56,8 @@ export class Attempt {
 
   async record(row: AttemptRow): Promise<void> {
     // Counted when attempted, so a row that could not be written still shows in the metrics.
-    metrics.resetOutcomes.inc({ venue: this.subject.venue ?? "none", outcome: row.outcome });
+    if (this.action === "mmp.reset")
+      metrics.resetOutcomes.inc({ venue: this.subject.venue ?? "none", outcome: row.outcome });
     await this.append({
       actor: this.user.username,
       role: this.user.role,

@@ -8,5 +8,14 @@ export const AUDIT_OUTCOMES = [
   // The read after a reset the venue answered ok: the state after (lib/desk/reset-read-after.ts).
   "observed",
   "denied",
+  // MMP limit changes (lib/limits/): asked for, decided, sent once, and what a re-read showed.
+  "proposed",
+  "approved",
+  "declined",
+  "expired",
+  "stale",
+  "sent",
+  "verified",
+  "unverified",
 ] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];

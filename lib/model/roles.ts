@@ -15,6 +15,9 @@ export const PERMISSIONS = {
   "mmp.reset": ["trader", "admin"],
   "audit.read": ["viewer", "trader", "admin"],
   "mmp.configure": ["admin"],
+  /** Ask for an MMP limit change (issue 15); another user with approve must approve it. */
+  "mmp.limits.request": ["trader", "admin"],
+  "mmp.limits.approve": ["admin"],
   /** End every session of any user ("sign out everywhere"). */
   "sessions.revoke": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;

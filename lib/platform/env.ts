@@ -124,6 +124,8 @@ const schema = z.object({
   MMP_STALE_AFTER_MS: integer(500, 3_600_000).optional(),
   MMP_RESET_FRESH_MS: integer(0, 10_000).default(2000),
   MMP_BREAKER_OPEN_MS: integer(100, 120_000).default(5000),
+  // MMP limit changes (lib/limits/): how long a request waits for another user's approval.
+  MMP_LIMIT_APPROVAL_TTL_MS: integer(1000, 24 * 3_600_000).default(15 * 60_000),
 
   // Audit trail (lib/audit): the keys that sign it (required outside demo) and where its head is
   // anchored outside the database

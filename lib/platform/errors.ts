@@ -30,6 +30,17 @@ export const APP_ERROR_CODES = [
   "venue_not_supported",
   "not_frozen",
   "reset_in_progress",
+  // MMP limit changes (lib/limits/)
+  "invalid_limits",
+  "limits_unchanged",
+  "confirmation_required",
+  "not_configured",
+  "limits_not_supported",
+  "unknown_change",
+  "change_not_pending",
+  "change_expired",
+  "own_change",
+  "diff_mismatch",
   // what the server can vouch for right now
   "state_unconfirmed",
   "audit_unavailable",

@@ -63,7 +63,8 @@ describe("venue limits schema", () => {
     expect(firstError("binance", { ...binance, qtyLimit: " 1" })).toMatch(/plain decimal/);
     expect(firstError("binance", { ...binance, accountId: "bn-alt" })).toMatch(/accountId/);
     expect(firstError("binance", { ...binance, vegaLimit: "5" })).toMatch(/does not exist/);
-    const { deltaLimit: _dropped, ...missing } = binance;
+    const missing: Partial<MmpLimits> = { ...binance };
+    delete missing.deltaLimit;
     expect(firstError("binance", missing)).not.toBeNull();
     expect(firstError("deribit", { ...deribit, maxQuoteQty: null })).not.toBeNull();
   });
