@@ -1,6 +1,6 @@
 import type { SimCore, VenueProtocol } from "@/simulator/core";
 import type { SimRequest, SimResponse } from "@/simulator/http";
-import { ScopeState, type AccountState, type SimState } from "@/simulator/state";
+import type { AccountState, ScopeState, SimState } from "@/simulator/state";
 import {
   DeribitTokens,
   NonceLog,
@@ -24,6 +24,20 @@ import {
   deribitForbidden,
   isCancelOnDisconnectMethod,
 } from "@/simulator/venues/deribit-deadman";
+import { createDeribitConfigs } from "@/simulator/venues/deribit-config";
+import {
+  GROUP,
+  INDEX,
+  bool,
+  invalid,
+  scopeEntries,
+  scopeKey,
+  splitScope,
+  target,
+  type Answer,
+  type MmpCtx,
+  type Params,
+} from "@/simulator/venues/deribit-params";
 import {
   createDeribitWsHub,
   type DeribitTriggerData,
@@ -36,61 +50,7 @@ import {
 // "btc_usd/mm1" (Mass Quote group). interval and frozen_time travel in SECONDS, limits as numbers.
 
 const PREFIX = "/api/v2";
-const INDEX = /^[a-z0-9]{2,15}_[a-z0-9]{2,15}$/;
-const GROUP = /^[A-Za-z0-9_-]{1,32}$/;
-const MAX_SECONDS = 3600;
-
-type Params = Record<string, unknown>;
-type Answer = { result: unknown } | { error: RpcFailure };
-interface MmpCtx {
-  account: AccountState;
-  params: Params;
-  now: number;
-}
-
-function splitScope(scope: string): { index: string; group: string | null } {
-  const [index = "", group] = scope.split("/");
-  return { index, group: group ?? null };
-}
-const scopeKey = (index: string, group: string | null) => (group ? `${index}/${group}` : index);
-
 const NOT_FOUND: Answer = { error: { code: -32601, message: "Method not found" } };
-const invalid = (reason: string, param: string): Answer => ({
-  error: { code: -32602, message: "Invalid params", data: { reason, param } },
-});
-const str = (p: Params, k: string) => (typeof p[k] === "string" ? p[k] : undefined);
-const bool = (p: Params, k: string) => p[k] === true || p[k] === "true";
-/** GET params arrive as strings, POST params as JSON numbers: accept both. */
-function num(p: Params, k: string): number | undefined | null {
-  const v = p[k];
-  if (v === undefined) return undefined;
-  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
-  return Number.isFinite(n) ? n : null;
-}
-
-type Target = { index: string | null; group: string | null } | { error: Answer };
-
-/** index_name ("all"/absent = every index unless required) and optional mmp_group. */
-function target(p: Params, required: boolean): Target {
-  const index = str(p, "index_name");
-  const group = str(p, "mmp_group");
-  if (index === undefined || index === "all") {
-    if (required) return { error: invalid('index_name is required (not "all")', "index_name") };
-    if (group !== undefined)
-      return { error: invalid("mmp_group needs an index_name", "mmp_group") };
-    return { index: null, group: null };
-  }
-  if (!INDEX.test(index)) return { error: invalid(`unknown index_name ${index}`, "index_name") };
-  if (group !== undefined && !GROUP.test(group))
-    return { error: invalid("bad mmp_group", "mmp_group") };
-  return { index, group: group ?? null };
-}
-
-/** A limit the scope does not have ("0" or null in the simulator) is left out, as on the venue. */
-function limit(name: string, value: string | null | undefined) {
-  const n = Number(value ?? 0);
-  return Number.isFinite(n) && n > 0 ? { [name]: n } : {};
-}
 
 export function createDeribitProtocol(core: SimCore): VenueProtocol & WebsocketHost & CreditHost {
   for (const a of core.options.accounts) {
@@ -116,8 +76,6 @@ export function createDeribitProtocol(core: SimCore): VenueProtocol & WebsocketH
   const tokens = new DeribitTokens();
   const nonces = new NonceLog();
   const credits = new DeribitCredits(core.options.deribitCredits);
-  /** max_quote_quantity set through set_mmp_config, per "apiKey scope"; default = qty limit. */
-  let maxQuote = new Map<string, number>();
   const now = () => core.now("deribit");
   const dresser = { faultBody, codeOf };
   const engine: DeribitMatchingEngine = {
@@ -149,45 +107,15 @@ export function createDeribitProtocol(core: SimCore): VenueProtocol & WebsocketH
   };
   watchAll(core.state);
 
-  const wireConfig = (account: AccountState, s: ScopeState, id: number) => {
-    const { index, group } = splitScope(s.scope);
-    const c = s.config;
-    return {
-      index_name: index,
-      ...(group ? { mmp_group: group } : {}),
-      id,
-      // interval 0 is how the venue shows (and sets) "MMP removed".
-      interval: c.enabled ? Math.round(c.windowMs / 1000) : 0,
-      frozen_time: Math.round(c.frozenPeriodMs / 1000),
-      ...limit("quantity_limit", c.qtyLimit),
-      ...limit("delta_limit", c.deltaLimit),
-      ...limit("vega_limit", c.vegaLimit),
-      ...limit(
-        "max_quote_quantity",
-        String(maxQuote.get(`${account.apiKey} ${s.scope}`) ?? c.qtyLimit),
-      ),
-    };
-  };
-
-  const entries = (account: AccountState) =>
-    [...account.scopes.values()].map((s, i) => ({ s, id: i + 1, ...splitScope(s.scope) }));
+  const configs = createDeribitConfigs(watch);
 
   const mmp: Record<string, (ctx: MmpCtx) => Answer> = {
-    "private/get_mmp_config": ({ account, params }) => {
-      const t = target(params, false);
-      if ("error" in t) return t.error;
-      if (bool(params, "block_rfq")) return { result: [] };
-      // With an index_name and no group: the default group only ("regular orders").
-      const list = entries(account).filter(
-        (e) => t.index === null || (e.index === t.index && e.group === t.group),
-      );
-      return { result: list.map((e) => wireConfig(account, e.s, e.id)) };
-    },
+    "private/get_mmp_config": configs.get,
     "private/get_mmp_status": ({ account, params, now: at }) => {
       const t = target(params, false);
       if ("error" in t) return t.error;
       if (bool(params, "block_rfq")) return { result: [] };
-      const list = entries(account).filter(
+      const list = scopeEntries(account).filter(
         (e) =>
           e.s.config.enabled &&
           e.s.isFrozen(at) &&
@@ -207,59 +135,7 @@ export function createDeribitProtocol(core: SimCore): VenueProtocol & WebsocketH
       s.reset(at);
       return { result: "ok" };
     },
-    "private/set_mmp_config": ({ account, params }) => {
-      const t = target(params, true);
-      if ("error" in t) return t.error;
-      if (bool(params, "block_rfq")) return invalid("block_rfq MMP is not simulated", "block_rfq");
-      const interval = num(params, "interval");
-      const frozen = num(params, "frozen_time");
-      for (const [k, v] of [
-        ["interval", interval],
-        ["frozen_time", frozen],
-      ] as const) {
-        if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > MAX_SECONDS) {
-          return invalid(`${k} must be an integer number of seconds, 0-${MAX_SECONDS}`, k);
-        }
-      }
-      const limits = ["quantity_limit", "delta_limit", "vega_limit", "max_quote_quantity"] as const;
-      const values = limits.map((k) => num(params, k));
-      const bad = values.findIndex((v) => v === null || (v !== undefined && v < 0));
-      if (bad >= 0) {
-        const name = limits[bad] ?? "quantity_limit";
-        return invalid(`${name} must be a non-negative number`, name);
-      }
-      const [qty, delta, vega, mqq] = values;
-      if (interval !== 0 && qty === undefined && delta === undefined && vega === undefined) {
-        return invalid(
-          "set at least one of quantity_limit, delta_limit, vega_limit",
-          "quantity_limit",
-        );
-      }
-      const key = scopeKey(t.index ?? "", t.group);
-      let s = account.scopes.get(key);
-      if (interval === 0) {
-        s?.patch({ enabled: false });
-      } else {
-        // The venue's set replaces the whole configuration: an omitted limit is no limit.
-        const cfg = {
-          enabled: true,
-          windowMs: (interval ?? 0) * 1000,
-          frozenPeriodMs: (frozen ?? 0) * 1000,
-          qtyLimit: String(qty ?? 0),
-          deltaLimit: String(delta ?? 0),
-          vegaLimit: vega === undefined || vega === null ? null : String(vega),
-        };
-        if (s) s.patch(cfg);
-        else {
-          s = new ScopeState(key, cfg);
-          account.scopes.set(key, s);
-          watch(account, s);
-        }
-      }
-      if (typeof mqq === "number") maxQuote.set(`${account.apiKey} ${key}`, mqq);
-      const entry = entries(account).find((e) => e.s === s);
-      return { result: entry ? [wireConfig(account, entry.s, entry.id)] : [] };
-    },
+    "private/set_mmp_config": configs.set,
   };
 
   /**
@@ -353,7 +229,7 @@ export function createDeribitProtocol(core: SimCore): VenueProtocol & WebsocketH
     restore() {
       tokens.clear();
       nonces.clear();
-      maxQuote = new Map();
+      configs.restore();
       credits.restore();
       // A restored venue has no sessions: sockets of the old state are cut, clients reconnect.
       hub.drop();

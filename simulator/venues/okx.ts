@@ -8,6 +8,7 @@ import {
   okxOk,
   type OkxKeyFacts,
 } from "@/simulator/venues/okx-auth";
+import { setMmpConfig } from "@/simulator/venues/okx-config";
 
 // OKX v5 protocol: translates the venue-neutral MMP state to and from OKX's wire format.
 // Scopes are instrument families ("BTC-USD"); OKX limits only the traded quantity, so a scope's
@@ -16,9 +17,13 @@ import {
 
 const PREFIX = "/api/v5/";
 
-// Per API key and endpoint: 5 requests per 2 s for both (docs/venues.md#okx-rate-limits).
-const RATE_LIMIT = { max: 5, windowMs: 2000 };
-const LIMITED_PATHS = new Set(["/api/v5/account/mmp-config", "/api/v5/account/mmp-reset"]);
+// Per API key and endpoint (method and path): the mmp-config read and mmp-reset 5 requests per
+// 2 s (docs/venues.md#okx-rate-limits), the mmp-config set 2 per 10 s (venues.md 2026-11).
+const RATE_LIMITS: Readonly<Record<string, { max: number; windowMs: number }>> = {
+  "GET /api/v5/account/mmp-config": { max: 5, windowMs: 2000 },
+  "POST /api/v5/account/mmp-reset": { max: 5, windowMs: 2000 },
+  "POST /api/v5/account/mmp-config": { max: 2, windowMs: 10_000 },
+};
 
 /** Calls a risk dashboard must never make (GET /__sim/forbidden): it arms the dead-man switch. */
 const OKX_FORBIDDEN: Readonly<Record<string, string>> = {
@@ -44,18 +49,20 @@ export function createOkxProtocol(core: SimCore): VenueProtocol {
     facts.set(a.apiKey, { passphrase: a.passphrase, demoTrading: a.demoTrading ?? false });
   }
   const asDuration = core.options.okxFrozenUntilAsDuration ?? false;
-  // Recent accepted calls per "apiKey path", wall-clock ms. Wall clock, not the venue clock: a
-  // test that skews the OKX clock must not make old calls look recent (or future) to the limiter.
+  // Recent accepted calls per "apiKey METHOD path", wall-clock ms. Wall clock, not the venue
+  // clock: a test that skews the OKX clock must not make old calls look recent (or future) to
+  // the limiter.
   let calls = new Map<string, number[]>();
   const now = () => core.now("okx");
 
   /** Sliding window; a refused call is not counted, so a client that backs off recovers. */
-  const overLimit = (apiKey: string, path: string): boolean => {
-    if (!LIMITED_PATHS.has(path)) return false;
-    const key = `${apiKey} ${path}`;
+  const overLimit = (apiKey: string, endpoint: string): boolean => {
+    const limit = RATE_LIMITS[endpoint];
+    if (!limit) return false;
+    const key = `${apiKey} ${endpoint}`;
     const t = Date.now();
-    const recent = (calls.get(key) ?? []).filter((at) => t - at < RATE_LIMIT.windowMs);
-    const exceeded = recent.length >= RATE_LIMIT.max;
+    const recent = (calls.get(key) ?? []).filter((at) => t - at < limit.windowMs);
+    const exceeded = recent.length >= limit.max;
     if (!exceeded) recent.push(t);
     calls.set(key, recent);
     return exceeded;
@@ -68,7 +75,7 @@ export function createOkxProtocol(core: SimCore): VenueProtocol {
       const t = now();
       const auth = authenticateOkx(req, core.state, (k) => facts.get(k), t);
       if (!auth.ok) return auth.response;
-      if (overLimit(auth.account.apiKey, req.path))
+      if (overLimit(auth.account.apiKey, `${req.method} ${req.path}`))
         return okxError("50011", "Too Many Requests", 429);
       return fn({ account: auth.account, req, now: t });
     };
@@ -98,6 +105,9 @@ export function createOkxProtocol(core: SimCore): VenueProtocol {
       scope.reset(t);
       return okxOk([{ result: true }]);
     }),
+    "POST /api/v5/account/mmp-config": privateEndpoint(({ account, req }) =>
+      setMmpConfig(account, parseJsonObject(req.body)),
+    ),
     // Forbidden (OKX_FORBIDDEN): answered as the venue does for timeOut "0" (switch off), but
     // it changes nothing here; OKX has no endpoint that reads the switch.
     "POST /api/v5/trade/cancel-all-after": privateEndpoint(({ now: t }) =>

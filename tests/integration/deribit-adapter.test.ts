@@ -4,6 +4,8 @@ import { startSimulator } from "@/simulator";
 import type { SimAccountSpec, SimHandle } from "@/simulator/types";
 import { deribitAdapter } from "@/lib/venues/deribit/adapter";
 import { VenueError } from "@/lib/venues/errors";
+import { exactJsonNumber, venueDecimal } from "@/lib/venues/json-decimal";
+import type { MmpLimits } from "@/lib/model/limits";
 import type { AdapterContext, PushTrigger } from "@/lib/venues/types";
 import { simControl } from "../support/sim-client";
 import { waitFor } from "../support/wait";
@@ -301,6 +303,156 @@ describe("Deribit adapter: REST", () => {
     await ctl.skew(5000, "deribit");
     const t = await deribitAdapter.serverTime(ctx());
     expect(Math.abs(t - (Date.now() + 5000))).toBeLessThan(1000);
+  });
+});
+
+describe("Deribit adapter: limit changes", () => {
+  const SET_PATH = "/api/v2/private/set_mmp_config";
+  const CONFIG_PATH = "/api/v2/private/get_mmp_config";
+  const readLimits: NonNullable<typeof deribitAdapter.readLimits> = (...args) => {
+    if (!deribitAdapter.readLimits) throw new Error("the Deribit adapter cannot read limits");
+    return deribitAdapter.readLimits(...args);
+  };
+  const setLimits: NonNullable<typeof deribitAdapter.setLimits> = (...args) => {
+    if (!deribitAdapter.setLimits) throw new Error("the Deribit adapter cannot set limits");
+    return deribitAdapter.setLimits(...args);
+  };
+  const sets = () => ctl.log({ path: SET_PATH });
+  const limits = (over: Partial<MmpLimits> = {}): MmpLimits => ({
+    windowMs: 7000,
+    frozenPeriodMs: 30_000,
+    qtyLimit: "1.25",
+    deltaLimit: null,
+    vegaLimit: null,
+    maxQuoteQty: "2.5",
+    ...over,
+  });
+  const BTC_BEFORE = limits({
+    windowMs: 5000,
+    frozenPeriodMs: 100_000,
+    qtyLimit: "0.5",
+    deltaLimit: "0.3",
+    vegaLimit: "1000",
+    maxQuoteQty: "0.5",
+  });
+
+  it("venueDecimal: JSON numbers become exact decimal strings, never exponent notation", () => {
+    const cases: [string | number, string | null][] = [
+      [1e-7, "0.0000001"],
+      [1.5e-7, "0.00000015"],
+      [1e21, "1000000000000000000000"],
+      [0.1, "0.1"],
+      [2.5, "2.5"],
+      [1000, "1000"],
+      [123456789.1234, "123456789.1234"],
+      ["50.50", "50.5"],
+      ["007.0", "7"],
+      ["2.5E-3", "0.0025"],
+      [-1, null],
+      [Number.NaN, null],
+      ["", null],
+      ["1,5", null],
+    ];
+    for (const [input, expected] of cases) expect(venueDecimal(input)).toBe(expected);
+    expect(exactJsonNumber("1.25")).toBe(1.25);
+    expect(exactJsonNumber("0.0001")).toBe(0.0001);
+    // 18 significant digits: the double is 1, so it must not be sent as a number.
+    expect(exactJsonNumber("1.00000000000000001")).toBeNull();
+  });
+
+  it("readLimits asks get_mmp_config for the scope's index (and group), in desk units; none is null", async () => {
+    const c = ctx();
+    expect(await readLimits(c, "btc_usd")).toEqual(BTC_BEFORE);
+    expect(await readLimits(c, "btc_usd/mm1")).toEqual(
+      limits({ windowMs: 3000, frozenPeriodMs: 0, qtyLimit: "2", maxQuoteQty: "2" }),
+    );
+    expect(await readLimits(c, "xrp_usdc")).toBeNull();
+    expect((await ctl.log({ path: CONFIG_PATH })).map((e) => e.query)).toEqual([
+      "index_name=btc_usd",
+      "index_name=btc_usd&mmp_group=mm1",
+      "index_name=xrp_usdc",
+    ]);
+  });
+
+  it("readLimits keeps a limit exact that JSON carries as 1e-7", async () => {
+    await ctl.setScope({ apiKey: MAIN.apiKey, scope: "eth_usd", qtyLimit: "0.0000001" });
+    expect(await readLimits(ctx(), "eth_usd")).toMatchObject({ qtyLimit: "0.0000001" });
+  });
+
+  it("setLimits sends ONE signed set_mmp_config (seconds, numbers, the group); it unfreezes the scope and the rows show the new values", async () => {
+    const c = ctx();
+    // Fills the adapter's config cache with the old values first.
+    expect((await byScope(c, ["btc_usd/mm1"]))["btc_usd/mm1"]).toMatchObject({
+      status: "frozen",
+      windowMs: 3000,
+    });
+    const receipt = await setLimits(c, "btc_usd/mm1", limits());
+    const log = await sets();
+    expect(log).toHaveLength(1);
+    // venueCode null: the simulator verified the signature over the exact body.
+    expect(log[0]).toMatchObject({ method: "POST", venueCode: null });
+    expect(JSON.parse(log[0]?.body ?? "{}")).toMatchObject({
+      method: "private/set_mmp_config",
+      params: {
+        index_name: "btc_usd",
+        mmp_group: "mm1",
+        interval: 7,
+        frozen_time: 30,
+        quantity_limit: 1.25,
+        max_quote_quantity: 2.5,
+      },
+    });
+    expect(log[0]?.body).not.toMatch(/delta_limit|vega_limit/);
+    expect(receipt.venueAnswer).toMatch(/^\{"result":\[\{"index_name":"btc_usd","mmp_group":"mm1"/);
+    expect(await readLimits(c, "btc_usd/mm1")).toEqual(limits());
+    expect((await byScope(c, ["btc_usd/mm1"]))["btc_usd/mm1"]).toMatchObject({
+      status: "active",
+      windowMs: 7000,
+      qtyLimit: "1.25",
+    });
+  });
+
+  it("interval 0 removes the configuration: the row reads DISABLED", async () => {
+    const c = ctx();
+    await setLimits(c, "btc_usd", limits({ windowMs: 0 }));
+    expect(JSON.parse((await sets())[0]?.body ?? "{}").params).toMatchObject({ interval: 0 });
+    expect((await byScope(c, ["btc_usd"])).btc_usd?.status).toBe("disabled");
+  });
+
+  it("a value the venue refuses comes back rejected with its words, after one call", async () => {
+    const c = ctx();
+    const err = await fail(setLimits(c, "btc_usd", limits({ qtyLimit: "0.12345" })));
+    expect(err).toMatchObject({ kind: "rejected", details: { venueCode: "-32602" } });
+    expect(err?.message).toContain(
+      "Invalid params (quantity_limit must be a non-negative number with at most 4 decimals)",
+    );
+    expect(await sets()).toHaveLength(1);
+    expect(await readLimits(c, "btc_usd")).toEqual(BTC_BEFORE);
+  });
+
+  it("refuses before sending what the venue could not take exactly: no MQQ, part seconds", async () => {
+    for (const bad of [limits({ maxQuoteQty: null }), limits({ windowMs: 1500 })]) {
+      const err = await fail(setLimits(ctx(), "btc_usd", bad));
+      expect(err?.kind).toBe("rejected");
+      expect(err?.message).toMatch(/nothing was sent$/);
+    }
+    expect(await sets()).toHaveLength(0);
+  });
+
+  it("a hang on the set is an unknown outcome within the timeout, sent once", async () => {
+    await ctl.fault({ venue: "deribit", path: SET_PATH, kind: "hang" });
+    const c = ctx(MAIN, { timeouts: { readMs: 1000, resetMs: 300 } });
+    await deribitAdapter.serverTime(c);
+    const started = Date.now();
+    expect((await fail(setLimits(c, "btc_usd", limits())))?.kind).toBe("unknown_outcome");
+    expect(Date.now() - started).toBeLessThan(1300);
+    expect(await sets()).toHaveLength(1);
+  });
+
+  it.each([500, 503])("a %i on the set is an unknown outcome, sent once", async (status) => {
+    await ctl.fault({ venue: "deribit", path: SET_PATH, kind: "status", status });
+    expect((await fail(setLimits(ctx(), "btc_usd", limits())))?.kind).toBe("unknown_outcome");
+    expect(await sets()).toHaveLength(1);
   });
 });
 

@@ -7,6 +7,7 @@ import { VenueError } from "@/lib/venues/errors";
 import { okxAdapter } from "@/lib/venues/okx/adapter";
 import { clockKey } from "@/lib/venues/okx/request";
 import type { AdapterContext } from "@/lib/venues/types";
+import type { MmpLimits } from "@/lib/model/limits";
 import { simControl } from "../support/sim-client";
 
 // The OKX adapter against an in-process simulator over real HTTP. The accounts are defined here
@@ -324,5 +325,104 @@ describe("OKX adapter against the simulator", () => {
     const t = await okxAdapter.serverTime(ctx());
     expect(t - Date.now()).toBeGreaterThan(12_000);
     expect(t - Date.now()).toBeLessThan(12_700);
+  });
+});
+
+describe("OKX adapter: limit changes", () => {
+  const readLimits: NonNullable<typeof okxAdapter.readLimits> = (...args) => {
+    if (!okxAdapter.readLimits) throw new Error("the OKX adapter cannot read limits");
+    return okxAdapter.readLimits(...args);
+  };
+  const setLimits: NonNullable<typeof okxAdapter.setLimits> = (...args) => {
+    if (!okxAdapter.setLimits) throw new Error("the OKX adapter cannot set limits");
+    return okxAdapter.setLimits(...args);
+  };
+  const sets = async () => (await ctl.log({ path: CONFIG, method: "POST" })).length;
+  const limits = (over: Partial<MmpLimits> = {}): MmpLimits => ({
+    windowMs: 2000,
+    frozenPeriodMs: 60_000,
+    qtyLimit: "12.25",
+    deltaLimit: null,
+    vegaLimit: null,
+    maxQuoteQty: null,
+    ...over,
+  });
+  const ETH_BEFORE = limits({ windowMs: 3000, frozenPeriodMs: 100_000, qtyLimit: "50.5" });
+
+  it("readLimits reads the family's mmp-config in desk units; MMP off is window 0; none is null", async () => {
+    const c = ctx();
+    expect(await readLimits(c, "ETH-USD")).toEqual(ETH_BEFORE);
+    expect(await readLimits(c, "BTC-USD")).toEqual(
+      limits({ windowMs: 5000, frozenPeriodMs: 0, qtyLimit: "100" }),
+    );
+    expect(await readLimits(c, "SOL-USD")).toMatchObject({ windowMs: 0 });
+    expect(await readLimits(c, "AVAX-USD")).toBeNull();
+    const gets = await ctl.log({ path: CONFIG });
+    expect(gets.map((e) => [e.method, e.query, e.venueCode])).toEqual(
+      ["ETH-USD", "BTC-USD", "SOL-USD", "AVAX-USD"].map((f) => ["GET", `instFamily=${f}`, null]),
+    );
+  });
+
+  it("setLimits sends ONE signed POST mmp-config with string ms; the venue then reads the new values", async () => {
+    const c = ctx();
+    const receipt = await setLimits(c, "ETH-USD", limits());
+    const wire =
+      '{"instFamily":"ETH-USD","timeInterval":"2000","frozenInterval":"60000","qtyLimit":"12.25"}';
+    const posts = await ctl.log({ path: CONFIG, method: "POST" });
+    expect(posts).toHaveLength(1);
+    // venueCode null: the simulator verified the signature, passphrase and timestamp.
+    expect(posts[0]).toMatchObject({ status: 200, venueCode: null, body: wire });
+    expect(receipt.venueAnswer).toBe(`{"code":"0","data":[${wire}]}`);
+    expect(await readLimits(c, "ETH-USD")).toEqual(limits());
+    const [eth] = await okxAdapter.readScopes(c, ["ETH-USD"]);
+    expect(eth?.state).toMatchObject({ status: "active", windowMs: 2000, qtyLimit: "12.25" });
+  });
+
+  it("timeInterval 0 switches MMP off: the family reads DISABLED, window 0", async () => {
+    const c = ctx();
+    await setLimits(c, "ETH-USD", limits({ windowMs: 0 }));
+    const [post] = await ctl.log({ path: CONFIG, method: "POST" });
+    expect(JSON.parse(post?.body ?? "{}")).toMatchObject({ timeInterval: "0" });
+    const [eth] = await okxAdapter.readScopes(c, ["ETH-USD"]);
+    expect(eth?.state.status).toBe("disabled");
+    expect(await readLimits(c, "ETH-USD")).toEqual(limits({ windowMs: 0 }));
+  });
+
+  it("a value OKX refuses comes back rejected with the venue's words, after one call", async () => {
+    const c = ctx();
+    const err = await fail(setLimits(c, "ETH-USD", limits({ qtyLimit: "0" })));
+    expect(err).toMatchObject({
+      kind: "rejected",
+      details: { venueCode: "51000", venueMessage: "Parameter qtyLimit error" },
+    });
+    expect(err?.message).toBe("OKX: request rejected (51000): Parameter qtyLimit error");
+    expect(await sets()).toBe(1);
+    expect(await readLimits(c, "ETH-USD")).toEqual(ETH_BEFORE);
+  });
+
+  it("a bad scope or a missing required field is refused before anything is sent", async () => {
+    expect((await fail(setLimits(ctx(), "btc-usd", limits())))?.kind).toBe("bad_scope");
+    expect((await fail(readLimits(ctx(), "BTC-USD&x=1")))?.kind).toBe("bad_scope");
+    const err = await fail(setLimits(ctx(), "ETH-USD", limits({ frozenPeriodMs: null })));
+    expect(err?.kind).toBe("rejected");
+    expect(err?.message).toMatch(/nothing was sent/);
+    expect(await ctl.log({ path: CONFIG })).toHaveLength(0);
+  });
+
+  it("a hang on the set is an unknown outcome within the timeout, sent once", async () => {
+    // apply: the venue did change it, and only a re-read can tell.
+    await ctl.fault({ venue: "okx", method: "POST", path: CONFIG, kind: "hang", apply: true });
+    const c = ctx({ over: { timeouts: { readMs: 1000, resetMs: 300 } } });
+    const started = Date.now();
+    expect((await fail(setLimits(c, "ETH-USD", limits())))?.kind).toBe("unknown_outcome");
+    expect(Date.now() - started).toBeLessThan(1300);
+    expect(await sets()).toBe(1);
+    expect(await readLimits(c, "ETH-USD")).toEqual(limits());
+  });
+
+  it.each([500, 503])("a %i on the set is an unknown outcome, sent once", async (status) => {
+    await ctl.fault({ venue: "okx", method: "POST", path: CONFIG, kind: "status", status });
+    expect((await fail(setLimits(ctx(), "ETH-USD", limits())))?.kind).toBe("unknown_outcome");
+    expect(await sets()).toBe(1);
   });
 });

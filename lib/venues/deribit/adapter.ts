@@ -14,6 +14,7 @@ import { clockKey, deribitPrivate, deribitServerTime } from "@/lib/venues/deribi
 import { DERIBIT_SCOPE_PATTERN, deribitScope, parseDeribitScope } from "@/lib/venues/deribit/scope";
 import { stateWithout } from "@/lib/venues/scope-state";
 import { readDeribitDeadMan } from "@/lib/venues/deribit/dead-man";
+import { readDeribitLimits, setDeribitLimits } from "@/lib/venues/deribit/limits";
 
 // Without index_name both lists cover every index and every MMP group, so one read is at most
 // two calls, however many scopes the account watches. Every MMP call is a matching-engine call
@@ -133,6 +134,20 @@ export const deribitAdapter: VenueAdapter = {
       );
     }
     return { venueAnswer: JSON.stringify({ result }) };
+  },
+
+  readLimits: readDeribitLimits,
+
+  async setLimits(ctx, scope, limits) {
+    try {
+      return await setDeribitLimits(ctx, scope, limits);
+    } finally {
+      // Whatever the outcome, the cached configuration may now be the old one (a read during
+      // the call may even have cached it again): the next read fetches it afresh. The reset the
+      // set triggers needs nothing more here, as reset_mmp does not: the status is read on
+      // every poll.
+      configCache.delete(ctx.accountId);
+    }
   },
 
   serverTime: deribitServerTime,

@@ -19,8 +19,8 @@ import {
 } from "@/lib/venues/deribit/sign";
 
 // JSON-RPC over HTTP: `${baseUrl}/api/v2/<method>`. Reads go as GET with the params in the query
-// string, resets as POST with a JSON-RPC body; either way the signature header covers the exact
-// URI and body bytes sent.
+// string, resets and config changes as POST with a JSON-RPC body; either way the signature
+// header covers the exact URI and body bytes sent.
 
 const errorBody = z.looseObject({
   code: z.number(),
@@ -89,7 +89,8 @@ export async function deribitServerTime(ctx: AdapterContext): Promise<number> {
 export interface PrivateCall {
   /** e.g. "private/get_mmp_config". */
   method: string;
-  params: Record<string, string>;
+  /** Numbers travel as JSON numbers in a POST body (the venue's types) and as text in a query. */
+  params: Record<string, string | number>;
   mutation: boolean;
 }
 
@@ -103,7 +104,9 @@ async function attempt(ctx: AdapterContext, call: PrivateCall): Promise<PrivateR
   const { origin, prefix } = deribitBase(ctx.baseUrl);
   const path = `${prefix}/api/v2/${call.method}`;
   const httpMethod = call.mutation ? "POST" : "GET";
-  const query = new URLSearchParams(call.params).toString();
+  const query = new URLSearchParams(
+    Object.entries(call.params).map(([k, v]) => [k, String(v)]),
+  ).toString();
   const uri = httpMethod === "GET" && query ? `${path}?${query}` : path;
   // Serialised once: these exact bytes are both signed and sent.
   const body =

@@ -4,6 +4,7 @@ import { clockOffset } from "@/lib/venues/clock";
 import { isVenueError, VenueError } from "@/lib/venues/errors";
 import type { AdapterContext, ScopeRead, ScopeState, VenueAdapter } from "@/lib/venues/types";
 import { normaliseOkx, okxMmpSchema } from "@/lib/venues/okx/normalise";
+import { readOkxLimits, setOkxLimits } from "@/lib/venues/okx/limits";
 import { clockKey, okxServerTime, okxSigned, type SignedResult } from "@/lib/venues/okx/request";
 import { stateWithout } from "@/lib/venues/scope-state";
 
@@ -14,6 +15,14 @@ import { stateWithout } from "@/lib/venues/scope-state";
 const SCOPE_PATTERN = /^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$/;
 const familyOf = z.looseObject({ instFamily: z.string() });
 const resetData = z.array(z.looseObject({ result: z.boolean() })).min(1);
+
+/** The scope as an instFamily; anything else is refused before a signed call is built. */
+function checkedFamily(scope: string): string {
+  if (!SCOPE_PATTERN.test(scope)) {
+    throw new VenueError("bad_scope", `OKX: "${scope.slice(0, 40)}" is not an instFamily`);
+  }
+  return scope;
+}
 
 /** An account without market-maker permission (51035) has no MMP families: null; else rethrow. */
 function noMmp(err: unknown): null {
@@ -84,9 +93,7 @@ export const okxAdapter: VenueAdapter = {
   },
 
   async reset(ctx, scope) {
-    if (!SCOPE_PATTERN.test(scope)) {
-      throw new VenueError("bad_scope", `OKX: "${scope.slice(0, 40)}" is not an instFamily`);
-    }
+    checkedFamily(scope);
     // The body is serialised once and those exact bytes are both signed and sent.
     const { data } = await okxSigned(ctx, {
       method: "POST",
@@ -109,4 +116,13 @@ export const okxAdapter: VenueAdapter = {
   },
 
   serverTime: okxServerTime,
+
+  // Both async, so a bad scope is a rejected promise like every other failure.
+  async readLimits(ctx, scope) {
+    return readOkxLimits(ctx, checkedFamily(scope));
+  },
+
+  async setLimits(ctx, scope, limits) {
+    return setOkxLimits(ctx, checkedFamily(scope), limits);
+  },
 };
