@@ -9,7 +9,7 @@ const SERVER_LAYERS = [
   { name: "store", path: "^lib/(config|db)/" }, // read + validate config; database
   { name: "domain", path: "^lib/(venues|audit|auth)/" }, // venue clients, audit trail, sign-in
   { name: "live", path: "^lib/live/" }, // state store, poller, push, publish, streams, cluster
-  { name: "desk", path: "^lib/desk/" }, // use cases: snapshot, reset
+  { name: "desk", path: "^lib/(desk|limits)/" }, // use cases: snapshot, reset, limit changes
   { name: "http", path: "^lib/http/" }, // the one HTTP edge
   { name: "server", path: "^lib/server/" }, // composition root: start-up, health, demo bootstrap
 ];

@@ -9,6 +9,7 @@ import { isShownStale } from "@/lib/client/staleness";
 import { wasFrozen } from "@/lib/model/row-status";
 import { formatAge, formatUtcTime } from "@/lib/model/format";
 import { useServerClock, useServerNow } from "@/components/desk/server-clock";
+import { driftText } from "@/components/desk/drift-badge";
 
 // Colour only reinforces the status word and icon; on a monochrome or washed-out display the
 // word, the icon and the frozen row's heavy border still tell the states apart.
@@ -84,6 +85,16 @@ export const ScreenRow = memo(function ScreenRow({
               className="font-semibold text-rose-100"
             />
           </>
+        ) : row.drift && row.status !== "unknown" ? (
+          // Limits that left their desired state; MMP switched off at the venue is the loudest.
+          <span
+            className={row.drift.off ? "rounded bg-rose-700 px-3 text-white" : "text-amber-300"}
+            title={driftText(row.drift)}
+          >
+            {row.drift.off
+              ? "MMP OFF"
+              : `DRIFT: ${row.drift.fields.map((f) => f.label).join(", ")}`}
+          </span>
         ) : row.status === "unknown" ? (
           <span className="text-amber-200" title={row.problem?.message}>
             {stale || frozenBefore ? (

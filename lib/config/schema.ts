@@ -13,6 +13,18 @@ const envVarName = z
 export const KEY_TYPES = ["hmac", "rsa", "ed25519"] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
 
+const desiredDuration = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const desiredDecimal = z.string().regex(/^(0|[1-9]\d{0,14})(\.\d{1,12})?$/);
+export const desiredLimitsSchema = z.strictObject({
+  windowMs: desiredDuration.optional(),
+  frozenPeriodMs: desiredDuration.optional(),
+  qtyLimit: desiredDecimal.optional(),
+  deltaLimit: desiredDecimal.optional(),
+  vegaLimit: desiredDecimal.optional(),
+  maxQuoteQty: desiredDecimal.optional(),
+});
+export type DesiredLimits = z.infer<typeof desiredLimitsSchema>;
+
 export const accountSchema = z
   .object({
     id: z
@@ -41,6 +53,9 @@ export const accountSchema = z
      * maker's own quoting (matching-engine credits) and whose size depends on the account's
      * tier (docs/venues.md). Absent = the adapter's default. */
     requestsPerSecond: z.number().positive().max(100).optional(),
+    /** Desired MMP limits per scope (issue 15), in the desk's units: durations in ms, sizes as
+     * decimal strings. A live value that differs is drift. A verified limit change replaces it. */
+    desired: z.record(z.string().min(1).max(64), desiredLimitsSchema).optional(),
   })
   .strict();
 

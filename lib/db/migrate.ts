@@ -10,6 +10,7 @@ import * as m0007 from "@/lib/db/migrations/0007-reset-reconcile";
 import * as m0008 from "@/lib/db/migrations/0008-audit-read-indexes";
 import * as m0009 from "@/lib/db/migrations/0009-audit-key-index";
 import * as m0010 from "@/lib/db/migrations/0010-limit-changes";
+import * as m0011 from "@/lib/db/migrations/0011-desired-limits";
 
 // Migrations are listed here (not read from a folder) so they survive bundling. The same list
 // runs on SQLite and PostgreSQL; a migration that needs dialect-specific SQL receives the dialect.
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<
   "0008-audit-read-indexes": m0008,
   "0009-audit-key-index": m0009,
   "0010-limit-changes": m0010,
+  "0011-desired-limits": m0011,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -136,6 +136,22 @@ export interface LimitChangeTable {
   detail: string | null;
 }
 
+/** A row's desired limits from its last verified change (migration 0011). */
+export interface DesiredLimitsTable {
+  row_id: string;
+  limits_json: string;
+  set_by: string;
+  set_at: string;
+  change_id: string | null;
+}
+
+/** The drift a row is in now (migration 0011): alerted once, removed when it clears. */
+export interface RowDriftTable {
+  row_id: string;
+  drift_key: string;
+  since: string;
+}
+
 export interface Database {
   live_state: LiveStateTable;
   trigger_event: TriggerEventTable;
@@ -149,4 +165,6 @@ export interface Database {
   auth_session: AuthSessionTable;
   auth_throttle: AuthThrottleTable;
   limit_change: LimitChangeTable;
+  desired_limits: DesiredLimitsTable;
+  row_drift: RowDriftTable;
 }

@@ -15,7 +15,8 @@ export interface RequestMeta {
 }
 
 /** Audited actions (the audit's `action` column). */
-export type AuditAction = "mmp.reset" | "mmp.limits.request" | "mmp.limits.decide";
+export type AuditAction =
+  "mmp.reset" | "mmp.limits.request" | "mmp.limits.decide" | "mmp.limits.drift";
 
 /** Writes one row to the audit trail; throws if it cannot (callers fail closed). */
 export type AuditAppend = (entry: AuditEntry) => Promise<unknown>;

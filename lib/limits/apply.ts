@@ -8,6 +8,7 @@ import type { LimitChangeStatus, LimitChangeView } from "@/lib/model/limit-chang
 import type { MmpLimits } from "@/lib/model/limits";
 import { AppError } from "@/lib/platform/errors";
 import { log } from "@/lib/platform/log";
+import { saveDesired } from "@/lib/live/desired";
 import { VenueError } from "@/lib/venues/errors";
 import { guardedReset } from "@/lib/venues/guard";
 
@@ -36,7 +37,19 @@ async function finish(
   detail: string | null,
 ): Promise<LimitChangeView> {
   const fields = { read_after_json: readAfter ? JSON.stringify(readAfter) : null, detail };
-  await transition(await deps.db(), row.id, "sending", to, fields);
+  const db = await deps.db();
+  await transition(db, row.id, "sending", to, fields);
+  // A verified change is the row's desired state from now on: drift is judged against it.
+  if (to === "verified" && readAfter)
+    await saveDesired(
+      db,
+      `${row.account_id}/${row.scope}`,
+      readAfter,
+      row.decided_by ?? "?",
+      row.id,
+    ).catch((err: unknown) =>
+      log.error({ err, change: row.id }, "could not store the desired limits"),
+    );
   return toView({ ...row, ...fields, status: to }, deps.now());
 }
 

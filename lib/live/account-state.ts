@@ -2,6 +2,8 @@ import "server-only";
 import { EventEmitter } from "node:events";
 import { settings } from "@/lib/config/settings";
 import { deadManView } from "@/lib/live/dead-man-view";
+import { desiredFor } from "@/lib/live/desired";
+import { withDrift } from "@/lib/live/drift";
 import { withFrozenSince } from "@/lib/live/freeze-since";
 import type { MmpRow, RowProblem } from "@/lib/model/types";
 import { singleton } from "@/lib/platform/singleton";
@@ -181,6 +183,10 @@ export async function readAccount(account: VenueAccount, maxAgeMs: number): Prom
   await entry.inflight;
 }
 
+/** A row with its freeze start and its drift from the desired limits. */
+const withRowDrift = (config: VenueAccount["account"], row: MmpRow): MmpRow =>
+  withDrift(withFrozenSince(row), desiredFor(config, row.scope));
+
 /** How old the account's rows may be before they show UNKNOWN: the desk's limit, or longer while
  * its reads are sparse (push channel up) or paced by a rate budget. A paced account may miss one
  * poll and a timeout, like a sparse one; data past that is stale, whatever the cause. */
@@ -217,7 +223,7 @@ export function rowsOf(account: VenueAccount, now = Date.now()): MmpRow[] {
   const stale = now - entry.fetchedAt > staleAfterMs;
   const resetBlocked = resetBlockedReason(account.guard, now);
   return entry.reads.map(({ scope, state }) =>
-    withFrozenSince({
+    withRowDrift(config, {
       ...base,
       ...state,
       id: `${config.id}/${scope}`,

@@ -17,5 +17,8 @@ export const AUDIT_OUTCOMES = [
   "sent",
   "verified",
   "unverified",
+  // A row's live limits left its desired state, or came back to it (lib/live/drift.ts).
+  "drift_detected",
+  "drift_cleared",
 ] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];

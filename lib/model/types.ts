@@ -55,6 +55,19 @@ export interface MmpRow {
   resetBlocked?: string | null;
   /** The account's dead-man switch (or this underlying's, where the venue arms it per underlying). */
   deadMan?: DeadManView;
+  /** The live limits differ from the row's desired ones (issue 15): set by the config file or by
+   * the last verified limit change. Absent: no desired state, or it matches, or no fresh data. */
+  drift?: RowDrift;
+}
+
+/** How a row's live MMP configuration differs from its desired one. */
+export interface RowDrift {
+  /** MMP is no longer on at the venue (not enabled, configuration gone, window 0): the loudest. */
+  off: boolean;
+  /** Each field that differs, as desired → live (empty when off). */
+  fields: { field: string; label: string; desired: number | string; live: number | string | null }[];
+  /** When the desk first saw this drift (epoch ms). */
+  since: number;
 }
 
 /** The account's dead-man switch (cancel-on-disconnect / countdown cancel-all) as the venue

@@ -78,5 +78,16 @@ export const metrics = singleton("metrics", () => {
       help: "Failed writes of the audit chain head to the anchor file",
       registers: [registry],
     }),
+    driftDetected: new Counter({
+      name: "mmp_limit_drift_detected_total",
+      help: "Rows whose live MMP limits left their desired state (kind: off | limits)",
+      labelNames: ["venue", "kind"],
+      registers: [registry],
+    }),
+    rowsInDrift: new Gauge({
+      name: "mmp_rows_in_drift",
+      help: "Rows whose live MMP limits differ from their desired state now",
+      registers: [registry],
+    }),
   };
 });

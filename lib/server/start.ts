@@ -12,6 +12,8 @@ import { prepareAuditTrail } from "@/lib/audit/prepare";
 import { startMonitor } from "@/lib/live/monitor";
 import { startCluster } from "@/lib/live/cluster";
 import { startPublishing } from "@/lib/live/publish";
+import { startDriftAlerts } from "@/lib/live/drift-alerts";
+import { startDesiredRefresh } from "@/lib/live/desired";
 import { loadOpenFreezes } from "@/lib/live/freeze-since";
 import { env, EnvError } from "@/lib/platform/env";
 import { log } from "@/lib/platform/log";
@@ -29,8 +31,11 @@ export async function startServer(): Promise<void> {
     // push, a reset's re-read, another process's share) reaches the streams from here on. Also
     // without the monitor, since resets and snapshots still read.
     startPublishing();
+    // Rows whose live limits leave their desired state: audited, alerted once (issue 15).
+    startDriftAlerts();
     const config = await initConfig(startDemo);
     const { dialect } = await getDb();
+    await startDesiredRefresh(getDb);
     const misconfigured = config.accounts.filter((a) => a.missingEnv.length > 0).map((a) => a.id);
     log.info(
       { source: config.source, accounts: config.accounts.length, misconfigured, database: dialect },

@@ -47,6 +47,7 @@ beforeEach(async () => {
   policy = undefined;
   await bench.restore();
   await bench.db.db.deleteFrom("limit_change").execute();
+  await bench.db.db.deleteFrom("desired_limits").execute();
   since = await bench.lastSeq();
 });
 
@@ -116,6 +117,14 @@ describe("four eyes", () => {
     expect(done.readAfter?.qtyLimit).toBe("300");
     expect(await calls(SET)).toBe(1);
     expect(await outcomes()).toEqual(["proposed", "denied", "approved", "sent", "verified"]);
+    // The verified values are the row's desired state from now on (drift is judged against them).
+    const desired = await bench.db.db
+      .selectFrom("desired_limits")
+      .selectAll()
+      .where("row_id", "=", "bn-main/ETHUSDT")
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(desired.limits_json)).toMatchObject({ qtyLimit: "300", windowMs: 5000 });
+    expect(desired.change_id).toBe(change.id);
 
     // A replayed approval (a new key) sends nothing.
     const again = await approve(ADMIN_B, change);

@@ -62,6 +62,8 @@ export const FIXTURE_USERS: { username: string; role: Role }[] = [
   { username: "viewer1", role: "viewer" },
   { username: "screen1", role: "screen" },
   { username: "admin1", role: "admin" },
+  // A second admin: a limit change needs another person's approval (issue 15).
+  { username: "admin2", role: "admin" },
   ...Array.from({ length: 10 }, (_, i) => ({
     username: `trader${i + 1}`,
     role: "trader" as const,
