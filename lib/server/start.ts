@@ -13,6 +13,7 @@ import { startMonitor } from "@/lib/live/monitor";
 import { startCluster } from "@/lib/live/cluster";
 import { startPublishing } from "@/lib/live/publish";
 import { startDriftAlerts } from "@/lib/live/drift-alerts";
+import { startLimitReconciler } from "@/lib/limits/reconcile";
 import { startDesiredRefresh } from "@/lib/live/desired";
 import { loadOpenFreezes } from "@/lib/live/freeze-since";
 import { env, EnvError } from "@/lib/platform/env";
@@ -55,6 +56,8 @@ export async function startServer(): Promise<void> {
     // Resets left open by a process that died (this one's predecessor, or another on the same
     // database) are settled now and every few seconds: unknown, a re-read, resolved.
     startResetReconciler();
+    // Limit changes whose sending process stopped: settled by a re-read, never sent again.
+    startLimitReconciler();
     // Since when each row has been frozen, as the trigger history knows it (before the first poll
     // notes its own, later, time: the earlier one wins either way).
     await loadOpenFreezes();

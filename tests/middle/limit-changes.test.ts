@@ -8,6 +8,7 @@ import {
   requestChangeRoute,
 } from "@/lib/http/limits-routes";
 import type { LimitDeps } from "@/lib/limits/deps";
+import { reconcileLimitChanges } from "@/lib/limits/reconcile";
 import type { LimitChangeView } from "@/lib/model/limit-change";
 import type { MmpLimits } from "@/lib/model/limits";
 import type { CurrentUser } from "@/lib/model/roles";
@@ -232,5 +233,48 @@ describe("refused before any venue call", () => {
     expect(res.status).toBe(400);
     expect((await errorOf(res)).code).toBe("limits_unchanged");
     expect(await calls(SET)).toBe(0);
+  });
+});
+
+describe("a change whose sending process stopped", () => {
+  it("is settled by a re-read, never sent again: verified when the venue shows it, else unknown", async () => {
+    const stuck = (id: string, after: MmpLimits) => ({
+      id,
+      account_id: "bn-main",
+      scope: "ETHUSDT",
+      venue: "binance",
+      requested_by: "trader1",
+      requested_at: new Date(Date.now() - 300_000).toISOString(),
+      expires_at: new Date(Date.now() + 300_000).toISOString(),
+      before_json: JSON.stringify(ETH_NOW),
+      after_json: JSON.stringify(after),
+      diff_hash: "0".repeat(64),
+      switches_off: 0,
+      status: "sending",
+      decided_by: "admin1",
+      decided_at: new Date(Date.now() - 180_000).toISOString(),
+      read_after_json: null,
+      detail: null,
+    });
+    const applied = "00000000-0000-4000-8000-000000000001";
+    const lost = "00000000-0000-4000-8000-000000000002";
+    await bench.db.db
+      .insertInto("limit_change")
+      .values([stuck(applied, ETH_NOW), stuck(lost, { ...ETH_NOW, qtyLimit: "999" })])
+      .execute();
+    const settled = await reconcileLimitChanges(limits(), (e) => appendAudit(e, bench.db));
+    expect(settled).toBe(2);
+    const status = async (id: string) =>
+      (
+        await bench.db.db
+          .selectFrom("limit_change")
+          .select("status")
+          .where("id", "=", id)
+          .executeTakeFirstOrThrow()
+      ).status;
+    expect(await status(applied)).toBe("verified");
+    expect(await status(lost)).toBe("unknown");
+    expect(await calls(SET)).toBe(0);
+    expect(await outcomes()).toEqual(["unknown", "verified", "unknown", "unverified"]);
   });
 });
