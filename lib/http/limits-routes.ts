@@ -1,10 +1,12 @@
 import "server-only";
-import { requireUser } from "@/lib/auth/current-user";
+import { z } from "zod";
+import { requirePermission, requireUser } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { stateChangingRoute, type EdgeDeps } from "@/lib/http/state-changing";
 import { handler } from "@/lib/http/handler";
 import { approveLimitChange, declineLimitChange } from "@/lib/limits/decide";
-import type { LimitDeps } from "@/lib/limits/deps";
+import { limitDefaults, type LimitDeps } from "@/lib/limits/deps";
+import { limitsTarget, readLimitsNow } from "@/lib/limits/target";
 import { expireDue } from "@/lib/limits/expire";
 import { requestLimitChange } from "@/lib/limits/request";
 import { listChanges, toView } from "@/lib/limits/store";
@@ -75,6 +77,32 @@ function decisionRoute(kind: "approve" | "decline", deps: Deps) {
 
 export const approveChangeRoute = (deps: Deps = {}) => decisionRoute("approve", deps);
 export const declineChangeRoute = (deps: Deps = {}) => decisionRoute("decline", deps);
+
+const currentQuery = z.strictObject({
+  accountId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  scope: z.string().min(1).max(64),
+});
+
+/** GET ?accountId&scope: the scope's limits at the venue now (one fresh, guarded read), so the
+ * form starts from the venue's values, including fields the desk's rows do not carry (a max
+ * quote quantity). For whoever may request a change. */
+export function currentLimitsRoute(
+  deps: { user?: EdgeDeps["user"]; limits?: Partial<LimitDeps> } = {},
+) {
+  return handler(async (req: Request) => {
+    const user = await (deps.user ?? requireUser)();
+    requirePermission(user, "mmp.limits.request");
+    const query = currentQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+    if (!query.success) throw new AppError("invalid_query", "accountId and scope are required");
+    const limits = { ...limitDefaults(), ...deps.limits };
+    const target = await limitsTarget(limits, query.data.accountId, query.data.scope);
+    const current = await readLimitsNow(limits, target);
+    return Response.json(
+      { venue: target.account.account.venue, limits: current },
+      { headers: { "Cache-Control": "no-store" } },
+    );
+  });
+}
 
 /** GET: the changes, pending first; for whoever may request or approve them. */
 export function listChangesRoute(deps: { user?: EdgeDeps["user"]; db?: EdgeDeps["db"] } = {}) {

@@ -3,6 +3,7 @@ import { appendAudit } from "@/lib/audit/append";
 import type { LimitPolicy } from "@/lib/config/schema";
 import {
   approveChangeRoute,
+  currentLimitsRoute,
   declineChangeRoute,
   listChangesRoute,
   requestChangeRoute,
@@ -152,6 +153,22 @@ describe("four eyes", () => {
     expect(((await res.json()) as LimitChangeView).status).toBe("declined");
     expect((await approve(ADMIN_B, change)).status).toBe(409);
     expect(await calls(SET)).toBe(0);
+  });
+});
+
+describe("the form's starting point", () => {
+  it("reads the scope's limits at the venue now, for whoever may request a change", async () => {
+    const get = (user: CurrentUser, q: string) =>
+      currentLimitsRoute({ user: () => Promise.resolve(user), limits: limits() })(
+        new Request(`${ORIGIN}/api/limits/current?${q}`),
+        undefined,
+      );
+    const res = await get(TRADER, "accountId=bn-main&scope=ETHUSDT");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ venue: "binance", limits: ETH_NOW });
+    expect((await get(VIEWER, "accountId=bn-main&scope=ETHUSDT")).status).toBe(403);
+    expect((await get(TRADER, "accountId=bn-main")).status).toBe(400);
+    expect((await get(TRADER, "accountId=bn-main&scope=ETHUSDT&x=1")).status).toBe(400);
   });
 });
 
