@@ -23,7 +23,11 @@ export default async function DeskPage() {
         Skip to the desk table
       </a>
       <AppHeader user={user} title="MMP risk desk" />
-      <Desk initialSnapshot={firstPaint(snapshot)} canReset={can(user.role, "mmp.reset")} />
+      <Desk
+        initialSnapshot={firstPaint(snapshot)}
+        canReset={can(user.role, "mmp.reset")}
+        canEditLimits={can(user.role, "mmp.limits.request")}
+      />
     </main>
   );
 }

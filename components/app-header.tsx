@@ -18,6 +18,11 @@ export function AppHeader({ user, title }: { user: CurrentUser; title: string })
           <Link href="/screen" className={link}>
             Wall screen
           </Link>
+          {can(user.role, "mmp.limits.request") || can(user.role, "mmp.limits.approve") ? (
+            <Link href="/approvals" className={link}>
+              Approvals
+            </Link>
+          ) : null}
           {can(user.role, "audit.read") ? (
             <Link href="/audit" className={link}>
               Audit

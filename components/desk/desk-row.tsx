@@ -13,6 +13,7 @@ import { DeadManCell } from "@/components/desk/dead-man-cell";
 import { DataAge } from "@/components/desk/data-age";
 import { ResetButton } from "@/components/desk/reset-button";
 import { HistoryButton } from "@/components/history/row-history";
+import { EditLimitsButton } from "@/components/limits/edit-limits-button";
 
 // Columns have fixed widths (desk-table.tsx): long identifiers and venue decimals wrap rather
 // than overflow into the next column.
@@ -22,6 +23,7 @@ const num = `${cell} text-right`;
 interface Props {
   row: MmpRow;
   canReset: boolean;
+  canEditLimits: boolean;
 }
 
 // Re-render a row only when something it shows changed. TanStack Query's structural sharing
@@ -29,7 +31,7 @@ interface Props {
 // the data-age cell reads it from its own store (row-ages.tsx), and ticking cells subscribe to
 // the shared clock themselves, so no "now" passes through here either.
 function sameRow(prev: Props, next: Props): boolean {
-  if (prev.canReset !== next.canReset) return false;
+  if (prev.canReset !== next.canReset || prev.canEditLimits !== next.canEditLimits) return false;
   if (prev.row === next.row) return true;
   const keys = Object.keys(next.row) as (keyof MmpRow)[];
   // An optional field that went away (a row's own stale limit, say) is a change too.
@@ -37,7 +39,7 @@ function sameRow(prev: Props, next: Props): boolean {
   return keys.every((k) => k === "fetchedAt" || prev.row[k] === next.row[k]);
 }
 
-export const DeskRow = memo(function DeskRow({ row, canReset }: Props) {
+export const DeskRow = memo(function DeskRow({ row, canReset, canEditLimits }: Props) {
   const frozen = row.status === "frozen";
   return (
     <tr
@@ -95,9 +97,11 @@ export const DeskRow = memo(function DeskRow({ row, canReset }: Props) {
         <DataAge rowId={row.id} initial={row.fetchedAt} staleAfterMs={row.staleAfterMs} />
       </td>
       <td className={cell}>
-        {/* History first: it is on every row, so it keeps one position down the column. */}
-        <div className="flex items-start gap-2">
+        {/* History and Edit limits first: they are on every row, so they keep one position
+            down the column. */}
+        <div className="flex flex-wrap items-start gap-2">
           <HistoryButton row={row} />
+          {canEditLimits && <EditLimitsButton row={row} />}
           {canReset && <ResetButton row={row} />}
         </div>
       </td>

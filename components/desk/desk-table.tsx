@@ -35,11 +35,13 @@ export interface TablePresence {
 export function DeskTable({
   rows,
   canReset,
+  canEditLimits,
   pointer,
   focus,
 }: {
   rows: readonly MmpRow[];
   canReset: boolean;
+  canEditLimits: boolean;
   pointer?: TablePresence;
   focus?: TablePresence;
 }) {
@@ -85,7 +87,9 @@ export function DeskTable({
               </td>
             </tr>
           ) : (
-            rows.map((row) => <DeskRow key={row.id} row={row} canReset={canReset} />)
+            rows.map((row) => (
+              <DeskRow key={row.id} row={row} canReset={canReset} canEditLimits={canEditLimits} />
+            ))
           )}
         </tbody>
       </table>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useLayoutEffect, useMemo, useState, useSyncExternalStore } from "react";
-import type { DeskSnapshot } from "@/lib/model/types";
+import type { DeskSnapshot, MmpRow } from "@/lib/model/types";
 import { ServerClockContext, useServerClockValue } from "@/components/desk/server-clock";
 import { sortRows } from "@/lib/model/sort-rows";
 import {
@@ -12,6 +12,7 @@ import {
   type DeskFilterValues,
 } from "@/components/desk/desk-filters";
 import { useSearchParams } from "next/navigation";
+import dynamic from "next/dynamic";
 import { StaleBanner } from "@/components/desk/stale-banner";
 import { RowAgesContext, createRowAgesStore } from "@/components/desk/row-ages";
 import { StaleAfterContext } from "@/lib/client/use-stale-rows";
@@ -31,13 +32,23 @@ import {
   RowHistoryDialog,
   type HistoryTarget,
 } from "@/components/history/row-history";
+import { OpenEditLimitsContext } from "@/components/limits/edit-limits-button";
+
+// The limits form validates with the server's own schema (and so brings zod): it loads on the
+// first "Edit limits", which keeps the desk's own bundle as light as it was.
+const EditLimitsDialog = dynamic(
+  () => import("@/components/limits/edit-limits-dialog").then((m) => m.EditLimitsDialog),
+  { ssr: false },
+);
 
 export function Desk({
   initialSnapshot,
   canReset,
+  canEditLimits,
 }: {
   initialSnapshot: DeskSnapshot;
   canReset: boolean;
+  canEditLimits: boolean;
 }) {
   const live = useLiveDesk(initialSnapshot);
   const { snapshot: data, dataUpdatedAt, error, isFetching, connection, alerts } = live;
@@ -49,6 +60,7 @@ export function Desk({
     window.history.replaceState(null, "", `${window.location.pathname}${filtersToQuery(next)}`);
   };
   const [history, setHistory] = useState<HistoryTarget | null>(null);
+  const [editing, setEditing] = useState<MmpRow | null>(null);
 
   // serverTime paired with the moment this snapshot landed in the cache gives the browser's
   // clock offset (see server-clock.tsx). Writers of single rows keep both, so the pair holds.
@@ -142,14 +154,23 @@ export function Desk({
                   ? `Order held while you work on the table: ${held.moved} row${held.moved === 1 ? "" : "s"} will move when the pointer leaves it.`
                   : ""}
               </p>
-              <DeskTable
-                rows={held.rows}
-                canReset={canReset}
-                pointer={{ onEnter: () => setPointerIn(true), onLeave: () => setPointerIn(false) }}
-                focus={{ onEnter: () => setFocusIn(true), onLeave: () => setFocusIn(false) }}
-              />
+              <OpenEditLimitsContext value={setEditing}>
+                <DeskTable
+                  rows={held.rows}
+                  canReset={canReset}
+                  canEditLimits={canEditLimits}
+                  pointer={{
+                    onEnter: () => setPointerIn(true),
+                    onLeave: () => setPointerIn(false),
+                  }}
+                  focus={{ onEnter: () => setFocusIn(true), onLeave: () => setFocusIn(false) }}
+                />
+              </OpenEditLimitsContext>
             </section>
             <RowHistoryDialog target={history} onClose={() => setHistory(null)} />
+            {canEditLimits && editing ? (
+              <EditLimitsDialog row={editing} onClose={() => setEditing(null)} />
+            ) : null}
           </OpenHistoryContext>
         </StaleAfterContext>
       </RowAgesContext>
