@@ -1,7 +1,9 @@
 "use client";
 
 import { useEffect, useId, useRef } from "react";
+import { useQuery } from "@tanstack/react-query";
 import type { MmpRow } from "@/lib/model/types";
+import { currentLimitsQueryOptions } from "@/lib/client/limits-queries";
 import { LimitsForm } from "@/components/limits/limits-form";
 
 // Mounted only while open (the desk unmounts it on close), so every opening starts from the row
@@ -9,6 +11,7 @@ import { LimitsForm } from "@/components/limits/limits-form";
 // behind is inert.
 export function EditLimitsDialog({ row, onClose }: { row: MmpRow; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const current = useQuery(currentLimitsQueryOptions(row.accountId, row.scope));
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
@@ -36,7 +39,23 @@ export function EditLimitsDialog({ row, onClose }: { row: MmpRow; onClose: () =>
             Close
           </button>
         </div>
-        <LimitsForm row={row} />
+        {current.isPending ? (
+          <p role="status" className="text-sm text-slate-300">
+            Reading the venue&apos;s limits…
+          </p>
+        ) : (
+          <>
+            {current.isError ? (
+              // Not a reason to stop: the form starts from the desk's last read, and the server
+              // compares with the venue itself when the change is requested.
+              <p className="text-sm text-amber-200">
+                Could not read the venue now ({current.error.message}); starting from the
+                desk&apos;s last read.
+              </p>
+            ) : null}
+            <LimitsForm row={row} venueLimits={current.data ?? null} />
+          </>
+        )}
       </div>
     </dialog>
   );

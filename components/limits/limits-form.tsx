@@ -3,7 +3,7 @@
 import { useId, useMemo, useState, type FormEvent } from "react";
 import Link from "next/link";
 import type { MmpRow } from "@/lib/model/types";
-import type { LimitField } from "@/lib/model/limits";
+import type { LimitField, MmpLimits } from "@/lib/model/limits";
 import { diffLimits } from "@/lib/model/limits";
 import { VENUE_LIMITS, limitEffects } from "@/lib/model/venue-limits";
 import { VENUE_LABELS } from "@/lib/model/venues";
@@ -23,11 +23,19 @@ import { EffectNotes, LimitDiff } from "@/components/limits/limit-diff";
 // The first pair of eyes: the new values, checked as they are typed, the change they make and
 // what else the venue does, then "Request change". Nothing reaches the venue from here: the
 // request waits for another person's approval.
-export function LimitsForm({ row }: { row: MmpRow }) {
+export function LimitsForm({
+  row,
+  venueLimits = null,
+}: {
+  row: MmpRow;
+  /** The venue's values read when the dialog opened; null: the desk's row is all we have. */
+  venueLimits?: MmpLimits | null;
+}) {
   const { venue } = row;
   const fields = useMemo(() => formFields(venue), [venue]);
-  // The row as it was when the dialog opened: the server compares with the venue itself anyway.
-  const [before] = useState(() => rowLimits(row));
+  // The venue's values as the dialog opened (else the row's): the server compares with the venue
+  // itself anyway when the change is requested.
+  const [before] = useState(() => venueLimits ?? rowLimits(row));
   const [inputs, setInputs] = useState(() => inputsFrom(venue, before));
   const [confirmOff, setConfirmOff] = useState(false);
   const request = useLimitRequest();
@@ -79,7 +87,7 @@ export function LimitsForm({ row }: { row: MmpRow }) {
           Change (desk → new)
         </h3>
         {after ? (
-          <LimitDiff changes={changes} unknownBefore={NOT_ON_ROW} />
+          <LimitDiff changes={changes} unknownBefore={venueLimits ? [] : NOT_ON_ROW} />
         ) : (
           <p className="text-sm text-slate-400">Correct the fields marked above to see it.</p>
         )}

@@ -8,7 +8,34 @@ import type { MmpLimits } from "@/lib/model/limits";
 export const limitKeys = {
   all: ["limits"] as const,
   changes: () => [...limitKeys.all, "changes"] as const,
+  current: (accountId: string, scope: string) =>
+    [...limitKeys.all, "current", accountId, scope] as const,
 };
+
+function isCurrent(body: unknown): body is { limits: MmpLimits | null } {
+  return typeof body === "object" && body !== null && "limits" in body;
+}
+
+/** The scope's limits at the venue now (one fresh read on the server), for the form's start:
+ * the desk's rows lack some settable fields (a max quote quantity). Read once per opening. */
+export function currentLimitsQueryOptions(accountId: string, scope: string) {
+  return queryOptions({
+    queryKey: limitKeys.current(accountId, scope),
+    queryFn: async ({ signal }) => {
+      const q = new URLSearchParams({ accountId, scope }).toString();
+      const body = await fetchJson<unknown>(`/api/limits/current?${q}`, {
+        signal,
+        timeoutMs: LIST_TIMEOUT_MS,
+      });
+      if (!isCurrent(body))
+        throw new RequestError(200, "bad_response", "unexpected answer from the server");
+      return body.limits;
+    },
+    staleTime: 0,
+    gcTime: 0,
+    retry: false,
+  });
+}
 
 export interface LimitChangeList {
   changes: LimitChangeView[];

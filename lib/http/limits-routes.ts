@@ -23,10 +23,10 @@ import { settings } from "@/lib/config/settings";
 
 type Deps = { edge?: Partial<EdgeDeps>; limits?: Partial<LimitDeps> };
 
-/** One run: a read before, the set call, a re-read, and margin. */
+/** One run: a read before, the set call, up to three re-reads with their pauses, and margin. */
 const maxRunMs = () => {
   const s = settings();
-  return 3 * s.readTimeoutMs + s.resetTimeoutMs + 5000;
+  return 4 * s.readTimeoutMs + s.resetTimeoutMs + 3000 + 5000;
 };
 const ok = () => 200;
 

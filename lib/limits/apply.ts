@@ -9,7 +9,7 @@ import type { MmpLimits } from "@/lib/model/limits";
 import { AppError } from "@/lib/platform/errors";
 import { log } from "@/lib/platform/log";
 import { saveDesired } from "@/lib/live/desired";
-import { VenueError } from "@/lib/venues/errors";
+import { VenueError, isVenueError } from "@/lib/venues/errors";
 import { guardedReset } from "@/lib/venues/guard";
 
 // An approved change, sent safely (issue 15, point 2): the venue is read again first, and if it
@@ -20,12 +20,27 @@ import { guardedReset } from "@/lib/venues/guard";
 
 const parse = (text: string) => JSON.parse(text) as MmpLimits;
 
+/** Pauses before a second and third try of the re-read after a set call. */
+const REREAD_PAUSES_MS = [1000, 2000];
+
+/** The venue's values after the set call. A read is safe to repeat (never the set call): a
+ * venue whose read budget the poller shares (5 reads per 2 s on one venue) may refuse it. */
 async function reread(deps: LimitDeps, target: LimitsTarget): Promise<MmpLimits | null> {
-  try {
-    return await readLimitsNow(deps, target);
-  } catch (err) {
-    log.warn({ err, scope: target.scope }, "limit change: re-read failed");
-    return null;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await readLimitsNow(deps, target);
+    } catch (err) {
+      const pause = REREAD_PAUSES_MS[attempt];
+      const retryable =
+        isVenueError(err) && (err.kind === "rate_limited" || err.kind === "unavailable");
+      if (!retryable || pause === undefined) {
+        log.warn({ err, scope: target.scope }, "limit change: re-read failed");
+        return null;
+      }
+      await new Promise((r) =>
+        setTimeout(r, Math.min(Math.max(pause, err.details.retryAfterMs ?? 0), 5000)),
+      );
+    }
   }
 }
 

@@ -67,8 +67,6 @@ interface VenueCase {
   prepare?: (dialog: Locator) => Promise<void>;
   /** Effects the form must show before the request. */
   notes?: RegExp[];
-  /** Why the case cannot pass yet (its adapter is still being finished). */
-  fixme?: string;
 }
 
 const CASES: VenueCase[] = [
@@ -98,11 +96,6 @@ const CASES: VenueCase[] = [
     setCall: { path: "/api/v5/account/mmp-config", method: "POST" },
     qtyBefore: "500",
     qtyAfter: "513",
-    // Passed in 8 of 9 runs here; once the re-read after the set failed and the change ended
-    // "unverified" (venue could not be read). Likely cause: that re-read and the pre-send read
-    // share OKX's mmp-config read limit (5 per 2 s per key) with the desk's poller, which reads
-    // this account faster while its BTC-USD is frozen. The adapter's read budget is in progress.
-    fixme: "OKX adapter in progress: the post-set re-read can exceed the mmp-config read limit",
   },
   {
     name: "Deribit",
@@ -113,19 +106,17 @@ const CASES: VenueCase[] = [
     qtyBefore: "200",
     qtyAfter: "213",
     prepare: async (dialog) => {
-      // Not on the desk's row: empty until the user gives it, and required by the venue.
+      // Not on the desk's row: the form starts from the venue's value (a fresh read when the
+      // dialog opens), and the venue requires it.
       const mqq = dialog.getByLabel("Max quote quantity", { exact: true });
-      await expect(mqq).toHaveValue("");
+      await expect(mqq).toHaveValue("200");
+      await mqq.fill("");
       await expect(mqq).toHaveAccessibleDescription(/Max quote quantity is required/);
       await expect(dialog.getByRole("button", { name: "Request change" })).toBeDisabled();
       await mqq.fill("50");
       await expect(dialog.getByLabel("Interval", { exact: true })).toHaveValue("5");
     },
     notes: [/triggers an MMP reset/, /reserves initial margin of 1\.5 contracts/],
-    // Everything up to the desk's row passes. The adapter's get_mmp_config cache is a module-level
-    // Map: setLimits drops it in the API route's bundle, the poller's bundle keeps its own copy,
-    // so the desk shows the old limits for up to 30 s (lib/platform/singleton.ts is the cure).
-    fixme: "Deribit adapter in progress: the desk's config cache outlives a verified set",
   },
 ];
 
@@ -140,7 +131,6 @@ for (const c of CASES) {
     page,
     browser,
   }) => {
-    test.fixme(c.fixme !== undefined, c.fixme);
     await login(page, "admin1");
     const dialog = await openEditor(page, c.accountLabel, c.scope);
     const qty = dialog.getByLabel("Qty limit", { exact: true });

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { singleton } from "@/lib/platform/singleton";
 import { clockOffset, venueNow } from "@/lib/venues/clock";
 import { VenueError, isVenueError } from "@/lib/venues/errors";
 import type { AdapterContext, ScopeRead, VenueAdapter } from "@/lib/venues/types";
@@ -23,7 +24,12 @@ import { readDeribitLimits, setDeribitLimits } from "@/lib/venues/deribit/limits
 // CONFIG_EVERY_MS, the status (frozen or not) on every read.
 const CONFIG_EVERY_MS = 30_000;
 type Configs = z.infer<typeof deribitConfigSchema>[];
-const configCache = new Map<string, { at: number; configs: Configs }>();
+// Process-wide, not per bundle: a limit change (an API route's bundle) drops the entry the
+// poller (another bundle) reads, so the desk shows the new limits at its next poll.
+const configCache = singleton(
+  "deribit-config-cache",
+  () => new Map<string, { at: number; configs: Configs }>(),
+);
 
 async function readConfigs(ctx: AdapterContext): Promise<Configs> {
   const cached = configCache.get(ctx.accountId);

@@ -62,8 +62,10 @@ export const okxAdapter: VenueAdapter = {
   needsPassphrase: true,
   // cancel-all-after answers its state only to the POST that sets it (docs/venues.md).
   deadManUnreadable: "no read endpoint (only setting it answers its state)",
-  // mmp-config and mmp-reset: 5 requests per 2 s per user
-  rateLimit: { perSecond: 2.5, burst: 5 },
+  // mmp-config and mmp-reset: 5 requests per 2 s per user, counted over any 2 s: a bucket may
+  // spend its burst and then its rate for 2 s, so burst + 2 × rate must stay at 5 (2.5/s with a
+  // burst of 5 let 10 through in 2 s, and the venue refused the desk's own reads).
+  rateLimit: { perSecond: 1.5, burst: 2 },
   readCost: () => 1,
   scopePattern: SCOPE_PATTERN,
 
