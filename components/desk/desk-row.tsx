@@ -7,6 +7,7 @@ import { formatDuration, formatFrozenPeriod, formatLimit } from "@/lib/model/for
 import { StatusBadge } from "@/components/desk/status-badge";
 import { wasFrozen } from "@/lib/model/row-status";
 import { RowProblem } from "@/components/desk/row-problem";
+import { DriftBadge } from "@/components/desk/drift-badge";
 import { FrozenSince, FrozenUntil } from "@/components/desk/frozen-until";
 import { UtcTime } from "@/components/desk/utc-time";
 import { DeadManCell } from "@/components/desk/dead-man-cell";
@@ -59,6 +60,7 @@ export const DeskRow = memo(function DeskRow({ row, canReset, canEditLimits }: P
       <td className={cell}>
         <StatusBadge status={row.status} wasFrozen={wasFrozen(row)} />
         <RowProblem problem={row.problem} />
+        <DriftBadge drift={row.drift} />
       </td>
       <td className={cell}>
         <FrozenUntil status={row.status} frozenUntil={row.frozenUntil} />

@@ -65,6 +65,8 @@ interface VenueCase {
   qtyAfter: string;
   /** Anything else the venue needs before a request can go (the max quote quantity). */
   prepare?: (dialog: Locator) => Promise<void>;
+  /** How often the desk reads this venue's configuration, where not at every poll. */
+  configReadMs?: number;
   /** Effects the form must show before the request. */
   notes?: RegExp[];
 }
@@ -117,6 +119,7 @@ const CASES: VenueCase[] = [
       await expect(dialog.getByLabel("Interval", { exact: true })).toHaveValue("5");
     },
     notes: [/triggers an MMP reset/, /reserves initial margin of 1\.5 contracts/],
+    configReadMs: 30_000,
   },
 ];
 
@@ -131,6 +134,7 @@ for (const c of CASES) {
     page,
     browser,
   }) => {
+    test.setTimeout(c.configReadMs ? 60_000 + 2 * c.configReadMs : 60_000);
     await login(page, "admin1");
     const dialog = await openEditor(page, c.accountLabel, c.scope);
     const qty = dialog.getByLabel("Qty limit", { exact: true });
@@ -198,6 +202,20 @@ for (const c of CASES) {
       ).toHaveCount(1);
     }
     expect(await setCalls(c)).toHaveLength(1);
+
+    // The verified values are the row's desired state now. Put back behind the desk's back (the
+    // simulator's start state), the old limit is drift on the desk and on the wall: within two
+    // reads of the configuration (Deribit's is read every 30 s: it spends quoting credits).
+    await ctl().restore();
+    await page.goto(appUrl());
+    await expect(deskRow(page, c.accountLabel, c.scope)).toContainText(
+      new RegExp(`Drift: Qty limit ${c.qtyBefore}(\\.0+)? \\(desired ${c.qtyAfter}\\)`),
+      { timeout: c.configReadMs ? 2 * c.configReadMs : 10_000 },
+    );
+    await page.goto(`${appUrl()}/screen`);
+    await expect(
+      page.getByRole("listitem").filter({ hasText: c.scope }).filter({ hasText: c.accountLabel }),
+    ).toContainText("DRIFT: Qty limit");
   });
 }
 
