@@ -2,6 +2,7 @@
 
 import { createContext, useContext, useEffect, useRef } from "react";
 import { useQuery } from "@tanstack/react-query";
+import { LimitEvents } from "@/components/history/limit-events";
 import type { MmpRow } from "@/lib/model/types";
 import { rowHistoryQueryOptions } from "@/lib/client/history-queries";
 import { UtcTime } from "@/components/desk/utc-time";
@@ -95,6 +96,7 @@ function HistoryTable({ rowId }: { rowId: string }) {
       <>
         {timeline}
         <p className="text-sm text-slate-300">No freezes recorded for this row.</p>
+        <LimitEvents events={data.limitEvents ?? []} />
       </>
     );
   }
@@ -141,6 +143,7 @@ function HistoryTable({ rowId }: { rowId: string }) {
           </tbody>
         </table>
       </div>
+      <LimitEvents events={data.limitEvents ?? []} />
     </>
   );
 }

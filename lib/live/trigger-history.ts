@@ -2,7 +2,7 @@ import "server-only";
 import type { Kysely } from "kysely";
 import { getDb } from "@/lib/db/client";
 import type { Database, TriggerEventTable } from "@/lib/db/schema";
-import type { MmpRow, TriggerEvent, TriggerHistory, Venue } from "@/lib/model/types";
+import type { LimitEvent, MmpRow, TriggerEvent, TriggerHistory, Venue } from "@/lib/model/types";
 
 // Trigger history: a freeze opens an event, the next ACTIVE closes it with how it ended
 // (ended_by). A reset through this desk that took effect within RESET_ATTRIBUTION_MS before the
@@ -165,4 +165,37 @@ export async function deskHistory(now = Date.now()): Promise<TriggerHistory> {
     if (bucket) bucket.count += 1;
   }
   return { events: rows.slice(0, 200).map(toEvent), buckets };
+}
+
+const LIMIT_OUTCOMES: LimitEvent["outcome"][] = [
+  "verified",
+  "unverified",
+  "drift_detected",
+  "drift_cleared",
+];
+
+/** A row's limits as the audit trail tells them: verified changes and drift, newest first. */
+export async function rowLimitEvents(
+  rowId: string,
+  limit: number,
+  handle?: Handle,
+): Promise<LimitEvent[]> {
+  const slash = rowId.indexOf("/");
+  const db = await dbOf(handle);
+  const rows = await db
+    .selectFrom("audit_log")
+    .select(["seq", "at", "outcome", "actor", "detail"])
+    .where("account_id", "=", rowId.slice(0, slash))
+    .where("scope", "=", rowId.slice(slash + 1))
+    .where("outcome", "in", LIMIT_OUTCOMES)
+    .orderBy("seq", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    seq: r.seq,
+    at: Date.parse(r.at),
+    outcome: r.outcome as LimitEvent["outcome"],
+    actor: r.actor,
+    detail: r.detail,
+  }));
 }

@@ -150,6 +150,17 @@ export interface TriggerEvent {
 export interface TriggerHistory {
   events: TriggerEvent[];
   buckets: { start: number; count: number }[];
+  /** One row's history only: its limits' story from the audit trail (verified changes, drift
+   * detected and cleared), newest first (issue 15). */
+  limitEvents?: LimitEvent[];
+}
+
+export interface LimitEvent {
+  seq: number;
+  at: number;
+  outcome: "verified" | "unverified" | "drift_detected" | "drift_cleared";
+  actor: string;
+  detail: string | null;
 }
 
 export type ResetOutcome = "ok" | "unknown";

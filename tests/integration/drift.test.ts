@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DeskSnapshot, MmpRow, RowDrift } from "@/lib/model/types";
+import type { DeskSnapshot, MmpRow, RowDrift, TriggerHistory } from "@/lib/model/types";
 import { freePort, startAppUnderTest, type AppUnderTest } from "../support/app-server";
 import { fixtureAccount } from "../support/fixtures";
 import { signIn } from "../support/session";
@@ -114,5 +114,16 @@ describe("drift from the desired limits", () => {
     }, 5_000);
     await waitFor(async () => (await auditOutcomes()).includes("drift_cleared"), 5_000);
     expect(hooks.filter((h) => h.row.id === ROW)).toHaveLength(2);
+    // The row's history tells the same story, newest first.
+    const history = (await (
+      await fetch(`${app.url}/api/mmp/history?row=${encodeURIComponent(ROW)}`, {
+        headers: { cookie },
+      })
+    ).json()) as TriggerHistory;
+    expect(history.limitEvents?.map((e) => e.outcome)).toEqual([
+      "drift_cleared",
+      "drift_detected",
+      "drift_detected",
+    ]);
   });
 });

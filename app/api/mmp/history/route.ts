@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/platform/errors";
 import { handler } from "@/lib/http/handler";
 import { requirePermission, requireUser } from "@/lib/auth/current-user";
-import { deskHistory, rowHistory } from "@/lib/live/trigger-history";
+import { deskHistory, rowHistory, rowLimitEvents } from "@/lib/live/trigger-history";
 import type { TriggerHistory } from "@/lib/model/types";
 
 export const dynamic = "force-dynamic";
@@ -20,8 +20,13 @@ export const GET = handler(async (req: Request) => {
   requirePermission(await requireUser(), "mmp.view");
   const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!parsed.success) throw new AppError("invalid_query", "invalid history query");
-  const body: TriggerHistory = parsed.data.row
-    ? { events: await rowHistory(parsed.data.row, parsed.data.limit), buckets: [] }
+  const { row, limit } = parsed.data;
+  const body: TriggerHistory = row
+    ? {
+        events: await rowHistory(row, limit),
+        buckets: [],
+        limitEvents: await rowLimitEvents(row, limit),
+      }
     : await deskHistory();
   return Response.json(body, { headers: { "Cache-Control": "no-store" } });
 });
