@@ -32,7 +32,8 @@ export const ApprovalRow = memo(function ApprovalRow({
   return (
     <tr className={pending ? "bg-sky-950/40" : undefined}>
       <th scope="row" className={`${cell} text-left font-semibold text-slate-50`}>
-        {change.accountId} / {change.scope}
+        <span title={`Account id: ${change.accountId}`}>{change.accountLabel}</span> /{" "}
+        {change.scope}
         {/* The audit trail names each step "change <id>": the short id finds them there. */}
         <span className="block font-mono text-xs font-normal text-slate-400" title={change.id}>
           #{change.id.slice(0, 8)}

@@ -15,6 +15,7 @@ import type { LimitChangeView } from "@/lib/model/limit-change";
 import { can } from "@/lib/model/roles";
 import { AppError } from "@/lib/platform/errors";
 import { settings } from "@/lib/config/settings";
+import { getConfig } from "@/lib/config/runtime";
 
 // The limit-change routes (issue 15) as the edge sees them; app/api/limits/… serve them. Built by
 // functions so that tests run the same routes in-process with their own database and accounts.
@@ -113,7 +114,10 @@ export function listChangesRoute(deps: { user?: EdgeDeps["user"]; db?: EdgeDeps[
     const db = await (deps.db ?? getDb)();
     const now = Date.now();
     await expireDue(db, now);
-    const changes = (await listChanges(db)).map((row) => toView(row, now));
+    const labels = new Map((await getConfig()).accounts.map((a) => [a.id, a.label] as const));
+    const changes = (await listChanges(db)).map((row) =>
+      toView(row, now, labels.get(row.account_id)),
+    );
     return Response.json(
       { changes, serverTime: now },
       { headers: { "Cache-Control": "no-store" } },

@@ -83,7 +83,11 @@ export async function listChanges(db: Db, limit = 100): Promise<LimitChangeTable
 
 const parse = (text: string) => JSON.parse(text) as MmpLimits;
 
-export function toView(row: LimitChangeTable, now: number): LimitChangeView {
+export function toView(
+  row: LimitChangeTable,
+  now: number,
+  accountLabel = row.account_id,
+): LimitChangeView {
   const venue = row.venue as Venue;
   const before = parse(row.before_json);
   const after = parse(row.after_json);
@@ -95,6 +99,7 @@ export function toView(row: LimitChangeTable, now: number): LimitChangeView {
   return {
     id: row.id,
     accountId: row.account_id,
+    accountLabel,
     scope: row.scope,
     venue,
     requestedBy: row.requested_by,

@@ -53,6 +53,8 @@ export type LimitDecisionInput = z.infer<typeof limitDecisionSchema>;
 export interface LimitChangeView {
   id: string;
   accountId: string;
+  /** The account's label as configured now (its id when the account is gone). */
+  accountLabel: string;
   scope: string;
   venue: Venue;
   requestedBy: string;
