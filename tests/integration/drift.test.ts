@@ -1,11 +1,11 @@
-import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeskSnapshot, MmpRow, RowDrift, TriggerHistory } from "@/lib/model/types";
-import { freePort, startAppUnderTest, type AppUnderTest } from "../support/app-server";
+import { startAppUnderTest, type AppUnderTest } from "../support/app-server";
 import { fixtureAccount } from "../support/fixtures";
 import { signIn } from "../support/session";
 import { simControl } from "../support/sim-client";
 import { waitFor } from "../support/wait";
+import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver";
 
 // Desired limits and drift (issue 15, point 5), against the production build and the simulator:
 // a configuration changed at the venue behind the desk's back shows on the row within two poll
@@ -13,9 +13,11 @@ import { waitFor } from "../support/wait";
 // at the venue is the loudest drift; back to the desired values, it clears.
 
 let app: AppUnderTest;
-let receiver: Server;
+let receiver: WebhookReceiver<Hook>;
 let cookie = "";
-const hooks: { event: string; row: { id: string }; drift: RowDrift }[] = [];
+type Hook = { event: string; row: { id: string }; drift: RowDrift };
+/** The drift alerts (freeze alerts of the fixtures' frozen rows are not this test's). */
+const hooks = () => receiver.calls.filter((h) => h.event !== "mmp.frozen");
 const key = fixtureAccount("bn-main").apiKey;
 const ROW = "bn-main/ETHUSDT";
 
@@ -30,19 +32,9 @@ const auditOutcomes = async () => {
 };
 
 beforeAll(async () => {
-  const port = await freePort();
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => {
-      const call = JSON.parse(body) as (typeof hooks)[number];
-      if (call.event !== "mmp.frozen") hooks.push(call);
-      res.end("ok");
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(port, "127.0.0.1", r));
+  receiver = await startWebhookReceiver();
   app = await startAppUnderTest({
-    env: { MMP_ALERT_WEBHOOK_URL: `http://127.0.0.1:${port}/hook` },
+    env: { MMP_ALERT_WEBHOOK_URL: receiver.url },
     config: (c) => ({
       ...c,
       accounts: c.accounts.map((a) =>
@@ -66,7 +58,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.stop();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
 });
 
 describe("drift from the desired limits", () => {
@@ -85,7 +77,7 @@ describe("drift from the desired limits", () => {
       off: false,
       fields: [{ field: "qtyLimit", label: "Qty limit", desired: "250.0", live: "270" }],
     });
-    await waitFor(async () => hooks.some((h) => h.row.id === ROW), 5_000);
+    await waitFor(async () => hooks().some((h) => h.row.id === ROW), 5_000);
     await waitFor(async () => (await auditOutcomes()).includes("drift_detected"), 5_000);
     // Several more polls: still one alert for this drift.
     const seq = (await fetch(`${app.sim.url}/__sim/log`).then((r) => r.json())) as {
@@ -98,14 +90,18 @@ describe("drift from the desired limits", () => {
         seq.entries.length + 10,
       10_000,
     );
-    expect(hooks.filter((h) => h.row.id === ROW).map((h) => h.event)).toEqual(["mmp.limits_drift"]);
+    expect(
+      hooks()
+        .filter((h) => h.row.id === ROW)
+        .map((h) => h.event),
+    ).toEqual(["mmp.limits_drift"]);
   });
 
   it("MMP switched off at the venue is the loudest drift; back to the desired values it clears", async () => {
     const ctl = simControl(app.sim.url);
     await ctl.setScope({ apiKey: key, scope: "ETHUSDT", enabled: false });
     await waitFor(async () => (await row())?.drift?.off === true, 5_000);
-    await waitFor(async () => hooks.some((h) => h.event === "mmp.protection_off"), 5_000);
+    await waitFor(async () => hooks().some((h) => h.event === "mmp.protection_off"), 5_000);
 
     await ctl.setScope({ apiKey: key, scope: "ETHUSDT", enabled: true, qtyLimit: "250" });
     await waitFor(async () => {
@@ -113,7 +109,7 @@ describe("drift from the desired limits", () => {
       return r?.status === "active" && r.drift === undefined;
     }, 5_000);
     await waitFor(async () => (await auditOutcomes()).includes("drift_cleared"), 5_000);
-    expect(hooks.filter((h) => h.row.id === ROW)).toHaveLength(2);
+    expect(hooks().filter((h) => h.row.id === ROW)).toHaveLength(2);
     // The row's history tells the same story, newest first.
     const history = (await (
       await fetch(`${app.url}/api/mmp/history?row=${encodeURIComponent(ROW)}`, {

@@ -1,45 +1,34 @@
-import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccountUpdate, DeskSnapshot, RowTransition, TriggerHistory } from "@/lib/model/types";
-import { freePort, startAppUnderTest, type AppUnderTest } from "../support/app-server";
+import { startAppUnderTest, type AppUnderTest } from "../support/app-server";
 import { fixtureAccount } from "../support/fixtures";
 import { signIn } from "../support/session";
 import { simControl } from "../support/sim-client";
 import { openStream } from "../support/sse-client";
 import { waitFor } from "../support/wait";
+import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver";
 
 // The live desk, server side: monitor → hub → stream; transitions → history and webhook.
 
 let app: AppUnderTest;
 let ctl: ReturnType<typeof simControl>;
 let cookie = "";
-let receiver: Server;
-const webhookCalls: { text: string; row: { id: string } }[] = [];
+let receiver: WebhookReceiver<{ text: string; row: { id: string } }>;
+const webhookCalls = () => receiver.calls;
 
 const snapshot = async (): Promise<DeskSnapshot> =>
   (await (await fetch(`${app.url}/api/mmp`, { headers: { cookie } })).json()) as DeskSnapshot;
 const status = async (id: string) => (await snapshot()).rows.find((r) => r.id === id)?.status;
 
 beforeAll(async () => {
-  const port = await freePort();
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => {
-      webhookCalls.push(JSON.parse(body) as (typeof webhookCalls)[number]);
-      res.end("ok");
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(port, "127.0.0.1", r));
-  app = await startAppUnderTest({
-    env: { MMP_ALERT_WEBHOOK_URL: `http://127.0.0.1:${port}/hook` },
-  });
+  receiver = await startWebhookReceiver();
+  app = await startAppUnderTest({ env: { MMP_ALERT_WEBHOOK_URL: receiver.url } });
   ctl = simControl(app.sim.url);
   cookie = await signIn(app.url, "trader1");
 });
 afterAll(async () => {
   await app?.stop();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
 });
 
 describe("the live stream", () => {
@@ -72,8 +61,8 @@ describe("the live stream", () => {
       scope: "SOLUSDT",
       accountLabel: "Binance alt",
     });
-    await waitFor(() => webhookCalls.some((c) => c.row.id === "bn-alt/SOLUSDT"));
-    expect(webhookCalls.find((c) => c.row.id === "bn-alt/SOLUSDT")?.text).toMatch(
+    await waitFor(() => webhookCalls().some((c) => c.row.id === "bn-alt/SOLUSDT"));
+    expect(webhookCalls().find((c) => c.row.id === "bn-alt/SOLUSDT")?.text).toMatch(
       /MMP FROZEN: SOLUSDT on Binance alt/,
     );
 
@@ -82,7 +71,7 @@ describe("the live stream", () => {
     await waitFor(async () => (await status("bn-alt/SOLUSDT")) === "unknown", 6000);
     await ctl.clearFaults();
     await waitFor(async () => (await status("bn-alt/SOLUSDT")) === "frozen", 12_000);
-    expect(webhookCalls.filter((c) => c.row.id === "bn-alt/SOLUSDT")).toHaveLength(1);
+    expect(webhookCalls().filter((c) => c.row.id === "bn-alt/SOLUSDT")).toHaveLength(1);
 
     // A reset by a user closes the history event with that user's name.
     const res = await fetch(`${app.url}/api/mmp/reset`, {
