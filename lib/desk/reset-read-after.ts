@@ -21,9 +21,11 @@ export async function recordReadAfter(
   before: MmpRow,
 ): Promise<void> {
   try {
-    // At poll priority: not urgent, and it must not spend the reserve that keeps the next reset
-    // from queueing.
-    await deps.state.readAccountNow(account);
+    // At reset priority, as the reset's own reads: it is the attempt's evidence. On a venue whose
+    // bucket is small (OKX: 2 tokens, so 5 per 2 s is never passed) a poll-priority read could
+    // not get in beside the poller, and the audit row said "not recorded". The cost: a reset
+    // right after it may wait for one token (under a second).
+    await deps.state.readAccountNow(account, "reset");
     const problem = deps.state.readProblem(account);
     if (problem) {
       log.warn({ row: before.id, problem: problem.message }, "post-reset read failed");
