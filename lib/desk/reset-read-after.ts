@@ -22,7 +22,7 @@ export async function recordReadAfter(
 ): Promise<void> {
   try {
     // At reset priority, as the reset's own reads: it is the attempt's evidence. On a venue whose
-    // bucket is small (OKX: 2 tokens, so 5 per 2 s is never passed) a poll-priority read could
+    // bucket is small (2 tokens, so a venue's 5 per 2 s is never passed) a poll-priority read could
     // not get in beside the poller, and the audit row said "not recorded". The cost: a reset
     // right after it may wait for one token (under a second).
     await deps.state.readAccountNow(account, "reset");
