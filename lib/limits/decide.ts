@@ -46,6 +46,25 @@ async function pendingChange(
   return row;
 }
 
+/** Moves a pending change to `to` as decided by this user now; exactly one decider wins. */
+async function decide(
+  deps: LimitDeps,
+  row: LimitChangeTable,
+  attempt: Attempt,
+  to: "sending" | "declined",
+): Promise<LimitChangeTable> {
+  const fields = {
+    decided_by: attempt.user.username,
+    decided_at: new Date(deps.now()).toISOString(),
+  };
+  if (!(await transition(await deps.db(), row.id, "pending", to, fields)))
+    throw new AppError(
+      "change_not_pending",
+      `this change was decided meanwhile${to === "sending" ? ": nothing was sent" : ""}`,
+    );
+  return { ...row, ...fields, status: to };
+}
+
 export async function approveLimitChange(
   input: LimitDecisionInput,
   attempt: Attempt,
@@ -58,25 +77,14 @@ export async function approveLimitChange(
       "own_change",
       "a change needs another person's approval: you requested this one",
     );
-  const decidedAt = new Date(deps.now()).toISOString();
-  const won = await transition(await deps.db(), row.id, "pending", "sending", {
-    decided_by: attempt.user.username,
-    decided_at: decidedAt,
-  });
-  if (!won)
-    throw new AppError("change_not_pending", "this change was decided meanwhile: nothing was sent");
+  const sending = await decide(deps, row, attempt, "sending");
   await attempt.record({
     outcome: "approved",
     stateBefore: JSON.parse(row.before_json),
     stateAfter: JSON.parse(row.after_json),
     detail: `change ${row.id} requested by ${row.requested_by}`,
   });
-  return applyApproved(deps, attempt, {
-    ...row,
-    status: "sending",
-    decided_by: attempt.user.username,
-    decided_at: decidedAt,
-  });
+  return applyApproved(deps, attempt, sending);
 }
 
 export async function declineLimitChange(
@@ -86,13 +94,10 @@ export async function declineLimitChange(
 ): Promise<LimitChangeView> {
   const deps = { ...limitDefaults(), ...overrides };
   const row = await pendingChange(deps, input, attempt);
-  const decidedAt = new Date(deps.now()).toISOString();
-  const fields = { decided_by: attempt.user.username, decided_at: decidedAt };
-  if (!(await transition(await deps.db(), row.id, "pending", "declined", fields)))
-    throw new AppError("change_not_pending", "this change was decided meanwhile");
+  const declined = await decide(deps, row, attempt, "declined");
   await attempt.record({
     outcome: "declined",
     detail: `change ${row.id} requested by ${row.requested_by}`,
   });
-  return toView({ ...row, ...fields, status: "declined" }, deps.now());
+  return toView(declined, deps.now());
 }
