@@ -67,8 +67,9 @@ export function LimitsForm({
   return (
     <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
       <p className="text-xs text-slate-400">
-        {VENUE_LABELS[venue]} · prefilled with the desk&apos;s last read. The server reads the venue
-        again when you request, and the approver sees the change against that.
+        {VENUE_LABELS[venue]} · prefilled with{" "}
+        {venueLimits ? "the venue's values, read just now" : "the desk's last read"}. The server
+        reads the venue again when you request, and the approver sees the change against that.
       </p>
       <fieldset disabled={sent || request.pending} className="grid gap-4 sm:grid-cols-2">
         <legend className="sr-only">New limits</legend>
@@ -84,7 +85,7 @@ export function LimitsForm({
       </fieldset>
       <section aria-labelledby={changeId} className="flex flex-col gap-1">
         <h3 id={changeId} className="text-sm font-semibold text-slate-200">
-          Change (desk → new)
+          Change ({venueLimits ? "venue" : "desk"} → new)
         </h3>
         {after ? (
           <LimitDiff changes={changes} unknownBefore={venueLimits ? [] : NOT_ON_ROW} />
