@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { signIn } from "next-auth/react";
+import { useHydrated } from "@/lib/client/use-hydrated";
 
 // Password sign-in (and SSO when configured). The callback path was already checked on the
 // server; a full page load afterwards gives the server a clean request with the new cookie. An SSO
@@ -17,6 +18,7 @@ export function LoginForm({
 }) {
   const [error, setError] = useState<string | null>(initialError);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -40,7 +42,10 @@ export function LoginForm({
     "mt-1 w-full rounded border border-slate-600 bg-slate-900 px-3 py-2 text-slate-100 focus-visible:outline-2 focus-visible:outline-sky-400";
   return (
     <div className="space-y-4">
+      {/* POST and disabled until hydrated: a form the browser sends by itself (before React
+          handles it) would otherwise put the password in the URL, and so in history and logs. */}
       <form
+        method="post"
         onSubmit={onSubmit}
         className="space-y-3"
         aria-describedby={error ? "login-error" : undefined}
@@ -66,7 +71,7 @@ export function LoginForm({
         ) : null}
         <button
           type="submit"
-          disabled={busy}
+          disabled={busy || !hydrated}
           className="w-full rounded bg-sky-600 px-3 py-2 font-semibold text-white hover:bg-sky-500 disabled:opacity-60"
         >
           {busy ? "Signing in…" : "Sign in"}
@@ -75,6 +80,7 @@ export function LoginForm({
       {sso ? (
         <button
           type="button"
+          disabled={!hydrated}
           onClick={() => void signIn("oidc", { callbackUrl: callbackPath })}
           className="w-full rounded border border-slate-600 px-3 py-2 text-slate-100 hover:bg-slate-800"
         >

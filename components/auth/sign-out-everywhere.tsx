@@ -2,12 +2,14 @@
 
 import { useState, type FormEvent } from "react";
 import { fetchJson } from "@/lib/client/queries";
+import { useHydrated } from "@/lib/client/use-hydrated";
 
 // For admins: end every session of a user (POST /api/sessions/revoke). Their cookies stop working
 // on the next request and their open pages lose the live stream within seconds.
 export function SignOutEverywhere() {
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -37,6 +39,7 @@ export function SignOutEverywhere() {
         Sessions
       </summary>
       <form
+        method="post"
         onSubmit={onSubmit}
         className="absolute right-0 z-10 mt-1 w-72 space-y-2 rounded border border-slate-700 bg-slate-900 p-3 shadow-lg"
       >
@@ -51,7 +54,7 @@ export function SignOutEverywhere() {
         </label>
         <button
           type="submit"
-          disabled={busy}
+          disabled={busy || !hydrated}
           className="w-full rounded bg-rose-700 px-2 py-1 text-sm font-semibold text-white hover:bg-rose-600 disabled:opacity-60"
         >
           {busy ? "Signing out…" : "Sign out everywhere"}

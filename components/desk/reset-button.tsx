@@ -1,28 +1,18 @@
 "use client";
 
-import { useEffect, useRef, useSyncExternalStore, type MouseEvent } from "react";
+import { useEffect, useRef, type MouseEvent } from "react";
 import type { MmpRow } from "@/lib/model/types";
 import type { ResetOutcomeKind } from "@/lib/client/reset-outcome";
 import { useResetMutation } from "@/lib/client/use-reset-mutation";
 import { acceptResetClick } from "@/lib/client/reset-activity";
 import { frozeAgain } from "@/lib/model/row-status";
+import { useHydrated } from "@/lib/client/use-hydrated";
 
 const OUTCOME_LOOK: Record<ResetOutcomeKind, { icon: string; className: string }> = {
   done: { icon: "✓", className: "text-emerald-300" },
   failed: { icon: "✕", className: "text-rose-300" },
   unknown: { icon: "?", className: "text-amber-200" },
 };
-
-const noSubscription = () => () => undefined;
-
-/** False in the server's HTML and during hydration, true once React handles clicks: a click on
- * a button that is not wired up yet would be lost without a word, so until then it is disabled. */
-const useHydrated = () =>
-  useSyncExternalStore(
-    noSubscription,
-    () => true,
-    () => false,
-  );
 
 // Mounted for every row while the user may reset (not only frozen ones): a successful reset turns
 // the row active at once, and the outcome must stay on screen after the button goes away.

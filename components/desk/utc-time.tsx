@@ -1,20 +1,12 @@
 "use client";
 
-import { useSyncExternalStore, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { formatLocalTime, formatUtcTime, toIsoUtc } from "@/lib/model/format";
 import { useServerClock } from "@/components/desk/server-clock";
-
-const subscribeNothing = () => () => {};
+import { useHydrated } from "@/lib/client/use-hydrated";
 
 // The browser's time zone is unknown on the server, so the local-time title is added only after
 // hydration; until then the title says the ISO UTC time, identically on both sides.
-function useHydrated(): boolean {
-  return useSyncExternalStore(
-    subscribeNothing,
-    () => true,
-    () => false,
-  );
-}
 
 function useTimeTitle(ms: number, prefix = ""): string {
   const hydrated = useHydrated();

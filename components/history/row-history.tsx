@@ -9,6 +9,7 @@ import { UtcTime } from "@/components/desk/utc-time";
 import { useServerClock, useServerNow } from "@/components/desk/server-clock";
 import { FreezeTimeline } from "@/components/history/freeze-timeline";
 import { endedByText, lastedText } from "@/lib/client/history-format";
+import { useHydrated } from "@/lib/client/use-hydrated";
 
 export interface HistoryTarget {
   rowId: string;
@@ -22,10 +23,12 @@ export const OpenHistoryContext = createContext<(target: HistoryTarget) => void>
 
 export function HistoryButton({ row }: { row: MmpRow }) {
   const open = useContext(OpenHistoryContext);
+  const hydrated = useHydrated();
   return (
     <button
       type="button"
       onClick={() => open({ rowId: row.id, scope: row.scope, accountLabel: row.accountLabel })}
+      disabled={!hydrated}
       aria-label={`History ${row.scope} on ${row.accountLabel}`}
       className="rounded border border-slate-600 px-2 py-0.5 text-xs text-slate-200 hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-sky-400"
     >

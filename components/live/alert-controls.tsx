@@ -8,6 +8,7 @@ import {
   requestNotificationPermission,
   useNotificationPermission,
 } from "@/lib/client/notification-permission";
+import { useHydrated } from "@/lib/client/use-hydrated";
 
 type Size = "desk" | "wall";
 
@@ -24,6 +25,7 @@ export function AlertControls({ store, size = "desk" }: { store: AlertStore; siz
   const [audio, setAudio] = useState<AudioContext | null>(null);
   const [soundUnavailable, setSoundUnavailable] = useState(false);
   const permission = useNotificationPermission();
+  const hydrated = useHydrated();
   const look = LOOK[size];
 
   useEffect(() => {
@@ -71,7 +73,7 @@ export function AlertControls({ store, size = "desk" }: { store: AlertStore; siz
             {soundUnavailable ? "Sound unavailable in this browser" : "Sound off"}
           </span>
           {!soundUnavailable && (
-            <button type="button" className={button} onClick={arm}>
+            <button type="button" className={button} onClick={arm} disabled={!hydrated}>
               Arm sound
             </button>
           )}
