@@ -7,6 +7,19 @@ export interface ApiReset {
   status: number;
   body: Partial<ResetResult> & { error?: { code?: string } };
   ms: number;
+  /** The app's own account of where the time went (its Server-Timing header), ms per span. */
+  spans: Record<string, number>;
+}
+
+/** `a;dur=1.2, b;dur=3` → { a: 1.2, b: 3 }. */
+export function parseServerTiming(header: string | null): Record<string, number> {
+  const spans: Record<string, number> = {};
+  for (const part of (header ?? "").split(",")) {
+    const [name, ...params] = part.trim().split(";");
+    const dur = params.map((p) => /^dur=([\d.]+)$/.exec(p.trim())?.[1]).find(Boolean);
+    if (name && dur !== undefined) spans[name] = Number(dur);
+  }
+  return spans;
 }
 
 export async function resetViaApi(
@@ -23,7 +36,12 @@ export async function resetViaApi(
     body,
   });
   const parsed = (await res.json()) as ApiReset["body"];
-  return { status: res.status, body: parsed, ms: performance.now() - started };
+  return {
+    status: res.status,
+    body: parsed,
+    ms: performance.now() - started,
+    spans: parseServerTiming(res.headers.get("server-timing")),
+  };
 }
 
 async function deskSnapshot(appUrl: string, cookie: string): Promise<DeskSnapshot> {

@@ -266,6 +266,13 @@ export function details(f: Figures): string {
       `Errors: app ${r.errors.app.length}${r.errors.app.length ? ` (${[...new Set(r.errors.app)].join(", ")})` : ""}, direct ${r.errors.direct.length}, sdk ${r.errors.sdk.length}; app waits timed out: ${r.appWaitTimeouts}; ` +
         `venue rejections in the log: ${JSON.stringify(r.venueRejections)}.`,
       "",
+      "Where an app reset's time goes, by its Server-Timing header (ms; `check` and `result` " +
+        "contain their own `venue` and `token` time; `token` is the wait for a rate-budget token):",
+      "",
+      "| span | n | p50 | p99 | mean |",
+      "|---|---|---|---|---|",
+      ...Object.entries(r.appSpans).map(([name, s]) => row(name, s)),
+      "",
     );
   }
   const fo = f.fanOut;

@@ -62,6 +62,9 @@ export interface ResetOverhead {
     /** MMP reads arriving at the venue while the app's reset was in flight. */
     readsDuringReset: Summary;
   };
+  /** Where the app's time went by its own Server-Timing header (ms per span; spans nest: `check`
+   * and `result` contain their `venue`/`token`, `token` is the wait for a rate-budget token). */
+  appSpans: Record<string, Summary>;
   /** Venue error codes in the simulator's log for this account's reads and resets. */
   venueRejections: Record<string, number>;
 }
@@ -100,6 +103,7 @@ export async function resetOverhead(
     return json.retCode === 0 ? null : `retCode ${json.retCode}: ${json.retMsg}`;
   };
   const appVenue: number[] = [];
+  const spans: Record<string, number[]> = {};
   const appWindows: { from: number; to: number }[] = [];
   const seen = new Map<number, SimLogEntry>();
   const collectLog = async () => {
@@ -110,6 +114,7 @@ export async function resetOverhead(
     const r = await resetViaApi(app.url, cookie, ACCOUNT, SCOPE);
     if (r.status === 200 && r.body.outcome === "ok") {
       if (typeof r.body.latencyMs === "number") appVenue.push(r.body.latencyMs);
+      for (const [name, ms] of Object.entries(r.spans)) (spans[name] ??= []).push(ms);
       return null;
     }
     return `HTTP ${r.status} ${r.body.error?.code ?? r.body.outcome ?? ""}`;
@@ -233,6 +238,7 @@ export async function resetOverhead(
       afterLastReReadMs: summarise(afterLast),
       readsDuringReset: summarise(reads),
     },
+    appSpans: Object.fromEntries(Object.entries(spans).map(([name, ms]) => [name, summarise(ms)])),
     venueRejections,
   };
 }

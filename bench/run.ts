@@ -46,13 +46,18 @@ const POLL_MS = 1000;
  * calls per round, which at 2 s would exceed Binance's per-IP request weight. */
 const BIG_POLL_MS = 10_000;
 const HARD_LIMIT_MS = 18 * 60_000;
+/** BENCH_ONLY=resetOverhead,lcp runs just those figures (for working on one; not a full run). */
+const ONLY = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
+const wanted = (name: string) => ONLY.size === 0 || ONLY.has(name);
 
 const started = Date.now();
 const apps = new Set<AppUnderTest>();
-const figures: Figures = {};
+const freshnessFigures: NonNullable<Figures["freshness"]> = {};
+const figures: Figures = { freshness: freshnessFigures };
 const timings: Record<string, number> = {};
 
-async function measure<T>(name: string, fn: () => Promise<T>): Promise<Outcome<T>> {
+async function measure<T>(name: string, fn: () => Promise<T>): Promise<Outcome<T> | undefined> {
+  if (!wanted(name)) return undefined;
   const t0 = Date.now();
   log(`${name} …`);
   try {
@@ -114,7 +119,22 @@ async function main(): Promise<void> {
   }, HARD_LIMIT_MS);
   hard.unref();
 
-  // --- The standard app: fixture accounts (Binance, Bybit, OKX, Deribit), polling every second.
+  const onStandard = [
+    "resetOverhead",
+    "freshness.poll",
+    "fanOut",
+    "streamCapacity",
+    "refusalFlood",
+  ];
+  if (onStandard.some(wanted)) await standardApp();
+  await measureLongTrail();
+  if (["pageWeight", "lcp", "freshness.push"].some(wanted)) await bigDesk();
+  clearTimeout(hard);
+  write();
+}
+
+/** The standard app: fixture accounts (Binance, Bybit, OKX, Deribit), polling every second. */
+async function standardApp(): Promise<void> {
   // The stream figures hold up to BENCH_STREAMS streams of six users from one address: far above
   // the default stream caps (20 per user, 50 per address), which are not what is measured here.
   const a = await start(() =>
@@ -130,8 +150,7 @@ async function main(): Promise<void> {
   figures.resetOverhead = await measure("resetOverhead", () =>
     resetOverhead(a, { rounds: CFG.resetRounds, warmup: 5, budgetMs: 150_000 }),
   );
-  figures.freshness = {};
-  figures.freshness.poll = await measure("freshness.poll", () =>
+  freshnessFigures.poll = await measure("freshness.poll", () =>
     freshness(a, {
       accountId: "bb-main",
       apiKey: fixtureAccount("bb-main").apiKey,
@@ -153,8 +172,10 @@ async function main(): Promise<void> {
     refusalFlood(a, { baselineMs: CFG.floodBaselineMs, floodMs: CFG.floodMs }),
   );
   await stop(a);
+}
 
-  // --- The long trail: the standard app on a database seeded with a million audit rows.
+/** The long trail: the standard app on a database seeded with a million audit rows. */
+async function measureLongTrail(): Promise<void> {
   figures.auditLoad = await measure("auditLoad", async () => {
     const sqlitePath = join(mkdtempSync(join(tmpdir(), "mmp-bench-trail-")), "mmp.sqlite");
     await seedTrail(sqlitePath, { rows: CFG.trailRows, days: 90 });
@@ -173,8 +194,10 @@ async function main(): Promise<void> {
       await stop(t);
     }
   });
+}
 
-  // --- The big desk: ~1,000 rows, plus the fixture Deribit account for the push path.
+/** The big desk: ~1,000 rows, plus the fixture Deribit account for the push path. */
+async function bigDesk(): Promise<void> {
   const b = await start(() =>
     startBigApp({
       accounts: CFG.bigAccounts,
@@ -200,7 +223,7 @@ async function main(): Promise<void> {
     figures.pageWeight = { error: "Chromium could not be launched" };
     figures.lcp = { error: "Chromium could not be launched" };
   }
-  figures.freshness.push = await measure("freshness.push", () =>
+  freshnessFigures.push = await measure("freshness.push", () =>
     freshness(b, {
       accountId: DERIBIT_ACCOUNT,
       apiKey: fixtureAccount(DERIBIT_ACCOUNT).apiKey,
@@ -212,8 +235,6 @@ async function main(): Promise<void> {
     }),
   );
   await stop(b);
-  clearTimeout(hard);
-  write();
 }
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

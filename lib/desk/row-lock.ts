@@ -4,6 +4,7 @@ import { ensureRegistered, processId } from "@/lib/desk/app-process";
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/platform/errors";
 import { log } from "@/lib/platform/log";
+import { addSpan } from "@/lib/platform/server-timing";
 
 // Per-row mutual exclusion for resets, kept in the database so it holds across every app process
 // on it: a second reset of a row while one is in flight is refused with "already in progress"
@@ -40,6 +41,7 @@ export async function withRowLock<T>(
   { now = Date.now, replacing }: LockOptions = {},
 ): Promise<T> {
   const { db } = handle;
+  const lockStarted = performance.now();
   // Registered before the lock names this process: a lock naming an unregistered process is
   // taken for one left by a process that is gone, and released by the reconciler.
   await ensureRegistered(handle);
@@ -68,6 +70,7 @@ export async function withRowLock<T>(
       .executeTakeFirst();
     acquired = Number(taken.numUpdatedRows) === 1;
   }
+  addSpan("lock", performance.now() - lockStarted);
   if (!acquired)
     throw new AppError("reset_in_progress", "a reset of this row is already in progress");
   let kept = false;
@@ -82,6 +85,7 @@ export async function withRowLock<T>(
   try {
     return await run(lock);
   } finally {
+    const unlockStarted = performance.now();
     if (kept) log.warn({ rowId, expires }, "reset lock left to expire");
     else
       await db
@@ -92,5 +96,6 @@ export async function withRowLock<T>(
         .catch((err: unknown) =>
           log.error({ err, rowId }, "could not release reset lock; it will expire"),
         );
+    addSpan("unlock", performance.now() - unlockStarted);
   }
 }

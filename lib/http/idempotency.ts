@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/client";
 import { ensureRegistered, processId } from "@/lib/desk/app-process";
 import { toErrorResult } from "@/lib/http/errors";
 import { AppError } from "@/lib/platform/errors";
+import { addSpan } from "@/lib/platform/server-timing";
 
 // Idempotency of state-changing requests, an HTTP contract: a repeated key replays the first
 // answer (status and body, waiting for it if it is still being produced) without running the
@@ -59,6 +60,7 @@ export async function runOnce(
   now: () => number = Date.now,
 ): Promise<StoredAnswer & { replayed: boolean }> {
   const { db } = handle;
+  const keyStarted = performance.now();
   await db
     .deleteFrom("reset_idempotency")
     .where("created_at", "<", iso(now() - KEY_TTL_MS))
@@ -92,16 +94,19 @@ export async function runOnce(
     }
     return { ...(await waitForAnswer(handle, key, maxWaitMs)), replayed: true };
   }
+  addSpan("key", performance.now() - keyStarted);
   // Whatever happens, the key ends "done" with an answer, so a replay never waits forever.
   const answer = await run().catch((err: unknown): StoredAnswer => {
     const { status, body } = toErrorResult(err);
     return { status, body };
   });
+  const answerStarted = performance.now();
   await db
     .updateTable("reset_idempotency")
     .set({ state: "done", status_code: answer.status, body: JSON.stringify(answer.body) })
     .where("key", "=", key)
     .execute();
+  addSpan("answer", performance.now() - answerStarted);
   return { ...answer, replayed: false };
 }
 

@@ -18,6 +18,7 @@ import type { CurrentUser, Permission } from "@/lib/model/roles";
 import { isAppError } from "@/lib/platform/errors";
 import { mustFinish, refuseWhileStopping } from "@/lib/platform/lifecycle";
 import { log } from "@/lib/platform/log";
+import { timed, withTimings } from "@/lib/platform/server-timing";
 
 // The one edge of every state-changing route. In this order:
 // 1. a session, or 401. Not audited: nobody is known to have tried anything, and anyone on the
@@ -76,51 +77,58 @@ export function stateChangingRoute<S extends z.ZodType, R>(
   spec: StateChangingSpec<S, R>,
   overrides: Partial<EdgeDeps> = {},
 ): (req: Request) => Promise<Response> {
-  const route = handler(async (req: Request) => {
-    refuseWhileStopping(`send the ${spec.what}`);
-    const deps: EdgeDeps = { ...edgeDefaults(), ...overrides };
-    const user = await deps.user();
-    const attempt = new Attempt(spec.action, user, requestMeta(req), deps.audit);
-    let input: z.infer<S>;
-    let bodyRead = false;
-    try {
-      assertSameOrigin(req);
-      requirePermission(user, spec.permission);
-      bodyRead = true;
-      input = await readJson(req, spec.schema);
-    } catch (err) {
-      // Refused before the body was read (origin, permission): its `denied` row still names the
-      // target when the body is a well-formed request, so the trail says what was attempted.
-      if (!bodyRead) {
-        const named = await readJson(req, spec.schema).catch(() => null);
-        if (named) attempt.about(spec.identify(named, user).subject);
-      }
-      await recordDenied(attempt, err, "edge");
-      await tarpit(user.username);
-      throw err;
-    }
-    const { subject, idempotencyKey, fingerprint } = spec.identify(input, user);
-    attempt.about(subject);
-    const once = { key: idempotencyKey, fingerprint, maxWaitMs: spec.maxRunMs(), what: spec.what };
-    const answer = await runOnce(await deps.db(), once, async () => {
+  const route = handler((req: Request) =>
+    withTimings(async (timings) => {
+      refuseWhileStopping(`send the ${spec.what}`);
+      const deps: EdgeDeps = { ...edgeDefaults(), ...overrides };
+      const user = await timed("session", () => deps.user());
+      const attempt = new Attempt(spec.action, user, requestMeta(req), deps.audit);
+      let input: z.infer<S>;
+      let bodyRead = false;
       try {
-        const result = await spec.run(input, attempt);
-        return { status: spec.status(result), body: result };
+        assertSameOrigin(req);
+        requirePermission(user, spec.permission);
+        bodyRead = true;
+        input = await timed("input", () => readJson(req, spec.schema));
       } catch (err) {
-        // Refused before the use case recorded anything: one `denied` row says who tried what and
-        // why. Not when the audit trail itself is what failed: there is nowhere to write it.
-        if (attempt.written.length === 0 && !isAppError(err, "audit_unavailable"))
-          await recordDenied(attempt, err, "use-case");
-        const { status, body } = toErrorResult(err);
-        return { status, body };
+        // Refused before the body was read (origin, permission): its `denied` row still names the
+        // target when the body is a well-formed request, so the trail says what was attempted.
+        if (!bodyRead) {
+          const named = await readJson(req, spec.schema).catch(() => null);
+          if (named) attempt.about(spec.identify(named, user).subject);
+        }
+        await recordDenied(attempt, err, "edge");
+        await tarpit(user.username);
+        throw err;
       }
-    });
-    if (answer.replayed)
-      log.info({ key: idempotencyKey, action: spec.action }, "idempotent replay of an answer");
-    return Response.json(answer.body, {
-      status: answer.status,
-      headers: { "Cache-Control": "no-store" },
-    });
-  });
+      const { subject, idempotencyKey, fingerprint } = spec.identify(input, user);
+      attempt.about(subject);
+      const once = {
+        key: idempotencyKey,
+        fingerprint,
+        maxWaitMs: spec.maxRunMs(),
+        what: spec.what,
+      };
+      const answer = await runOnce(await deps.db(), once, async () => {
+        try {
+          const result = await spec.run(input, attempt);
+          return { status: spec.status(result), body: result };
+        } catch (err) {
+          // Refused before the use case recorded anything: one `denied` row says who tried what and
+          // why. Not when the audit trail itself is what failed: there is nowhere to write it.
+          if (attempt.written.length === 0 && !isAppError(err, "audit_unavailable"))
+            await recordDenied(attempt, err, "use-case");
+          const { status, body } = toErrorResult(err);
+          return { status, body };
+        }
+      });
+      if (answer.replayed)
+        log.info({ key: idempotencyKey, action: spec.action }, "idempotent replay of an answer");
+      return Response.json(answer.body, {
+        status: answer.status,
+        headers: { "Cache-Control": "no-store", "Server-Timing": timings.header() },
+      });
+    }),
+  );
   return (req) => mustFinish(() => route(req, undefined));
 }

@@ -102,6 +102,7 @@ export function resolveVenueAccount(account: ResolvedAccount, s: Settings): Venu
       ...(adapter.hostLimit
         ? { hostLimit: () => adapter.hostLimit?.(account.baseUrl) ?? null }
         : {}),
+      ...(adapter.mutationLimit ? { mutationLimit: adapter.mutationLimit } : {}),
     },
   };
 }

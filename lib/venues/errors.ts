@@ -23,6 +23,9 @@ export interface VenueErrorDetails {
   venueMessage?: string;
   httpStatus?: number;
   retryAfterMs?: number;
+  /** Refused by our own rate budget before anything was sent: the venue asked nothing of us, so
+   * it blocks nothing (a reset must not wait because polls ran out of tokens). */
+  ownBudget?: true;
 }
 
 export class VenueError extends Error {

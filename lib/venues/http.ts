@@ -2,7 +2,8 @@ import "server-only";
 import { Agent, fetch as undiciFetch } from "undici";
 import { env } from "@/lib/platform/env";
 import { VenueError } from "@/lib/venues/errors";
-import { callContext } from "@/lib/venues/guard/context";
+import { callContext, type CallContext } from "@/lib/venues/guard/context";
+import { addSpan, timed } from "@/lib/platform/server-timing";
 
 // The one place where the app talks HTTP to a venue. It knows nothing about venues' envelopes; it
 // decides only what transport failures mean. For a state-changing call (a reset), anything after
@@ -75,25 +76,33 @@ export function parseRetryAfterMs(value: string | null): number | undefined {
 }
 
 /** Takes a token from the account's rate budget (lib/venues/guard) when called under a guard. */
-async function spendBudget(): Promise<void> {
+async function spendBudget(mutation: boolean): Promise<void> {
   const c = callContext.getStore();
   if (!c) return;
+  await timed("token", () => takeTokens(c, mutation));
+}
+
+async function takeTokens(c: CallContext, mutation: boolean): Promise<void> {
   // A venue that counts per IP: every account on the host draws on one budget as well, with the
   // same reserve for resets.
   if (c.hostLimit && !(await c.budget.take(c.venueKey, c.hostLimit, c.priority, c.maxWaitMs))) {
     throw new VenueError(
       "rate_limited",
       "our own rate budget for this venue host (shared by its accounts) is exhausted; nothing was sent",
-      { retryAfterMs: 1000 },
+      { retryAfterMs: 1000, ownBudget: true },
     );
   }
-  if (!(await c.budget.take(c.accountKey, c.limit, c.priority, c.maxWaitMs))) {
+  // A venue that limits its mutating endpoints apart from reads: a reset draws on their own
+  // budget and never waits behind polls.
+  const own = mutation ? c.mutationLimit : null;
+  const taken = own
+    ? await c.budget.take(`${c.accountKey}:mutations`, own, "reset", c.maxWaitMs)
+    : await c.budget.take(c.accountKey, c.limit, c.priority, c.maxWaitMs);
+  if (!taken) {
     throw new VenueError(
       "rate_limited",
       "our own rate budget for this account is exhausted; nothing was sent",
-      {
-        retryAfterMs: 1000,
-      },
+      { retryAfterMs: 1000, ownBudget: true },
     );
   }
 }
@@ -113,9 +122,10 @@ function noteUsage(req: VenueRequest, res: VenueResponse): void {
 }
 
 export async function sendVenueRequest(req: VenueRequest): Promise<VenueResponse> {
-  await spendBudget();
+  await spendBudget(req.mutation);
   let res: Awaited<ReturnType<typeof undiciFetch>>;
   let text: string;
+  const sentAt = performance.now();
   try {
     res = await undiciFetch(req.url, {
       method: req.method,
@@ -137,6 +147,8 @@ export async function sendVenueRequest(req: VenueRequest): Promise<VenueResponse
       ? `no answer within ${req.timeoutMs} ms`
       : `connection failed (${code ?? "network error"})`;
     throw new VenueError(req.mutation ? "unknown_outcome" : "unavailable", what);
+  } finally {
+    addSpan("venue", performance.now() - sentAt);
   }
   const retryAfterMs = parseRetryAfterMs(res.headers.get("retry-after"));
   // Usage headers come with refusals too (a 429 says how much of the window is used).

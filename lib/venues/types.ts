@@ -100,6 +100,10 @@ export interface VenueAdapter {
   hostLimit?(baseUrl: string): RateLimit | null;
   /** Request budget per account (documented limits, with margin), shared by polls and resets. */
   rateLimit: RateLimit;
+  /** Where the venue limits its mutating endpoints (reset, set) apart from its reads: their own
+   * budget per account, so a reset never waits for a token behind polls. Absent: mutations draw
+   * on `rateLimit` (with the reserve kept for resets), as on a venue with one shared budget. */
+  mutationLimit?: RateLimit;
   /** Venue requests one readScopes() of this many scopes makes (the monitor paces polls by it). */
   readCost(scopeCount: number): number;
   /** Strict shape of a scope on this venue; anything else is refused before any call. */

@@ -63,6 +63,9 @@ export const bybitAdapter: VenueAdapter = {
   readDeadMan: readBybitDeadMan,
   // mmp-reset 5/s per key, mmp-state undocumented (docs/venues.md#bybit-rate-limits)
   rateLimit: { perSecond: 8, burst: 8 },
+  // mmp-reset and mmp-modify are limited per endpoint, apart from reads: their own budget, so a
+  // reset never waits behind polls. Burst + 1 s of rate stays at 5 in any second.
+  mutationLimit: { perSecond: 3, burst: 2 },
   readCost: (n) => n,
 
   async listScopes(ctx) {

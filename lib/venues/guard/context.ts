@@ -12,6 +12,8 @@ export interface CallContext {
   limit: RateLimit;
   /** The budget every account on the venue host shares (a venue counting per IP); null: none. */
   hostLimit: RateLimit | null;
+  /** Mutations' own budget (the venue limits them apart from reads); null: they share `limit`. */
+  mutationLimit: RateLimit | null;
   priority: "read" | "reset";
   /** Longest a read may wait for a token before giving up. */
   maxWaitMs: number;

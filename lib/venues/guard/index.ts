@@ -23,6 +23,8 @@ export interface GuardTarget {
   limit: RateLimit;
   /** The venue host's shared budget, where the venue counts per IP (it may be learnt at start). */
   hostLimit?: () => RateLimit | null;
+  /** The budget of the venue's mutating endpoints, where it counts them apart from reads. */
+  mutationLimit?: RateLimit;
 }
 
 /** What the guard works with. The app uses the process-wide ones (defaultGuardDeps); tests pass
@@ -73,7 +75,7 @@ function blockError(b: Block, now: number): VenueError {
 function note(t: GuardTarget, err: unknown, deps: GuardDeps): void {
   if (!isVenueError(err)) return;
   const now = deps.clock.now();
-  if (err.kind === "rate_limited") {
+  if (err.kind === "rate_limited" && !err.details.ownBudget) {
     deps.blocks.set(accountKey(t), {
       kind: "rate_limited",
       reason: err.message,
@@ -99,6 +101,7 @@ function contextFor(
     venueKey: venueKey(t),
     limit: t.limit,
     hostLimit: t.hostLimit?.() ?? null,
+    mutationLimit: t.mutationLimit ?? null,
     priority,
     maxWaitMs,
     budget: deps.budget,

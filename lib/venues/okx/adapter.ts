@@ -66,6 +66,9 @@ export const okxAdapter: VenueAdapter = {
   // spend its burst and then its rate for 2 s, so burst + 2 × rate must stay at 5 (2.5/s with a
   // burst of 5 let 10 through in 2 s, and the venue refused the desk's own reads).
   rateLimit: { perSecond: 1.5, burst: 2 },
+  // The venue counts per endpoint: mmp-reset has its own 5 per 2 s, apart from mmp-config reads,
+  // so resets get their own budget and never wait behind polls (the same 1.5/s, burst 2).
+  mutationLimit: { perSecond: 1.5, burst: 2 },
   readCost: () => 1,
   scopePattern: SCOPE_PATTERN,
 
