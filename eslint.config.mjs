@@ -10,7 +10,7 @@ const config = [
       "@typescript-eslint/ban-ts-comment": "error",
     },
   },
-  { ignores: [".next/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+  { ignores: ["**/.next/**", "node_modules/**", "test-results/**", "playwright-report/**", "**/next-env.d.ts"] },
 ];
 
 export default config;

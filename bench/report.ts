@@ -1,5 +1,6 @@
 import type { AuditLoad } from "./audit-load";
 import type { FanOut } from "./fan-out";
+import type { Floor } from "./floor";
 import type { Freshness } from "./freshness";
 import type { Machine } from "./machine";
 import type { Lcp, PageWeight } from "./page-perf";
@@ -16,6 +17,7 @@ const failed = <T>(o: Outcome<T> | undefined): o is Failed | undefined =>
   o === undefined || (typeof o === "object" && o !== null && "error" in o);
 
 export interface Figures {
+  floor?: Outcome<Floor>;
   resetOverhead?: Outcome<ResetOverhead>;
   fanOut?: Outcome<FanOut>;
   freshness?: { poll?: Outcome<Freshness>; push?: Outcome<Freshness> };
@@ -53,39 +55,35 @@ export function targets(f: Figures): Record<string, Target> {
       measured,
       hit: value === null || !Number.isFinite(value) ? null : value <= limit,
     });
+  const floor = failed(f.floor) ? null : f.floor;
+  const routeFloor = floor
+    ? `; a bare Next.js route costs ${fmt(floor.nextRouteMs.p50 - floor.bareNodeMs.p50)} ms over bare node:http at p50 in this run`
+    : "";
   const r = f.resetOverhead;
   if (!failed(r)) {
     add(
-      "resetRatioVsDirect",
-      "Reset: app p50 / direct signed call p50",
-      "≤ 1.05×",
-      r.ratioP50VsDirect,
-      1.05,
-      `${fmt(r.app.p50)} / ${fmt(r.direct.p50)} ms = ${fmt(r.ratioP50VsDirect, 3)}×`,
-    );
-    add(
       "resetAddedMsVsDirect",
-      "Reset: added at p50 vs direct call",
-      "≤ 3 ms",
+      "Reset p50 added over a direct signed call, 20 ms venue latency",
+      "≤ +2 ms",
       r.addedMsP50VsDirect,
-      3,
-      `+${fmt(r.addedMsP50VsDirect)} ms (p99 app ${fmt(r.app.p99)} vs ${fmt(r.direct.p99)} ms)`,
+      2,
+      `+${fmt(r.addedMsP50VsDirect)} ms (${fmt(r.app.p50)} vs ${fmt(r.direct.p50)} ms)${routeFloor}`,
     );
     add(
-      "resetRatioVsSdk",
-      "Reset: app p50 / bybit-api SDK p50",
-      "≤ 1.05×",
-      r.ratioP50VsSdk,
-      1.05,
-      `${fmt(r.app.p50)} / ${fmt(r.sdk.p50)} ms = ${fmt(r.ratioP50VsSdk, 3)}×`,
+      "resetRatioVsDirect",
+      "Reset p50 / direct signed call p50",
+      "≤ 1.10×",
+      r.ratioP50VsDirect,
+      1.1,
+      `${fmt(r.ratioP50VsDirect, 3)}×`,
     );
     add(
-      "resetAddedMsVsSdk",
-      "Reset: added at p50 vs SDK",
-      "≤ 3 ms",
-      r.addedMsP50VsSdk,
-      3,
-      `+${fmt(r.addedMsP50VsSdk)} ms`,
+      "resetP99VsDirect",
+      "Reset p99 vs direct p99",
+      "≤ direct p99 + 10 ms",
+      r.addedMsP99VsDirect,
+      10,
+      `${fmt(r.app.p99)} vs ${fmt(r.direct.p99)} ms (+${fmt(r.addedMsP99VsDirect)}); token wait p99 ${fmt(r.appSpans.token?.p99 ?? Number.NaN)} ms`,
     );
   }
   const fo = f.fanOut;
@@ -125,46 +123,67 @@ export function targets(f: Figures): Record<string, Target> {
   if (!failed(c)) {
     const ok = Math.min(c.connectedAtEnd, c.receivedUpdatesInLast10s);
     t.streamCapacity = {
-      figure: `Streams: ${c.requested} clients held ${fmt(c.holdSeconds, 0)} s`,
-      target: `${c.requested} connected and updated`,
-      value: ok,
-      hit: ok >= c.requested,
-      measured: `${c.connectedAtEnd} connected, ${c.receivedUpdatesInLast10s} updated in last 10 s; RSS ${fmt(c.rssMiB.idle ?? Number.NaN, 0)} → peak ${fmt(c.rssMiB.peak ?? Number.NaN, 0)} MiB`,
+      figure: `Streams on one process, each receiving every update (${c.requested} held ${fmt(c.holdSeconds, 0)} s)`,
+      target: `${c.requested}, RSS growth ≤ 32 KiB per stream`,
+      value: c.rssPerStreamKiB,
+      hit: ok >= c.requested && c.rssPerStreamKiB !== null && c.rssPerStreamKiB <= 32,
+      measured: `${c.connectedAtEnd} connected, ${c.receivedUpdatesInLast10s} updated in last 10 s; RSS ${fmt(c.rssMiB.idle ?? Number.NaN, 0)} → peak ${fmt(c.rssMiB.peak ?? Number.NaN, 0)} MiB = ${fmt(c.rssPerStreamKiB ?? Number.NaN)} KiB per stream`,
+    };
+    const all = c.freezeToAllClients;
+    t.freezeToAllStreams = {
+      figure: `Freeze → delivered to every open stream, p99 (${c.probe}, ${all.ofClients} streams)`,
+      target: "≤ 250 ms",
+      value: all.ms.p99,
+      hit: all.reached === all.ofClients && Number.isFinite(all.ms.p99) && all.ms.p99 <= 250,
+      measured: `p50 ${fmt(all.ms.p50, 0)} / p99 ${fmt(all.ms.p99, 0)} ms, reached ${all.reached} of ${all.ofClients}`,
     };
   }
   const pw = f.pageWeight;
+  const empty = floor?.emptyPage ?? null;
   if (!failed(pw)) {
-    for (const [key, p] of [
-      ["pageWeightHome", pw.home],
-      ["pageWeightScreen", pw.screen],
-    ] as const) {
-      const present = p.status === 200 && p.finalPath === p.path;
-      add(
-        key,
-        `First-load JS of ${p.path} (gzip)`,
-        "≤ 200 kB",
-        present ? p.gzipKB : null,
-        200,
-        present
-          ? `${fmt(p.gzipKB)} kB in ${p.scripts} scripts`
-          : `page not served (HTTP ${p.status}, ended at ${p.finalPath})`,
-      );
-    }
+    const home = pw.home;
+    const present = home.status === 200 && home.finalPath === home.path;
+    add(
+      "pageWeightHome",
+      "First-load JS of / (gzip)",
+      "≤ 130 kB",
+      present ? home.gzipKB : null,
+      130,
+      present
+        ? `${fmt(home.gzipKB)} kB in ${home.scripts} scripts${empty ? `; an empty App Router page: ${fmt(empty.gzipKB)} kB in this run` : ""}`
+        : `page not served (HTTP ${home.status}, ended at ${home.finalPath})`,
+    );
+    t.pageWeightScreen = {
+      figure: "First-load JS of /screen (gzip), for reference",
+      target: "—",
+      value: pw.screen.gzipKB,
+      hit: null,
+      measured: `${fmt(pw.screen.gzipKB)} kB in ${pw.screen.scripts} scripts`,
+    };
   }
   const l = f.lcp;
   if (!failed(l)) {
     const clean = l.loads > 0;
-    add(
-      "lcp",
-      `LCP of the desk, ${l.rowsConfigured} rows (median of ${l.loads} clean loads)`,
-      "≤ 1000 ms",
-      clean ? l.medianLcpMs : null,
-      1000,
-      clean
-        ? `${fmt(l.medianLcpMs, 0)} ms (FCP ${fmt(l.medianFcpMs, 0)}, TTFB ${fmt(l.medianTtfbMs, 0)} ms)${l.failedLoads ? `; ${l.failedLoads} failed loads left out` : ""}`
+    const max = clean ? Math.max(...l.lcpMs) : Number.NaN;
+    t.lcp = {
+      figure: `Desk LCP with ${l.rowsConfigured} rows, median of ${l.loads} (max)`,
+      target: "≤ 500 ms (≤ 800)",
+      value: clean ? l.medianLcpMs : null,
+      hit: clean ? l.medianLcpMs <= 500 && max <= 800 : null,
+      measured: clean
+        ? `${fmt(l.medianLcpMs, 0)} ms (max ${fmt(max, 0)}; FCP ${fmt(l.medianFcpMs, 0)}, TTFB ${fmt(l.medianTtfbMs, 0)} ms)${l.failedLoads ? `; ${l.failedLoads} failed loads left out` : ""}`
         : `no clean load (${l.failedLoads} failed: ${[...new Set(l.pageErrors)].join(" | ") || "rows missing"}); all loads ${l.allLoadsLcpMs.join(", ")} ms`,
-    );
+    };
   }
+  // Listed so the table names every figure the product's bars name; the bench has no driver yet
+  // that updates 5,000 rows every second in a browser (README, "Performance").
+  t.rowUpdates5000 = {
+    figure: "5,000 rows, every row updated once a second for 60 s",
+    target: "no long task > 50 ms, ≥ 55 fps while scrolling",
+    value: null,
+    hit: null,
+    measured: "not measured",
+  };
   const al = f.auditLoad;
   if (!failed(al)) {
     const rows = `${(al.trailRows / 1e6).toFixed(al.trailRows % 1e6 ? 2 : 0)} M-row trail, 3 audit readers`;
@@ -224,6 +243,7 @@ export function table(
     ),
   ];
   const errors = Object.entries({
+    floor: f.floor,
     resetOverhead: f.resetOverhead,
     fanOut: f.fanOut,
     "freshness.poll": f.freshness?.poll,
@@ -242,6 +262,14 @@ export function table(
 /** A few more numbers under the table (for the README's performance section). */
 export function details(f: Figures): string {
   const out: string[] = [];
+  const floor = f.floor;
+  if (!failed(floor))
+    out.push(
+      `Floors in this run: a Next.js route handler answering {ok:true} p50 ${fmt(floor.nextRouteMs.p50, 2)} / p99 ${fmt(floor.nextRouteMs.p99, 2)} ms; ` +
+        `bare node:http p50 ${fmt(floor.bareNodeMs.p50, 2)} / p99 ${fmt(floor.bareNodeMs.p99, 2)} ms (n=${floor.nextRouteMs.n} each); ` +
+        `an empty App Router page's first-load JS ${floor.emptyPage ? `${fmt(floor.emptyPage.gzipKB)} kB gzip in ${floor.emptyPage.scripts} scripts` : "n/a"}.`,
+      "",
+    );
   const r = f.resetOverhead;
   if (!failed(r)) {
     const row = (name: string, s: { n: number; p50: number; p99: number; mean: number }) =>

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { auditLoad } from "./audit-load";
 import { DERIBIT_ACCOUNT, startBigApp } from "./big-app";
 import { fanOut } from "./fan-out";
+import { frameworkFloor } from "./floor";
 import { freshness } from "./freshness";
 import { machine } from "./machine";
 import { largestContentfulPaint, launchChromium, pageWeight } from "./page-perf";
@@ -29,7 +30,7 @@ const num = (name: string, fallback: number) => {
 const CFG = {
   resetRounds: num("BENCH_RESET_ROUNDS", 100),
   fanOutWindowMs: num("BENCH_FANOUT_WINDOW_MS", 30_000),
-  streams: num("BENCH_STREAMS", 1000),
+  streams: num("BENCH_STREAMS", 5000),
   holdMs: num("BENCH_HOLD_MS", 60_000),
   freshnessSamples: num("BENCH_FRESHNESS_SAMPLES", 20),
   lcpLoads: num("BENCH_LCP_LOADS", 5),
@@ -119,6 +120,11 @@ async function main(): Promise<void> {
   }, HARD_LIMIT_MS);
   hard.unref();
 
+  if (wanted("floor")) {
+    const browser = await launchChromium().catch(() => null);
+    figures.floor = await measure("floor", () => frameworkFloor(browser));
+    await browser?.close();
+  }
   const onStandard = [
     "resetOverhead",
     "freshness.poll",
@@ -166,7 +172,7 @@ async function standardApp(): Promise<void> {
     fanOut(a, { windowMs: CFG.fanOutWindowMs, pollIntervalMs: POLL_MS }),
   );
   figures.streamCapacity = await measure("streamCapacity", () =>
-    streamCapacity(a, { clients: CFG.streams, holdMs: CFG.holdMs }),
+    streamCapacity(a, { clients: CFG.streams, holdMs: CFG.holdMs, openBudgetMs: 180_000 }),
   );
   figures.refusalFlood = await measure("refusalFlood", () =>
     refusalFlood(a, { baselineMs: CFG.floodBaselineMs, floodMs: CFG.floodMs }),

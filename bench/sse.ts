@@ -95,16 +95,18 @@ export function openLiteStream(
   });
 }
 
-/** Opens `count` streams, `batch` at a time (each one is a signed-in request with a snapshot). */
+/** Opens `count` streams, `batch` at a time (each one is a signed-in request with a snapshot);
+ * stops early, with fewer, once `deadline` (epoch ms) has passed. */
 export async function openMany(
   count: number,
   batch: number,
   url: string,
   cookies: readonly string[],
   onEvent?: (index: number) => ((e: StreamEvent) => void) | undefined,
+  deadline = Number.POSITIVE_INFINITY,
 ): Promise<LiteStream[]> {
   const streams: LiteStream[] = [];
-  for (let i = 0; i < count; i += batch) {
+  for (let i = 0; i < count && Date.now() < deadline; i += batch) {
     const n = Math.min(batch, count - i);
     streams.push(
       ...(await Promise.all(
