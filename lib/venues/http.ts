@@ -2,7 +2,7 @@ import "server-only";
 import { Agent, fetch as undiciFetch } from "undici";
 import { env } from "@/lib/platform/env";
 import { VenueError } from "@/lib/venues/errors";
-import { callContext, readsKeyOf, type CallContext } from "@/lib/venues/guard/context";
+import { callContext, type CallContext } from "@/lib/venues/guard/context";
 import { addSpan, timed } from "@/lib/platform/server-timing";
 
 // The one place where the app talks HTTP to a venue. It knows nothing about venues' envelopes; it
@@ -107,20 +107,14 @@ async function takeTokens(c: CallContext, mutation: boolean): Promise<void> {
   }
 }
 
-/** "host": the venue counts per IP, so every account on that host waits (a per-IP budget). A
- * read's window on a venue that limits reads apart from mutations stops reads only. */
-function usageBlockKey(c: CallContext, req: VenueRequest, scope?: "host"): string {
-  if (scope === "host") return c.venueKey;
-  return !req.mutation && c.mutationLimit ? readsKeyOf(c.accountKey) : c.accountKey;
-}
-
 /** A response whose usage headers say the window is used up blocks the key until the venue's
  * reset time (the venue's own rule reads the headers). */
 function noteUsage(req: VenueRequest, res: VenueResponse): void {
   const c = callContext.getStore();
   const spent = c ? req.usage?.(res.headers, Date.now()) : null;
+  // "host": the venue counts per IP, so every account on that host waits (a per-IP budget).
   if (c && spent)
-    c.blocks.set(usageBlockKey(c, req, spent.scope), {
+    c.blocks.set(spent.scope === "host" ? c.venueKey : c.accountKey, {
       kind: "rate_limited",
       reason: spent.reason,
       until: spent.until,

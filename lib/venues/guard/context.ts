@@ -23,7 +23,3 @@ export interface CallContext {
 }
 
 export const callContext = new AsyncLocalStorage<CallContext>();
-
-/** Where a venue limits reads apart from mutations (`mutationLimit`), its "stop" after a read
- * stops reads only: it is kept under this key, which resets do not check. */
-export const readsKeyOf = (accountKey: string) => `${accountKey}:reads`;

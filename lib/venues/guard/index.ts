@@ -6,7 +6,7 @@ import { Blocks, type Block } from "@/lib/venues/guard/blocks";
 import { Breaker } from "@/lib/venues/guard/breaker";
 import { RateBudget, type RateLimit } from "@/lib/venues/guard/budget";
 import { systemClock, type GuardClock } from "@/lib/venues/guard/clock";
-import { callContext, readsKeyOf, type CallContext } from "@/lib/venues/guard/context";
+import { callContext, type CallContext } from "@/lib/venues/guard/context";
 
 // Venue-client resilience, in one place for every adapter:
 // - nothing is sent while the venue asked us to stop (Retry-After, usage header, IP ban);
@@ -54,8 +54,6 @@ export function defaultGuardDeps(): GuardDeps {
 }
 
 const accountKey = (t: GuardTarget) => `acct:${t.accountId}`;
-/** Keys whose blocks stop a read: the host's, the key's, and the key's reads' own. */
-const readBlockKeys = (t: GuardTarget) => [venueKey(t), accountKey(t), readsKeyOf(accountKey(t))];
 const venueKey = (t: GuardTarget) => `host:${t.venue}:${new URL(t.baseUrl).host}`;
 const RETRYABLE: ReadonlySet<VenueErrorKind> = new Set(["unavailable", "bad_response"]);
 const NOT_BREAKER_FAILURES: ReadonlySet<VenueErrorKind> = new Set([
@@ -73,14 +71,12 @@ function blockError(b: Block, now: number): VenueError {
   });
 }
 
-/** Remember what the venue told us: rate limits block the key (only its reads, after a read, on
- * a venue that limits reads apart from mutations), bans block the host. */
-function note(t: GuardTarget, err: unknown, deps: GuardDeps, call: "read" | "mutation"): void {
+/** Remember what the venue told us: rate limits block the key, bans block the host. */
+function note(t: GuardTarget, err: unknown, deps: GuardDeps): void {
   if (!isVenueError(err)) return;
   const now = deps.clock.now();
   if (err.kind === "rate_limited" && !err.details.ownBudget) {
-    const key = call === "read" && t.mutationLimit ? readsKeyOf(accountKey(t)) : accountKey(t);
-    deps.blocks.set(key, {
+    deps.blocks.set(accountKey(t), {
       kind: "rate_limited",
       reason: err.message,
       until: now + (err.details.retryAfterMs ?? 1000),
@@ -134,7 +130,7 @@ export async function guardedRead<T>(
 ): Promise<T> {
   const { clock, breaker } = deps;
   const started = clock.now();
-  const block = deps.blocks.activeFor(readBlockKeys(t), started);
+  const block = deps.blocks.activeFor([venueKey(t), accountKey(t)], started);
   if (block) throw blockError(block, started);
   const admission = breaker.admit(accountKey(t), started);
   if (admission === "open")
@@ -146,7 +142,7 @@ export async function guardedRead<T>(
       breaker.recordSuccess(accountKey(t));
       return result;
     } catch (err) {
-      note(t, err, deps, "read");
+      note(t, err, deps);
       const backoff = (100 << attempt) * (0.5 + deps.random());
       const retry =
         isVenueError(err) &&
@@ -181,12 +177,12 @@ export async function guardedSideRead<T>(
   deps: GuardDeps = defaultGuardDeps(),
 ): Promise<T> {
   const started = deps.clock.now();
-  const block = deps.blocks.activeFor(readBlockKeys(t), started);
+  const block = deps.blocks.activeFor([venueKey(t), accountKey(t)], started);
   if (block) throw blockError(block, started);
   try {
     return await callContext.run(contextFor(t, "read", timeBudgetMs / 2, deps), read);
   } catch (err) {
-    note(t, err, deps, "read");
+    note(t, err, deps);
     throw err;
   }
 }
@@ -202,7 +198,7 @@ export async function guardedReset<T>(
   try {
     return await callContext.run(contextFor(t, "reset", 2000, deps), reset);
   } catch (err) {
-    note(t, err, deps, "mutation");
+    note(t, err, deps);
     throw err;
   }
 }
