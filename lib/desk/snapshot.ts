@@ -1,7 +1,7 @@
 import "server-only";
 import { getConfig } from "@/lib/config/runtime";
 import { settings } from "@/lib/config/settings";
-import { everAttempted, readAccount, rowsOf } from "@/lib/live/account-state";
+import { readAccount, rowsOf } from "@/lib/live/account-state";
 import type { DeskSnapshot } from "@/lib/model/types";
 import { monitorRunning } from "@/lib/live/monitor";
 import { clusterRole } from "@/lib/live/cluster/role";
@@ -17,12 +17,8 @@ export async function getDeskSnapshot(): Promise<DeskSnapshot> {
   // Followers never read: the leader shares every read with them.
   const cacheOnly = monitorRunning() || clusterRole() === "follower";
   const maxAgeMs = cacheOnly ? Number.POSITIVE_INFINITY : pollIntervalMs / 2;
-  // While the monitor polls, a snapshot waits only for an account's first read: joining a read
-  // under way would hold the desk's answer for up to a read timeout (with its retries) whenever a
-  // venue is slow or gone — the moment the desk must show UNKNOWN promptly.
-  const toRead = cacheOnly ? accounts.filter((account) => !everAttempted(account)) : accounts;
   if (clusterRole() !== "follower") {
-    await Promise.all(toRead.map((account) => readAccount(account, maxAgeMs)));
+    await Promise.all(accounts.map((account) => readAccount(account, maxAgeMs)));
   }
   const now = Date.now();
   return {

@@ -187,10 +187,6 @@ export async function readAccount(account: VenueAccount, maxAgeMs: number): Prom
 const withRowDrift = (config: VenueAccount["account"], row: MmpRow): MmpRow =>
   withDrift(withFrozenSince(row), desiredFor(config, row.scope));
 
-/** Whether this process has tried to read the account at all (a first read may be under way). */
-export const everAttempted = (account: VenueAccount): boolean =>
-  entryFor(account.account.id).attemptedAt !== null;
-
 /** How old the account's rows may be before they show UNKNOWN: the desk's limit, or longer while
  * its reads are sparse (push channel up) or paced by a rate budget. A paced account may miss one
  * poll and a timeout, like a sparse one; data past that is stale, whatever the cause. */
