@@ -10,7 +10,7 @@ export function SignOutButton() {
       type="button"
       onClick={() => void signOut({ callbackUrl: "/login" })}
       disabled={!hydrated}
-      className="rounded border border-slate-700 px-2 py-1 text-sm text-slate-200 hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-sky-400"
+      className="rounded border border-slate-700 px-2 py-1 text-sm text-slate-200 hover:bg-slate-800 disabled:opacity-60 focus-visible:outline-2 focus-visible:outline-sky-400"
     >
       Sign out
     </button>

@@ -30,7 +30,7 @@ export function HistoryButton({ row }: { row: MmpRow }) {
       onClick={() => open({ rowId: row.id, scope: row.scope, accountLabel: row.accountLabel })}
       disabled={!hydrated}
       aria-label={`History ${row.scope} on ${row.accountLabel}`}
-      className="rounded border border-slate-600 px-2 py-0.5 text-xs text-slate-200 hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-sky-400"
+      className="rounded border border-slate-600 px-2 py-0.5 text-xs text-slate-200 hover:bg-slate-800 disabled:opacity-60 focus-visible:outline-2 focus-visible:outline-sky-400"
     >
       History
     </button>

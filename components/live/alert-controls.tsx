@@ -49,7 +49,7 @@ export function AlertControls({ store, size = "desk" }: { store: AlertStore; siz
     setAudio(ctx);
   };
 
-  const button = `rounded border border-slate-500 font-semibold text-slate-100 hover:bg-slate-800 ${look.button}`;
+  const button = `rounded border border-slate-500 font-semibold text-slate-100 hover:bg-slate-800 disabled:opacity-60 ${look.button}`;
   return (
     <div
       role="group"

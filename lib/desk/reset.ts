@@ -19,7 +19,7 @@ import type { ResetRequest } from "@/lib/model/reset-request";
 import type { MmpRow, ResetResult } from "@/lib/model/types";
 import { AppError } from "@/lib/platform/errors";
 import { log } from "@/lib/platform/log";
-import { timed } from "@/lib/platform/server-timing";
+import { addSpan, timed } from "@/lib/platform/server-timing";
 import type { UsableVenueAccount } from "@/lib/venues/account";
 import { VenueError } from "@/lib/venues/errors";
 import { guardedReset, resetBlockedReason } from "@/lib/venues/guard";
@@ -198,16 +198,14 @@ async function sendAndRecord(
   let open: OpenAttempt | null = null;
   try {
     // Open before `requested`: an attempt the reconciler finds without `requested` was not sent.
-    // `open` is set before `requested` is written, so the catch below settles it if that fails.
-    open = await timed("requested", async () => {
-      open = await openAttempt(
-        await deps.db(),
-        { idempotencyKey: input.idempotencyKey, accountId: input.accountId, scope },
-        lock.acquiredAt + resetMaxMs(deps.settings()),
-      );
-      await attempt.record({ outcome: "requested", stateBefore: before });
-      return open;
-    });
+    const requestedAt = performance.now();
+    open = await openAttempt(
+      await deps.db(),
+      { idempotencyKey: input.idempotencyKey, accountId: input.accountId, scope },
+      lock.acquiredAt + resetMaxMs(deps.settings()),
+    );
+    await attempt.record({ outcome: "requested", stateBefore: before });
+    addSpan("requested", performance.now() - requestedAt);
   } catch (err) {
     if (open) await settled(deps, open);
     log.error({ err, row: before.id }, "audit write failed: reset NOT sent");
@@ -227,18 +225,17 @@ async function sendAndRecord(
     // and two audit writes to the venue's round trip. The state after is what the venue's answer
     // says (where it says anything); the refreshed row follows on the live stream.
     const after = receipt.stateAfter ? { ...before, ...receipt.stateAfter } : null;
-    const opened = open;
-    await timed("result", async () => {
-      await noteSent(deps, lock, clearedTrigger(target, before, after));
-      await attempt.record({
-        outcome: "ok",
-        stateBefore: before,
-        stateAfter: after,
-        venueMessage: receipt.venueAnswer,
-        latencyMs,
-      });
-      await settled(deps, opened);
+    const resultAt = performance.now();
+    await noteSent(deps, lock, clearedTrigger(target, before, after));
+    await attempt.record({
+      outcome: "ok",
+      stateBefore: before,
+      stateAfter: after,
+      venueMessage: receipt.venueAnswer,
+      latencyMs,
     });
+    await settled(deps, open);
+    addSpan("result", performance.now() - resultAt);
     // The trigger history is told the freeze ended by this user's reset (a local write, which
     // normally lands before the refresh does; if not, it corrects the closing). The refresh
     // starts now, so a snapshot asked for right after the answer joins it; what it shows goes
