@@ -11,6 +11,11 @@ import { singleton } from "@/lib/platform/singleton";
 // The browsers' server-sent-events streams: each gets a snapshot, then every account update and
 // transition from the hub. What one stream may cost is bounded:
 // - every hub event is serialised once and the same bytes are queued on every stream;
+// - account updates are batched: each waits up to BATCH_MS to share one write with the others,
+//   and a later update of the same account replaces the one pending (an update carries all of
+//   the account's rows). A transition (a freeze, a reset taking effect) never waits: it goes out
+//   at once, after whatever is pending. Each write costs every stream a queue entry and a socket
+//   write, so with thousands of streams the writes per second, not the bytes, bound the process;
 // - a stream's queue is counted in bytes its client has not taken yet (a pull-based stream with a
 //   high-water mark of 0: the queue only fills while the client is not reading, because Next
 //   stops pulling when the socket pushes back). Past MMP_STREAM_BACKLOG_BYTES, or without
@@ -24,6 +29,9 @@ import { singleton } from "@/lib/platform/singleton";
 // shutdown (lib/server/shutdown.ts) each gets a last `shutdown` event with a `retry:` hint.
 
 const SWEEP_MS = 1000;
+/** How long an account update may wait for others to share its write. Well under the rows' stale
+ * limits (seconds) and a person's notice; a poll cycle's updates mostly land in one write. */
+export const BATCH_MS = 250;
 const PING_MS = 15_000;
 const MAX_AGE_MS = 10 * 60_000;
 /** A stream ended for any reason but shutdown: how long its client has to take the last bytes
@@ -60,6 +68,9 @@ interface Registry {
   ending: Set<LiveStream>;
   timer: ReturnType<typeof setInterval> | null;
   lastPingAt: number;
+  /** Account updates not written yet, the latest per account, in the order they first came. */
+  pending: Map<string, AccountUpdate>;
+  flushTimer: ReturnType<typeof setTimeout> | null;
 }
 
 const registry = singleton<Registry>("live-streams", () => ({
@@ -67,6 +78,8 @@ const registry = singleton<Registry>("live-streams", () => ({
   ending: new Set(),
   timer: null,
   lastPingAt: 0,
+  pending: new Map(),
+  flushTimer: null,
 }));
 
 class LiveStream {
@@ -199,17 +212,46 @@ function ensureSweeping(): void {
   registry.timer.unref();
 }
 
-/** Every hub event is turned into bytes once, here, and those bytes go to every open stream. */
-function broadcast(event: string, data: unknown): void {
-  if (registry.open.size === 0) return;
-  const chunk = eventFrame(event, data);
+/** Every hub event is turned into bytes once, here, and those bytes go to every open stream:
+ * the pending account updates, then `last` (a transition), in one chunk. */
+function flush(last: Uint8Array | null = null): void {
+  if (registry.flushTimer) clearTimeout(registry.flushTimer);
+  registry.flushTimer = null;
+  const frames = [...registry.pending.values()].map((u) => eventFrame("account", u));
+  registry.pending.clear();
+  if (last) frames.push(last);
+  if (frames.length === 0 || registry.open.size === 0) return;
+  const chunk = frames.length === 1 ? frames[0]! : concat(frames);
   for (const s of registry.open) s.send(chunk);
+}
+
+function concat(frames: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(frames.reduce((n, f) => n + f.byteLength, 0));
+  let at = 0;
+  for (const f of frames) {
+    out.set(f, at);
+    at += f.byteLength;
+  }
+  return out;
+}
+
+function onAccount(u: AccountUpdate): void {
+  if (registry.open.size === 0) return;
+  registry.pending.set(u.accountId, u);
+  if (registry.flushTimer) return;
+  registry.flushTimer = setTimeout(() => flush(), BATCH_MS);
+  registry.flushTimer.unref();
+}
+
+function onTransition(t: RowTransition): void {
+  if (registry.open.size === 0) return;
+  flush(eventFrame("transition", t));
 }
 
 function listenToHub(): void {
   singleton("live-broadcast", () => {
-    hub.on("account", (u: AccountUpdate) => broadcast("account", u));
-    hub.on("transition", (t: RowTransition) => broadcast("transition", t));
+    hub.on("account", onAccount);
+    hub.on("transition", onTransition);
     return true;
   });
 }
@@ -254,6 +296,7 @@ export const openStreams = (): number => registry.open.size;
  */
 export async function endAllStreams(graceMs: number): Promise<number> {
   const last = endFrame("shutdown", RESTART_RETRY_MS);
+  flush(); // what was pending goes out before the goodbye
   const count = registry.open.size;
   for (const s of registry.open) s.end(last, graceMs);
   const deadline = Date.now() + graceMs + SWEEP_MS;

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { hub } from "@/lib/live/hub";
-import { endAllStreams, eventStream, openStreams } from "@/lib/live/sse";
+import { BATCH_MS, endAllStreams, eventStream, openStreams } from "@/lib/live/sse";
 import { admitStream, streamSlots } from "@/lib/live/stream-limits";
-import type { AccountUpdate } from "@/lib/model/types";
+import type { AccountUpdate, RowTransition } from "@/lib/model/types";
 import { isAppError } from "@/lib/platform/errors";
 import { row, snapshot } from "../unit/live-fixtures";
 
@@ -26,6 +26,12 @@ const update = (): AccountUpdate => ({
   serverTime: (n += 1),
   rows: Array.from({ length: 8 }, (_, i) => row({ id: `main/S${i}` })),
 });
+
+/** An account update, written to the streams once its batch window has passed. */
+async function emitUpdate(u: AccountUpdate = update()) {
+  hub.emit("account", u);
+  await vi.advanceTimersByTimeAsync(BATCH_MS);
+}
 
 function open(username = "u1", address: string | null = "10.0.0.1") {
   const slot = admitStream(username, address);
@@ -111,7 +117,7 @@ describe("one serialisation per event", () => {
     const c = open("u3");
     const before = hub.listenerCount("account");
     const readers = [a, b, c].map(async (s) => (await (await caughtUp(s)).next).value);
-    hub.emit("account", update());
+    await emitUpdate();
     const [x, y, z] = await Promise.all(readers);
     expect(x).toBeInstanceOf(Uint8Array);
     expect(y).toBe(x);
@@ -119,6 +125,57 @@ describe("one serialisation per event", () => {
     expect(decoder.decode(x)).toMatch(/^event: account\ndata: \{"accountId":"main"/);
     expect(hub.listenerCount("account")).toBe(before);
     expect(before).toBe(1);
+  });
+});
+
+describe("batched writes", () => {
+  const transition = (): RowTransition => ({
+    rowId: "main/S1",
+    accountId: "main",
+    accountLabel: "Main",
+    venue: "binance",
+    scope: "S1",
+    from: "active",
+    to: "frozen",
+    at: 1,
+    frozenUntil: null,
+  });
+  const other = (): AccountUpdate => ({ ...update(), accountId: "other" });
+
+  it("account updates within the window share one write, the latest of each account only", async () => {
+    const s = open("u1");
+    const next = (await caughtUp(s)).next;
+    hub.emit("account", update());
+    hub.emit("account", other());
+    const latest = update();
+    hub.emit("account", latest);
+    await vi.advanceTimersByTimeAsync(BATCH_MS - 1);
+    expect(s.chunks).toHaveLength(2); // greeting and snapshot: nothing written yet
+    await vi.advanceTimersByTimeAsync(1);
+    const text = decoder.decode((await next).value);
+    const events = text.split("\n\n").filter(Boolean);
+    expect(events).toHaveLength(2);
+    expect(events[0]).toContain(`"accountId":"main","serverTime":${latest.serverTime},`);
+    expect(events[1]).toContain('"accountId":"other"');
+  });
+
+  it("a transition goes out at once, after the updates pending before it", async () => {
+    const s = open("u1");
+    const next = (await caughtUp(s)).next;
+    const u = update();
+    hub.emit("account", u);
+    hub.emit("transition", transition());
+    const text = decoder.decode((await next).value);
+    expect(text).toMatch(
+      new RegExp(
+        `^event: account\ndata: .*"serverTime":${u.serverTime},.*\n\nevent: transition\ndata: .*"to":"frozen"`,
+      ),
+    );
+    // Nothing is left to write when the window ends.
+    const after = s.read();
+    await vi.advanceTimersByTimeAsync(BATCH_MS);
+    hub.emit("transition", transition());
+    expect(decoder.decode((await after).value)).toMatch(/^event: transition\n/);
   });
 });
 
@@ -137,10 +194,7 @@ describe("slow consumers", () => {
         reads += 1;
       }
     })();
-    const emit = async () => {
-      hub.emit("account", update());
-      await vi.advanceTimersByTimeAsync(0); // the reading client takes it
-    };
+    const emit = () => emitUpdate(); // the reading client takes it
     await emit(); // taken by stuck's waiting read
     await emit(); // queued on stuck: ~2.5 KB
     expect(openStreams()).toBe(2);
@@ -165,7 +219,7 @@ describe("slow consumers", () => {
   it("a dropped client that never reads again is cut off after the grace, and its stream released", async () => {
     const stuck = open("u1");
     await caughtUp(stuck);
-    for (let i = 0; i < 4; i++) hub.emit("account", update());
+    for (let i = 0; i < 4; i++) await emitUpdate();
     expect(openStreams()).toBe(0);
     await vi.advanceTimersByTimeAsync(6000);
     expect(await stuck.drain()).toBe("error");
@@ -174,9 +228,9 @@ describe("slow consumers", () => {
   it("a stream that has not caught up for MMP_STREAM_STALL_MS is dropped, under the byte cap", async () => {
     const slow = open("u1");
     await caughtUp(slow);
-    hub.emit("account", update()); // taken
-    hub.emit("account", update()); // waits: 2.5 KB, under the cap
-    await vi.advanceTimersByTimeAsync(39_000);
+    await emitUpdate(); // taken
+    await emitUpdate(); // waits: 2.5 KB, under the cap
+    await vi.advanceTimersByTimeAsync(39_000 - 2 * BATCH_MS);
     expect(openStreams()).toBe(1);
     await vi.advanceTimersByTimeAsync(2000);
     expect(openStreams()).toBe(0);
@@ -220,8 +274,8 @@ describe("ending", () => {
     const reading = open("u1");
     const stuck = open("u2");
     await caughtUp(stuck);
-    hub.emit("account", update());
-    hub.emit("account", update()); // stuck has a backlog now
+    await emitUpdate();
+    await emitUpdate(); // stuck has a backlog now
     const readingDone = reading.drain();
     const ended = endAllStreams(1000);
     await vi.advanceTimersByTimeAsync(2100);
