@@ -9,15 +9,13 @@ const ERROR_LINES = 6;
 
 // Strips colour codes and keeps the first lines of an error, enough to see what was expected.
 function head(message) {
-  return (
-    String(message ?? "")
-      .replace(/\u001b\[[0-9;]*m/g, "")
-      .split("\n")
-      .filter((line) => line.trim() !== "")
-      .slice(0, ERROR_LINES)
-      .map((line) => `      ${line.slice(0, 200)}`)
-      .join("\n")
-  );
+  return String(message ?? "")
+    .replace(/\u001b\[[0-9;]*m/g, "")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .slice(0, ERROR_LINES)
+    .map((line) => `      ${line.slice(0, 200)}`)
+    .join("\n");
 }
 
 function vitestFailures(report) {
@@ -46,9 +44,15 @@ function playwrightFailures(suite, out = []) {
   for (const child of suite.suites ?? []) playwrightFailures(child, out);
   for (const spec of suite.specs ?? []) {
     for (const test of spec.tests ?? []) {
-      if (test.status !== "unexpected") continue;
-      const last = (test.results ?? []).at(-1);
-      out.push({ title: `${spec.file}:${spec.line} › ${spec.title}`, error: last?.error?.message });
+      if (test.status !== "unexpected" && test.status !== "flaky") continue;
+      // Flaky: passed on a retry; its first failed try says what went wrong.
+      const tried = (test.results ?? []).filter((r) => r.error);
+      const shown = test.status === "flaky" ? tried[0] : (test.results ?? []).at(-1);
+      out.push({
+        title: `${spec.file}:${spec.line} › ${spec.title}`,
+        error: shown?.error?.message,
+        flaky: test.status === "flaky",
+      });
     }
   }
   return out;
@@ -75,7 +79,9 @@ for (const file of process.argv.slice(2)) {
   );
   const failures = report.stats ? playwrightFailures(report) : vitestFailures(report);
   for (const failure of failures)
-    console.log(`    FAILED ${failure.title}\n${head(failure.error)}`);
+    console.log(
+      `    ${failure.flaky ? "FLAKY (passed on retry)" : "FAILED"} ${failure.title}\n${head(failure.error)}`,
+    );
   passed += counts.passed;
   failed += counts.failed;
   skipped += counts.skipped;
