@@ -53,7 +53,7 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** A browser context signed in as `user` (none: anonymous, for the framework's empty page). */
-async function signedInContext(browser: Browser, appUrl: string, user: string | null) {
+export async function signedInContext(browser: Browser, appUrl: string, user: string | null) {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   if (user === null) return context;
   const cookie = await signIn(appUrl, user);

@@ -6,6 +6,7 @@ import type { Machine } from "./machine";
 import type { Lcp, PageWeight } from "./page-perf";
 import type { RefusalFlood } from "./refusal-flood";
 import type { ResetOverhead } from "./reset-overhead";
+import type { RowFlood } from "./row-flood";
 import type { StreamCapacity } from "./stream-capacity";
 
 // Targets (the product's quality bars, listed in README "Performance"; not test assertions) and
@@ -24,6 +25,7 @@ export interface Figures {
   streamCapacity?: Outcome<StreamCapacity>;
   pageWeight?: Outcome<{ home: PageWeight; screen: PageWeight }>;
   lcp?: Outcome<Lcp>;
+  rowFlood?: Outcome<RowFlood>;
   auditLoad?: Outcome<AuditLoad>;
   refusalFlood?: Outcome<RefusalFlood>;
 }
@@ -175,15 +177,29 @@ export function targets(f: Figures): Record<string, Target> {
         : `no clean load (${l.failedLoads} failed: ${[...new Set(l.pageErrors)].join(" | ") || "rows missing"}); all loads ${l.allLoadsLcpMs.join(", ")} ms`,
     };
   }
-  // Listed so the table names every figure the product's bars name; the bench has no driver yet
-  // that updates 5,000 rows every second in a browser (README, "Performance").
-  t.rowUpdates5000 = {
-    figure: "5,000 rows, every row updated once a second for 60 s",
-    target: "no long task > 50 ms, ≥ 55 fps while scrolling",
-    value: null,
-    hit: null,
-    measured: "not measured",
-  };
+  const rf = f.rowFlood;
+  const floodFigure = "5,000 rows, every row updated once a second for 60 s";
+  const floodTarget = "no long task > 50 ms, ≥ 55 fps while scrolling";
+  if (!failed(rf)) {
+    const clean = rf.rowsRendered >= rf.rows && rf.pageErrors.length === 0;
+    t.rowUpdates5000 = {
+      figure: floodFigure,
+      target: floodTarget,
+      value: clean ? rf.longestTaskMs : null,
+      hit: clean ? rf.longTasks === 0 && rf.worstSecondFps >= 55 : null,
+      measured: clean
+        ? `${rf.longTasks} long tasks > 50 ms (longest ${fmt(rf.longestTaskMs, 0)} ms, ${fmt(rf.longTaskMsTotal, 0)} ms in all); ${fmt(rf.fps)} fps (worst second ${fmt(rf.worstSecondFps)}); ${rf.updatesSent} row updates in ${rf.seconds} s`
+        : `no clean run: ${rf.rowsRendered} of ${rf.rows} rows rendered${rf.pageErrors.length ? `; ${rf.pageErrors.join(" | ")}` : ""}`,
+    };
+  } else {
+    t.rowUpdates5000 = {
+      figure: floodFigure,
+      target: floodTarget,
+      value: null,
+      hit: null,
+      measured: rf ? `failed: ${rf.error}` : "not measured",
+    };
+  }
   const al = f.auditLoad;
   if (!failed(al)) {
     const rows = `${(al.trailRows / 1e6).toFixed(al.trailRows % 1e6 ? 2 : 0)} M-row trail, 3 audit readers`;

@@ -37,6 +37,8 @@ export interface DeskCache {
   writeSnapshot(snapshot: DeskSnapshot): void;
   /** A stream `account` event: all rows of one account (invariants 1–4). */
   writeAccount(update: AccountUpdate): void;
+  /** Several `account` events in the order they came, in one cache write (one render). */
+  writeAccounts(updates: readonly AccountUpdate[]): void;
   /** One re-read row, e.g. a reset's answer (invariants 1–3). */
   writeRow(row: MmpRow): void;
   /** A reset of one of this account's rows finished, whatever its outcome (invariants 5, 6). */
@@ -78,6 +80,27 @@ function createDeskCache(queryClient: QueryClient): DeskCache {
     );
   }
 
+  function writeAccounts(updates: readonly AccountUpdate[]): void {
+    const state = queryClient.getQueryState(queryKey);
+    const old = state?.data;
+    if (!old) return;
+    // Each in turn, as if written one by one (an older one is still dropped), then one write.
+    let next = old;
+    const applied: string[] = [];
+    for (const update of updates) {
+      const after = applyAccountUpdate(next, update);
+      if (!after) continue;
+      next = after;
+      applied.push(update.accountId);
+    }
+    if (next === old) return;
+    const advanced = next.serverTime !== old.serverTime;
+    queryClient.setQueryData(queryKey, next, {
+      updatedAt: advanced ? Date.now() : state.dataUpdatedAt,
+    });
+    if (applied.filter((id) => resetPending.delete(id)).length > 0) refreshHistory();
+  }
+
   return {
     writeSnapshot(snapshot) {
       // cancelQueries reverts a fetch in flight synchronously, so it must come before the write.
@@ -90,17 +113,10 @@ function createDeskCache(queryClient: QueryClient): DeskCache {
     },
 
     writeAccount(update) {
-      const state = queryClient.getQueryState(queryKey);
-      const old = state?.data;
-      if (!old) return;
-      const next = applyAccountUpdate(old, update);
-      if (!next) return;
-      const advanced = next.serverTime !== old.serverTime;
-      queryClient.setQueryData(queryKey, next, {
-        updatedAt: advanced ? Date.now() : state.dataUpdatedAt,
-      });
-      if (resetPending.delete(update.accountId)) refreshHistory();
+      writeAccounts([update]);
     },
+
+    writeAccounts,
 
     writeRow(row) {
       const state = queryClient.getQueryState(queryKey);

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import type { DeskSnapshot } from "@/lib/model/types";
+import type { AccountUpdate, DeskSnapshot } from "@/lib/model/types";
 import { RequestError, snapshotQueryOptions } from "@/lib/client/queries";
 import { deskCache } from "@/lib/client/desk-cache";
 import { pollIntervalOf } from "@/lib/client/staleness";
@@ -41,6 +41,8 @@ export interface LiveDesk {
 // 30 s, twice the server's ping period, so a slow account poll is not mistaken for a dead stream).
 const SILENCE_POLLS = 10;
 const MIN_SILENCE_MS = 30_000;
+/** How long an account update waits for the ones right behind it. */
+const ACCOUNT_BATCH_MS = 50;
 
 /**
  * The desk's data for any page (desk, wall screen): the snapshot query fed by GET /api/stream
@@ -85,10 +87,30 @@ export function useLiveDesk(initialSnapshot: DeskSnapshot): LiveDesk {
 
   useEffect(() => {
     const { queryKey } = snapshotQueryOptions();
+    // Account updates arrive as one browser task each (the server writes a few hundred
+    // milliseconds' worth together): written into the cache together, a moment later, they cost
+    // one render instead of one each, which is what keeps a desk of thousands of rows scrolling.
+    let pending: AccountUpdate[] = [];
+    let flushTimer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      flushTimer = undefined;
+      const updates = pending;
+      pending = [];
+      cache.writeAccounts(updates);
+    };
     const stream = openLiveStream(
       {
-        onSnapshot: (snapshot) => cache.writeSnapshot(snapshot),
-        onAccount: (update) => cache.writeAccount(update),
+        onSnapshot: (snapshot) => {
+          // What was pending is older than the snapshot, which replaces everything.
+          clearTimeout(flushTimer);
+          flushTimer = undefined;
+          pending = [];
+          cache.writeSnapshot(snapshot);
+        },
+        onAccount: (update) => {
+          pending.push(update);
+          flushTimer ??= setTimeout(flush, ACCOUNT_BATCH_MS);
+        },
         onLiveChange(isLive) {
           cache.setStreamLive(isLive);
           // The first failure dates the loss; later failed attempts do not move it.
@@ -105,6 +127,7 @@ export function useLiveDesk(initialSnapshot: DeskSnapshot): LiveDesk {
       },
     );
     return () => {
+      clearTimeout(flushTimer);
       stream.close();
       // Nothing feeds the cache from this page's stream any more.
       cache.setStreamLive(false);

@@ -122,6 +122,26 @@ describe("desk cache writer", () => {
     expect(cached()?.rows[0]).toEqual(streamed);
   });
 
+  it("writes several account updates in one cache write, each in turn: an older one is still dropped", () => {
+    const cache = deskCache(client);
+    client.setQueryData(queryKey, snapshot([row({ id: "a/BTC" }), row({ id: "b/BTC" })]));
+    let writes = 0;
+    const unsubscribe = client.getQueryCache().subscribe((e) => {
+      if (e.type === "updated" && e.action.type === "success") writes += 1;
+    });
+    const newer = row({ id: "a/BTC", status: "frozen", fetchedAt: T + 2_000 });
+    cache.writeAccounts([
+      { accountId: "a", serverTime: T + 2_000, rows: [newer] },
+      { accountId: "b", serverTime: T + 2_100, rows: [row({ id: "b/BTC", fetchedAt: T + 2_100 })] },
+      { accountId: "a", serverTime: T + 2_200, rows: [row({ id: "a/BTC", fetchedAt: T + 1_000 })] },
+    ]);
+    unsubscribe();
+    expect(writes).toBe(1);
+    expect(cached()?.rows[0]).toEqual(newer);
+    expect(cached()?.rows[1]?.fetchedAt).toBe(T + 2_100);
+    expect(cached()?.serverTime).toBe(T + 2_100);
+  });
+
   it("moves dataUpdatedAt with serverTime only: an account update does, one row does not", () => {
     const cache = deskCache(client);
     cache.writeRow(row({ id: "a/BTC", status: "active", fetchedAt: T + 1_000 }));
