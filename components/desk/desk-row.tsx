@@ -25,6 +25,10 @@ interface Props {
   row: MmpRow;
   canReset: boolean;
   canEditLimits: boolean;
+  /** In a long table only the rows near the view are drawn (desk-table.tsx): each tells the
+   * virtualiser its place and its height. Both are stable for a row that did not move. */
+  index?: number;
+  measure?: (el: HTMLTableRowElement | null) => void;
 }
 
 // Re-render a row only when something it shows changed. TanStack Query's structural sharing
@@ -33,6 +37,7 @@ interface Props {
 // the shared clock themselves, so no "now" passes through here either.
 function sameRow(prev: Props, next: Props): boolean {
   if (prev.canReset !== next.canReset || prev.canEditLimits !== next.canEditLimits) return false;
+  if (prev.index !== next.index || prev.measure !== next.measure) return false;
   if (prev.row === next.row) return true;
   const keys = Object.keys(next.row) as (keyof MmpRow)[];
   // An optional field that went away (a row's own stale limit, say) is a change too.
@@ -40,10 +45,18 @@ function sameRow(prev: Props, next: Props): boolean {
   return keys.every((k) => k === "fetchedAt" || prev.row[k] === next.row[k]);
 }
 
-export const DeskRow = memo(function DeskRow({ row, canReset, canEditLimits }: Props) {
+export const DeskRow = memo(function DeskRow({
+  row,
+  canReset,
+  canEditLimits,
+  index,
+  measure,
+}: Props) {
   const frozen = row.status === "frozen";
   return (
     <tr
+      ref={measure}
+      data-index={index}
       className={
         frozen
           ? "bg-rose-950/70 shadow-[inset_4px_0_0_var(--color-rose-400)] hover:bg-rose-950"

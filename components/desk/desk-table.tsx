@@ -1,7 +1,16 @@
 "use client";
 
+import { useRef, type RefObject } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
 import type { MmpRow } from "@/lib/model/types";
 import { DeskRow } from "@/components/desk/desk-row";
+
+/** Up to this many rows the table draws them all (the first HTML carries at most 120). Above it,
+ * only the rows in and near the view are in the page: with thousands of rows updated every
+ * second, drawing them all took the browser's main thread for most of each second. */
+const DRAW_ALL_UP_TO = 150;
+/** A one-line row's height in px, the estimate before a row has been measured. */
+const ROW_PX = 37;
 
 // Fixed table layout with these widths: columns never jump when a countdown or a new problem
 // text changes, and a once-a-second tick does not make the browser re-measure 1,000 rows to
@@ -45,11 +54,13 @@ export function DeskTable({
   pointer?: TablePresence;
   focus?: TablePresence;
 }) {
+  const box = useRef<HTMLDivElement>(null);
   return (
     // The region scrolls on its own so the header can stick; it is focusable so keyboard users
     // can scroll it too, and named so screen readers announce what it holds.
     <div
       id="desk-table"
+      ref={box}
       role="region"
       aria-labelledby="desk-table-caption"
       tabIndex={0}
@@ -86,13 +97,65 @@ export function DeskTable({
                 No rows match these filters.
               </td>
             </tr>
-          ) : (
+          ) : rows.length <= DRAW_ALL_UP_TO ? (
             rows.map((row) => (
               <DeskRow key={row.id} row={row} canReset={canReset} canEditLimits={canEditLimits} />
             ))
+          ) : (
+            <VisibleRows rows={rows} box={box} canReset={canReset} canEditLimits={canEditLimits} />
           )}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The rows in and near the table's view, between two spacer rows that keep the scroll height
+ * (and so the scrollbar) that of the whole table. Rows are measured once drawn: a row whose
+ * problem text wraps is taller. */
+function VisibleRows({
+  rows,
+  box,
+  canReset,
+  canEditLimits,
+}: {
+  rows: readonly MmpRow[];
+  box: RefObject<HTMLDivElement | null>;
+  canReset: boolean;
+  canEditLimits: boolean;
+}) {
+  // The React Compiler is not used here (next.config.js): nothing memoises this component, so
+  // the virtualiser's changing functions cannot go stale.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => box.current,
+    estimateSize: () => ROW_PX,
+    getItemKey: (i) => rows[i]!.id,
+    overscan: 10,
+    // Before the box is measured (and in the server's render): a tall screen's worth.
+    initialRect: { width: 1600, height: 1200 },
+  });
+  const items = virtualizer.getVirtualItems();
+  const top = items[0]?.start ?? 0;
+  const bottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
+  return (
+    <>
+      {top > 0 && <tr aria-hidden="true" style={{ height: top }} />}
+      {items.map((item) => {
+        const row = rows[item.index]!;
+        return (
+          <DeskRow
+            key={row.id}
+            row={row}
+            index={item.index}
+            measure={virtualizer.measureElement}
+            canReset={canReset}
+            canEditLimits={canEditLimits}
+          />
+        );
+      })}
+      {bottom > 0 && <tr aria-hidden="true" style={{ height: bottom }} />}
+    </>
   );
 }
