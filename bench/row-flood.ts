@@ -2,7 +2,7 @@ import { createServer, request, type IncomingMessage, type ServerResponse } from
 import type { AddressInfo } from "node:net";
 import type { Browser } from "@playwright/test";
 import type { AccountUpdate, DeskSnapshot, MmpRow } from "../lib/model/types";
-import { DESK_ROWS, signedInContext } from "./page-perf";
+import { deskRows, signedInContext, untilDeskRows } from "./page-perf";
 import { log, round } from "./stats";
 
 // Figure 6: the desk with 5,000 rows, every row updated once a second for 60 s, in headless
@@ -205,12 +205,14 @@ export async function rowFlood(
       "pageerror",
       (err) => pageErrors.length < 5 && pageErrors.push(err.message.slice(0, 200)),
     );
+    page.on("console", (m) => {
+      if (m.type() === "error" && pageErrors.length < 5)
+        pageErrors.push(m.text().split("\n")[0]!.slice(0, 200));
+    });
     await page.goto(`${proxy.url}/`, { waitUntil: "load", timeout: 60_000 });
     const rows = ACCOUNTS * SCOPES;
-    await page
-      .waitForFunction(`${DESK_ROWS} >= ${rows}`, undefined, { timeout: 60_000 })
-      .catch(() => undefined);
-    const rowsRendered = Number(await page.evaluate(DESK_ROWS));
+    await untilDeskRows(page, rows, 60_000);
+    const rowsRendered = await page.evaluate(deskRows);
     counter.updates = 0;
     // Long tasks from now on, and frames per second while the table scrolls down and up by
     // about a row a frame, as a person looking for a row would.

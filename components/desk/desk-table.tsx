@@ -1,7 +1,6 @@
 "use client";
 
-import { useRef, type RefObject } from "react";
-import { useVirtualizer } from "@tanstack/react-virtual";
+import { lazy, Suspense, useRef } from "react";
 import type { MmpRow } from "@/lib/model/types";
 import { DeskRow } from "@/components/desk/desk-row";
 
@@ -9,8 +8,12 @@ import { DeskRow } from "@/components/desk/desk-row";
  * only the rows in and near the view are in the page: with thousands of rows updated every
  * second, drawing them all took the browser's main thread for most of each second. */
 const DRAW_ALL_UP_TO = 150;
-/** A one-line row's height in px, the estimate before a row has been measured. */
-const ROW_PX = 37;
+
+// The virtualiser loads with the first long desk, not with every page: most desks never need it,
+// and the first load of `/` stays as light as it was. Until it is there, the first rows are drawn.
+const VisibleRows = lazy(() =>
+  import("@/components/desk/visible-rows").then((m) => ({ default: m.VisibleRows })),
+);
 
 // Fixed table layout with these widths: columns never jump when a countdown or a new problem
 // text changes, and a once-a-second tick does not make the browser re-measure 1,000 rows to
@@ -98,11 +101,24 @@ export function DeskTable({
               </td>
             </tr>
           ) : rows.length <= DRAW_ALL_UP_TO ? (
-            rows.map((row) => (
-              <DeskRow key={row.id} row={row} canReset={canReset} canEditLimits={canEditLimits} />
-            ))
+            <AllRows rows={rows} canReset={canReset} canEditLimits={canEditLimits} />
           ) : (
-            <VisibleRows rows={rows} box={box} canReset={canReset} canEditLimits={canEditLimits} />
+            <Suspense
+              fallback={
+                <AllRows
+                  rows={rows.slice(0, DRAW_ALL_UP_TO)}
+                  canReset={canReset}
+                  canEditLimits={canEditLimits}
+                />
+              }
+            >
+              <VisibleRows
+                rows={rows}
+                box={box}
+                canReset={canReset}
+                canEditLimits={canEditLimits}
+              />
+            </Suspense>
           )}
         </tbody>
       </table>
@@ -110,52 +126,16 @@ export function DeskTable({
   );
 }
 
-/** The rows in and near the table's view, between two spacer rows that keep the scroll height
- * (and so the scrollbar) that of the whole table. Rows are measured once drawn: a row whose
- * problem text wraps is taller. */
-function VisibleRows({
+function AllRows({
   rows,
-  box,
   canReset,
   canEditLimits,
 }: {
   rows: readonly MmpRow[];
-  box: RefObject<HTMLDivElement | null>;
   canReset: boolean;
   canEditLimits: boolean;
 }) {
-  // The React Compiler is not used here (next.config.js): nothing memoises this component, so
-  // the virtualiser's changing functions cannot go stale.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => box.current,
-    estimateSize: () => ROW_PX,
-    getItemKey: (i) => rows[i]!.id,
-    overscan: 10,
-    // Before the box is measured (and in the server's render): a tall screen's worth.
-    initialRect: { width: 1600, height: 1200 },
-  });
-  const items = virtualizer.getVirtualItems();
-  const top = items[0]?.start ?? 0;
-  const bottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
-  return (
-    <>
-      {top > 0 && <tr aria-hidden="true" style={{ height: top }} />}
-      {items.map((item) => {
-        const row = rows[item.index]!;
-        return (
-          <DeskRow
-            key={row.id}
-            row={row}
-            index={item.index}
-            measure={virtualizer.measureElement}
-            canReset={canReset}
-            canEditLimits={canEditLimits}
-          />
-        );
-      })}
-      {bottom > 0 && <tr aria-hidden="true" style={{ height: bottom }} />}
-    </>
-  );
+  return rows.map((row) => (
+    <DeskRow key={row.id} row={row} canReset={canReset} canEditLimits={canEditLimits} />
+  ));
 }
