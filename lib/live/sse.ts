@@ -14,7 +14,7 @@ import { singleton } from "@/lib/platform/singleton";
 // - account updates are batched: each waits up to BATCH_MS to share one write with the others,
 //   and a later update of the same account replaces the one pending (an update carries all of
 //   the account's rows). A transition (a freeze, a reset taking effect) never waits: it goes out
-//   at once, after whatever is pending. Each write costs every stream a queue entry and a socket
+//   at once, after its own account's pending update. Each write costs every stream a queue entry and a socket
 //   write, so with thousands of streams the writes per second, not the bytes, bound the process;
 // - a stream's queue is counted in bytes its client has not taken yet (a pull-based stream with a
 //   high-water mark of 0: the queue only fills while the client is not reading, because Next
@@ -212,17 +212,20 @@ function ensureSweeping(): void {
   registry.timer.unref();
 }
 
-/** Every hub event is turned into bytes once, here, and those bytes go to every open stream:
- * the pending account updates, then `last` (a transition), in one chunk. */
-function flush(last: Uint8Array | null = null): void {
+/** Every hub event is turned into bytes once, here, and those bytes go to every open stream. */
+function sendToAll(frames: Uint8Array[]): void {
+  if (frames.length === 0 || registry.open.size === 0) return;
+  const chunk = frames.length === 1 ? frames[0]! : concat(frames);
+  for (const s of registry.open) s.send(chunk);
+}
+
+/** The pending account updates, in one chunk. */
+function flush(): void {
   if (registry.flushTimer) clearTimeout(registry.flushTimer);
   registry.flushTimer = null;
   const frames = [...registry.pending.values()].map((u) => eventFrame("account", u));
   registry.pending.clear();
-  if (last) frames.push(last);
-  if (frames.length === 0 || registry.open.size === 0) return;
-  const chunk = frames.length === 1 ? frames[0]! : concat(frames);
-  for (const s of registry.open) s.send(chunk);
+  sendToAll(frames);
 }
 
 function concat(frames: Uint8Array[]): Uint8Array {
@@ -243,9 +246,16 @@ function onAccount(u: AccountUpdate): void {
   registry.flushTimer.unref();
 }
 
+/** A transition goes out at once, after its own account's pending update (the rows the page
+ * shows the change with); other accounts' updates keep waiting for their write, so a freeze
+ * costs each stream one small write, not everything pending. */
 function onTransition(t: RowTransition): void {
   if (registry.open.size === 0) return;
-  flush(eventFrame("transition", t));
+  const own = registry.pending.get(t.accountId);
+  registry.pending.delete(t.accountId);
+  const frames = own ? [eventFrame("account", own)] : [];
+  frames.push(eventFrame("transition", t));
+  sendToAll(frames);
 }
 
 function listenToHub(): void {

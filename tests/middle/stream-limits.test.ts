@@ -159,23 +159,25 @@ describe("batched writes", () => {
     expect(events[1]).toContain('"accountId":"other"');
   });
 
-  it("a transition goes out at once, after the updates pending before it", async () => {
+  it("a transition goes out at once, after its own account's pending update; others keep waiting", async () => {
     const s = open("u1");
     const next = (await caughtUp(s)).next;
     const u = update();
+    hub.emit("account", other());
     hub.emit("account", u);
     hub.emit("transition", transition());
     const text = decoder.decode((await next).value);
     expect(text).toMatch(
       new RegExp(
-        `^event: account\ndata: .*"serverTime":${u.serverTime},.*\n\nevent: transition\ndata: .*"to":"frozen"`,
+        `^event: account\ndata: \\{"accountId":"main","serverTime":${u.serverTime},.*\n\nevent: transition\ndata: .*"to":"frozen".*\n\n$`,
       ),
     );
-    // Nothing is left to write when the window ends.
+    // The other account's update goes out when the window ends, and nothing else.
     const after = s.read();
     await vi.advanceTimersByTimeAsync(BATCH_MS);
-    hub.emit("transition", transition());
-    expect(decoder.decode((await after).value)).toMatch(/^event: transition\n/);
+    const rest = decoder.decode((await after).value);
+    expect(rest).toMatch(/^event: account\ndata: \{"accountId":"other"/);
+    expect(rest.split("\n\n").filter(Boolean)).toHaveLength(1);
   });
 });
 
