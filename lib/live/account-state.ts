@@ -183,6 +183,13 @@ export async function readAccount(account: VenueAccount, maxAgeMs: number): Prom
   await entry.inflight;
 }
 
+/** Whether a read of the account has ended, well or not (here, or shared by another process):
+ * before that, its rows have nothing to show. */
+export const everRead = (account: VenueAccount): boolean => {
+  const entry = entryFor(account.account.id);
+  return entry.fetchedAt !== null || entry.problem !== null;
+};
+
 /** A row with its freeze start and its drift from the desired limits. */
 const withRowDrift = (config: VenueAccount["account"], row: MmpRow): MmpRow =>
   withDrift(withFrozenSince(row), desiredFor(config, row.scope));

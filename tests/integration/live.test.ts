@@ -110,6 +110,35 @@ describe("the live stream", () => {
     stream.close();
   });
 
+  it("a desk answer does not wait for a venue read under way: it shows the last read at once", async () => {
+    const key = fixtureAccount("bn-main").apiKey;
+    // From a desk that reads the account well (an earlier test's outage has passed).
+    await waitFor(async () => {
+      const rows = (await snapshot()).rows.filter((r) => r.accountId === "bn-main");
+      return rows.length > 0 && rows.every((r) => r.problem === null && r.status !== "unknown");
+    }, 15_000);
+    const since = Date.now();
+    await ctl.fault({ apiKey: key, kind: "hang", times: 0 });
+    // A poll of the account has reached the venue, which holds it (until the read times out).
+    await waitFor(async () =>
+      (await ctl.log()).some((e) => e.apiKey === key && e.fault === "hang" && e.at >= since),
+    );
+    const rows = (await snapshot()).rows.filter((r) => r.accountId === "bn-main");
+    expect(rows.length).toBeGreaterThan(0);
+    // Answered before that read ended: the rows are the last good read's, with no problem yet.
+    expect(rows.every((r) => r.problem === null && r.status !== "unknown")).toBe(true);
+    // The read was indeed under way: it ends in a timeout, which the desk then shows.
+    const stream = await openStream(`${app.url}/api/stream`, cookie);
+    await stream.waitForEvent(
+      (e) =>
+        e.event === "account" &&
+        (e.data as AccountUpdate).accountId === "bn-main" &&
+        (e.data as AccountUpdate).rows.some((r) => r.problem !== null),
+    );
+    stream.close();
+    await ctl.clearFaults();
+  });
+
   it("stopping the venue turns its rows UNKNOWN within their stale limit; it recovers by itself", async () => {
     await ctl.fault({ kind: "drop", times: 0 });
     const started = Date.now();
