@@ -11,11 +11,12 @@ import { singleton } from "@/lib/platform/singleton";
 // The browsers' server-sent-events streams: each gets a snapshot, then every account update and
 // transition from the hub. What one stream may cost is bounded:
 // - every hub event is serialised once and the same bytes are queued on every stream;
-// - account updates are batched: each waits up to BATCH_MS to share one write with the others,
-//   and a later update of the same account replaces the one pending (an update carries all of
-//   the account's rows). A transition (a freeze, a reset taking effect) never waits: it goes out
-//   at once, after its own account's pending update. Each write costs every stream a queue entry and a socket
-//   write, so with thousands of streams the writes per second, not the bytes, bound the process;
+// - account updates are batched: each waits up to MMP_STREAM_BATCH_MS (250) to share one write
+//   with the others (well under the rows' stale limits and a person's notice), and a later update
+//   of the same account replaces the one pending (an update carries all of the account's rows).
+//   A transition (a freeze, a reset taking effect) never waits: it goes out at once, after its
+//   own account's pending update. Each write costs every stream a queue entry and a socket write,
+//   so with thousands of streams the writes per second, not the bytes, bound the process;
 // - a stream's queue is counted in bytes its client has not taken yet (a pull-based stream with a
 //   high-water mark of 0: the queue only fills while the client is not reading, because Next
 //   stops pulling when the socket pushes back). Past MMP_STREAM_BACKLOG_BYTES, or without
@@ -29,9 +30,7 @@ import { singleton } from "@/lib/platform/singleton";
 // shutdown (lib/server/shutdown.ts) each gets a last `shutdown` event with a `retry:` hint.
 
 const SWEEP_MS = 1000;
-/** How long an account update may wait for others to share its write. Well under the rows' stale
- * limits (seconds) and a person's notice; a poll cycle's updates mostly land in one write. */
-export const BATCH_MS = 250;
+
 const PING_MS = 15_000;
 const MAX_AGE_MS = 10 * 60_000;
 /** A stream ended for any reason but shutdown: how long its client has to take the last bytes
@@ -242,7 +241,7 @@ function onAccount(u: AccountUpdate): void {
   if (registry.open.size === 0) return;
   registry.pending.set(u.accountId, u);
   if (registry.flushTimer) return;
-  registry.flushTimer = setTimeout(() => flush(), BATCH_MS);
+  registry.flushTimer = setTimeout(() => flush(), env().MMP_STREAM_BATCH_MS);
   registry.flushTimer.unref();
 }
 

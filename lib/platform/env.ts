@@ -135,11 +135,13 @@ const schema = z.object({
 
   // Live streams (lib/live/stream-limits.ts, lib/live/sse.ts): open streams per user and per
   // client address (beyond: 429), bytes a stream may have waiting for its client, and how long
-  // it may go without catching up, before it is dropped
+  // it may go without catching up, before it is dropped; how long an account update may wait to
+  // share a write with others (0: the next turn of the event loop)
   MMP_STREAMS_PER_USER: integer(1, 100_000).default(20),
   MMP_STREAMS_PER_ADDRESS: integer(1, 1_000_000).default(50),
   MMP_STREAM_BACKLOG_BYTES: integer(1024, 256 * 1024 * 1024).default(1024 * 1024),
   MMP_STREAM_STALL_MS: integer(1000, 600_000).default(30_000),
+  MMP_STREAM_BATCH_MS: integer(0, 1000).default(250),
 
   // Alerts and operators
   MMP_ALERT_WEBHOOK_URL: httpUrl().optional(),

@@ -152,7 +152,13 @@ describe("a client that stops reading", () => {
   const CAP = 64 * 1024;
   beforeAll(async () => {
     app = await startAppUnderTest({
-      env: { MMP_STREAM_BACKLOG_BYTES: String(CAP), MMP_STREAM_STALL_MS: "5000" },
+      // Every update written as it comes (no batching), so a flood of venue pushes fills the
+      // socket buffers within the test's time.
+      env: {
+        MMP_STREAM_BACKLOG_BYTES: String(CAP),
+        MMP_STREAM_STALL_MS: "5000",
+        MMP_STREAM_BATCH_MS: "0",
+      },
     });
   });
   afterAll(() => app?.stop());

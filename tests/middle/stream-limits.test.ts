@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { hub } from "@/lib/live/hub";
-import { BATCH_MS, endAllStreams, eventStream, openStreams } from "@/lib/live/sse";
+import { endAllStreams, eventStream, openStreams } from "@/lib/live/sse";
 import { admitStream, streamSlots } from "@/lib/live/stream-limits";
 import type { AccountUpdate, RowTransition } from "@/lib/model/types";
 import { isAppError } from "@/lib/platform/errors";
@@ -16,6 +16,8 @@ process.env.MMP_STREAMS_PER_USER = "3";
 process.env.MMP_STREAMS_PER_ADDRESS = "4";
 process.env.MMP_STREAM_BACKLOG_BYTES = "4096";
 process.env.MMP_STREAM_STALL_MS = "40000";
+process.env.MMP_STREAM_BATCH_MS = "250";
+const BATCH_MS = 250;
 
 const decoder = new TextDecoder();
 let n = 0;
