@@ -1,13 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fixtureAccounts from "../support/fixture-accounts.json" with { type: "json" };
 import { startAppUnderTest, type AppUnderTest } from "../support/app-server";
 import { signIn } from "../support/session";
 import { simControl } from "../support/sim-client";
 import { openStream, type SseClient } from "../support/sse-client";
 
 // Upstream request rate does not grow with the number of viewers: the simulator counts the MMP
-// reads during 60 s with 1 stream client and during 60 s with 200, and they match within 5 %.
+// reads during 20 s with 1 stream client and during 20 s with 200, and they match within 5 %, or
+// within one read per account where that is more: each account's read can fall either side of a
+// window's edge. (`npm run bench` measures the ratio over longer windows; this test checks the
+// behaviour, that viewers do not multiply reads.)
 
-const WINDOW_MS = Number(process.env.MMP_FANOUT_WINDOW_MS ?? 60_000);
+const WINDOW_MS = Number(process.env.MMP_FANOUT_WINDOW_MS ?? 20_000);
+const ACCOUNTS = fixtureAccounts.accounts.length;
 const READ_PATHS = [
   "/eapi/v1/mmp",
   "/v5/account/mmp-state",
@@ -50,7 +55,7 @@ async function readsDuring(clients: number): Promise<number> {
 
 describe("fan-out", () => {
   it(
-    "1 and 200 stream clients cost the venues the same number of reads (±5 %)",
+    "1 and 200 stream clients cost the venues the same number of reads (±5 %, or one per account)",
     async () => {
       const one = await readsDuring(1);
       const many = await readsDuring(200);
@@ -58,7 +63,7 @@ describe("fan-out", () => {
         `upstream MMP reads per ${WINDOW_MS / 1000} s: 1 client ${one}, 200 clients ${many}`,
       );
       expect(one).toBeGreaterThan(50);
-      expect(Math.abs(many - one) / one).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(many - one)).toBeLessThanOrEqual(Math.max(0.05 * one, ACCOUNTS));
     },
     3 * WINDOW_MS,
   );
