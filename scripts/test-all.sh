@@ -10,25 +10,36 @@ export NEXT_TELEMETRY_DISABLED=1
 bash scripts/ensure-system.sh
 
 mkdir -p .reports
-echo "== typecheck + lint"
+# Each stage's header says how far into this script it starts ("+95 s"), so a CI log shows where
+# the time goes.
+stage() { echo "== [+${SECONDS} s] $*"; }
+
+stage "typecheck + lint"
 npx tsc --noEmit -p .
 npx eslint . --max-warnings 0
 npm run --silent layers
 
-echo "== unit tests"
+stage "unit tests"
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=.reports/unit.json
 
-echo "== middle tests (reset core, edge and venue guard in-process: real simulator, SQLite, no build)"
+stage "middle tests (reset core, edge and venue guard in-process: real simulator, SQLite, no build)"
 npx vitest run --project middle --reporter=default --reporter=json --outputFile.json=.reports/middle.json
 
-echo "== production build (with the fixture secrets in its environment)"
+stage "production build (with the fixture secrets in its environment)"
 eval "$(npx tsx scripts/print-fixture-env.ts)"
 npx next build
 
-echo "== integration tests"
-npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=.reports/integration.json
+stage "integration tests that run alone (load and two-process races)"
+npx vitest run --project integration-solo --reporter=default --reporter=json \
+  --outputFile.json=.reports/integration-solo.json
 
-echo "== browser tests"
+stage "integration tests, two files at a time"
+npx vitest run --project integration --reporter=default --reporter=json \
+  --outputFile.json=.reports/integration.json
+
+stage "browser tests"
 PLAYWRIGHT_JSON_OUTPUT_NAME=.reports/e2e.json npx playwright test --reporter=list,json
 
-node scripts/summarise-tests.mjs .reports/unit.json .reports/middle.json .reports/integration.json .reports/e2e.json
+stage "done"
+node scripts/summarise-tests.mjs .reports/unit.json .reports/middle.json \
+  .reports/integration-solo.json .reports/integration.json .reports/e2e.json
