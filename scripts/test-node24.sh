@@ -6,11 +6,18 @@
 # in a copy of this checkout with its own `npm ci`, so native modules are built for Node 24's ABI
 # (better-sqlite3 from source, against the headers in that package) while this checkout's
 # node_modules stay built for the machine's Node. JSON reports land in .reports/node24-*.json.
-# Usage: scripts/test-node24.sh        (NODE24_VERSION=24.x.y to try another release)
+#
+# Usage: scripts/test-node24.sh [prepare|servers|browser|all]   (default: all, in that order)
+#   prepare  Node 24, the copy of the checkout and its `npm ci` (.node24/work names the copy)
+#   servers  middle tests, production build, integration tests
+#   browser  browser tests; removes the copy when every phase passed
+# .ci/run runs the phases apart, to overlap them with the first pass. NODE24_VERSION=24.x.y tries
+# another release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 export NEXT_TELEMETRY_DISABLED=1
+phase=${1:-all}
 
 # Pinned so that CI runs are repeatable; raise it with the 24.x security releases.
 version=${NODE24_VERSION:-24.21.0}
@@ -20,51 +27,87 @@ case $(uname -m) in
   *) echo "no Node 24 package for $(uname -m)" >&2; exit 1 ;;
 esac
 home=$root/.node24/node_modules/$pkg
-if [ ! -x "$home/bin/node" ] || [ "$("$home/bin/node" --version)" != "v$version" ]; then
-  echo "== installing Node $version ($pkg) into .node24/"
-  # The platform package holds only the binary and its headers: no install script to run.
-  npm install --prefix "$root/.node24" --no-save --no-audit --no-fund "$pkg@$version"
-fi
+stage() { echo "== [+${SECONDS} s] $*"; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/mmp-node24.XXXXXX")
-# The checkout as CI sees it, without anything built or installed for the machine's Node.
-tar -C "$root" --exclude=./node_modules --exclude=./.next --exclude=./.node24 --exclude=./.git \
-  --exclude=./.reports --exclude=./test-results --exclude=./playwright-report --exclude=./data \
-  -cf - . | tar -C "$work" -xf -
-cd "$work"
+prepare() {
+  if [ ! -x "$home/bin/node" ] || [ "$("$home/bin/node" --version)" != "v$version" ]; then
+    stage "installing Node $version ($pkg) into .node24/"
+    # The platform package holds only the binary and its headers: no install script to run.
+    npm install --prefix "$root/.node24" --no-save --no-audit --no-fund "$pkg@$version"
+  fi
+  local work
+  work=$(mktemp -d "${TMPDIR:-/tmp}/mmp-node24.XXXXXX")
+  # The checkout as CI sees it, without anything built or installed for the machine's Node.
+  tar -C "$root" --exclude=./node_modules --exclude=./.next --exclude=./.node24 --exclude=./.git \
+    --exclude=./.reports --exclude=./test-results --exclude=./playwright-report --exclude=./data \
+    -cf - . | tar -C "$work" -xf -
+  echo "$work" >"$root/.node24/work"
+  rm -f "$root/.node24/servers-failed"
+  enter
+  stage "npm ci (Node 24)"
+  npm ci --no-audit --no-fund
+}
 
-export PATH="$home/bin:$PATH"
-# node-gyp compiles better-sqlite3 against these headers (the machine's npm config points it at
-# the system Node's, and there is no download of headers here).
-export npm_config_nodedir=$home
-echo "== Node 24 pass: node $(node --version), npm $(npm --version), in $work"
-[ "$(node --version)" = "v$version" ] || { echo "PATH does not lead to Node $version" >&2; exit 1; }
+# Node 24 first on PATH, in the copy.
+enter() {
+  cd "$(cat "$root/.node24/work")"
+  export PATH="$home/bin:$PATH"
+  # node-gyp compiles better-sqlite3 against these headers (the machine's npm config points it at
+  # the system Node's, and there is no download of headers here).
+  export npm_config_nodedir=$home
+  echo "== Node 24 pass: node $(node --version), npm $(npm --version), in $PWD"
+  [ "$(node --version)" = "v$version" ] || { echo "PATH does not lead to Node $version" >&2; exit 1; }
+  mkdir -p "$root/.reports"
+}
 
-started=$SECONDS
-npm ci --no-audit --no-fund
-echo "== npm ci under Node 24 took $((SECONDS - started)) s"
+servers() {
+  enter
+  local status=0
+  stage "middle tests (Node 24)"
+  npx vitest run --project middle --reporter=default --reporter=json \
+    --outputFile.json="$root/.reports/node24-middle.json" || status=1
 
-mkdir -p "$root/.reports"
-status=0
-echo "== middle tests (Node 24)"
-npx vitest run --project middle --reporter=default --reporter=json \
-  --outputFile.json="$root/.reports/node24-middle.json" || status=1
+  stage "production build (Node 24)"
+  eval "$(npx tsx scripts/print-fixture-env.ts)"
+  npx next build
 
-echo "== production build (Node 24)"
-eval "$(npx tsx scripts/print-fixture-env.ts)"
-npx next build
+  stage "integration tests that run alone (Node 24)"
+  npx vitest run --project integration-solo --reporter=default --reporter=json \
+    --outputFile.json="$root/.reports/node24-integration-solo.json" || status=1
 
-echo "== integration tests (Node 24)"
-npx vitest run --project integration --reporter=default --reporter=json \
-  --outputFile.json="$root/.reports/node24-integration.json" || status=1
+  stage "integration tests, two files at a time (Node 24)"
+  npx vitest run --project integration --reporter=default --reporter=json \
+    --outputFile.json="$root/.reports/node24-integration.json" || status=1
+  [ $status -eq 0 ] || echo "failed" >"$root/.node24/servers-failed"
+  return $status
+}
 
-echo "== browser tests (Node 24)"
-PLAYWRIGHT_JSON_OUTPUT_NAME="$root/.reports/node24-e2e.json" npx playwright test --reporter=list,json ||
-  status=1
+browser() {
+  enter
+  local status=0
+  eval "$(npx tsx scripts/print-fixture-env.ts)"
+  stage "browser tests (Node 24)"
+  PLAYWRIGHT_JSON_OUTPUT_NAME="$root/.reports/node24-e2e.json" npx playwright test \
+    --reporter=list,json || status=1
+  stage "done (Node 24)"
+  if [ $status -eq 0 ] && [ ! -e "$root/.node24/servers-failed" ]; then
+    local work
+    work=$(cat "$root/.node24/work")
+    cd "$root" && rm -rf "$work" "$root/.node24/work"
+  else
+    echo "Node 24 pass failed; its copy is kept in $(cat "$root/.node24/work")" >&2
+  fi
+  return $status
+}
 
-if [ $status -eq 0 ]; then
-  cd "$root" && rm -rf "$work"
-else
-  echo "Node 24 pass failed; its copy is kept in $work" >&2
-fi
-exit $status
+case $phase in
+  prepare) prepare ;;
+  servers) servers ;;
+  browser) browser ;;
+  all)
+    status=0
+    (prepare) && { (servers) || status=1; (browser) || status=1; } || status=1
+    exit $status
+    ;;
+  *) echo "usage: $0 [prepare|servers|browser|all]" >&2; exit 2 ;;
+esac
