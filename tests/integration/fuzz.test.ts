@@ -546,10 +546,22 @@ describe("POST /api/mmp/reset", () => {
   });
 
   it("the target rows are still FROZEN: every case above could have been a real reset", async () => {
-    const res = await fetch(`${app.url}/api/mmp`, { headers: { cookie: cookies.admin1! } });
-    const body = (await res.json()) as { rows: { id: string; status: string }[] };
-    for (const [a, s] of FROZEN_TARGETS)
-      expect(body.rows.find((r) => r.id === `${a}/${s}`)?.status, `${a}/${s}`).toBe("frozen");
+    // Read until each target shows FROZEN from a fresh read: right after the flood a row may be
+    // UNKNOWN for a moment (its last read past the stale limit on a busy machine), which says
+    // nothing either way; a leaked reset would leave it ACTIVE, and this would time out.
+    let statuses: Record<string, string | undefined> = {};
+    await waitFor(async () => {
+      const res = await fetch(`${app.url}/api/mmp`, { headers: { cookie: cookies.admin1! } });
+      const body = (await res.json()) as { rows: { id: string; status: string }[] };
+      statuses = Object.fromEntries(
+        FROZEN_TARGETS.map(([a, s]) => [
+          `${a}/${s}`,
+          body.rows.find((r) => r.id === `${a}/${s}`)?.status,
+        ]),
+      );
+      return Object.values(statuses).every((status) => status === "frozen");
+    }, 20_000).catch(() => undefined);
+    for (const [id, status] of Object.entries(statuses)) expect(status, id).toBe("frozen");
   });
 });
 
