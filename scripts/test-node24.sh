@@ -7,12 +7,13 @@
 # (better-sqlite3 from source, against the headers in that package) while this checkout's
 # node_modules stay built for the machine's Node. JSON reports land in .reports/node24-*.json.
 #
-# Usage: scripts/test-node24.sh [prepare|servers|browser|all]   (default: all, in that order)
+# Usage: scripts/test-node24.sh [prepare|servers|alone|all]   (default: all, in that order)
 #   prepare  Node 24, the copy of the checkout and its `npm ci` (.node24/work names the copy)
-#   servers  middle tests, production build, integration tests
-#   browser  browser tests; removes the copy when every phase passed
-# .ci/run runs the phases apart, to overlap them with the first pass. NODE24_VERSION=24.x.y tries
-# another release.
+#   servers  middle tests, production build, the integration files that run two at a time
+#   alone    the integration files that must run alone (load, races), then the browser tests;
+#            removes the copy when every phase passed
+# .ci/run runs the phases apart, to overlap prepare and servers with the first pass; `alone` must
+# have the machine to itself. NODE24_VERSION=24.x.y tries another release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -71,10 +72,6 @@ servers() {
   eval "$(npx tsx scripts/print-fixture-env.ts)"
   npx next build
 
-  stage "integration tests that run alone (Node 24)"
-  npx vitest run --project integration-solo --reporter=default --reporter=json \
-    --outputFile.json="$root/.reports/node24-integration-solo.json" || status=1
-
   stage "integration tests, two files at a time (Node 24)"
   npx vitest run --project integration --reporter=default --reporter=json \
     --outputFile.json="$root/.reports/node24-integration.json" || status=1
@@ -82,10 +79,14 @@ servers() {
   return $status
 }
 
-browser() {
+alone() {
   enter
   local status=0
   eval "$(npx tsx scripts/print-fixture-env.ts)"
+  stage "integration tests that run alone (Node 24)"
+  npx vitest run --project integration-solo --reporter=default --reporter=json \
+    --outputFile.json="$root/.reports/node24-integration-solo.json" || status=1
+
   stage "browser tests (Node 24)"
   PLAYWRIGHT_JSON_OUTPUT_NAME="$root/.reports/node24-e2e.json" npx playwright test \
     --reporter=list,json || status=1
@@ -103,11 +104,11 @@ browser() {
 case $phase in
   prepare) prepare ;;
   servers) servers ;;
-  browser) browser ;;
+  alone) alone ;;
   all)
     status=0
-    (prepare) && { (servers) || status=1; (browser) || status=1; } || status=1
+    (prepare) && { (servers) || status=1; (alone) || status=1; } || status=1
     exit $status
     ;;
-  *) echo "usage: $0 [prepare|servers|browser|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [prepare|servers|alone|all]" >&2; exit 2 ;;
 esac
