@@ -12,8 +12,8 @@
 #   servers  middle tests, production build, the integration files that run two at a time
 #   alone    the integration files that must run alone (load, races), then the browser tests;
 #            removes the copy when every phase passed
-# .ci/run runs the phases apart, to overlap prepare and servers with the first pass; `alone` must
-# have the machine to itself. NODE24_VERSION=24.x.y tries another release.
+# .ci/run runs the phases apart, to overlap prepare with the first pass; the others must have the
+# machine to themselves. NODE24_VERSION=24.x.y tries another release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
