@@ -7,13 +7,12 @@
 # (better-sqlite3 from source, against the headers in that package) while this checkout's
 # node_modules stay built for the machine's Node. JSON reports land in .reports/node24-*.json.
 #
-# Usage: scripts/test-node24.sh [prepare|servers|alone|all]   (default: all, in that order)
+# Usage: scripts/test-node24.sh [prepare|run|all]   (default: all, both in that order)
 #   prepare  Node 24, the copy of the checkout and its `npm ci` (.node24/work names the copy)
-#   servers  middle tests, production build, the integration files that run two at a time
-#   alone    the integration files that must run alone (load, races), then the browser tests;
-#            removes the copy when every phase passed
-# .ci/run runs the phases apart, to overlap prepare with the first pass; the others must have the
-# machine to themselves. NODE24_VERSION=24.x.y tries another release.
+#   run      middle tests, production build, integration tests (the solo files first, as in
+#            pass 1), browser tests; removes the copy when all passed
+# .ci/run starts `prepare` beside the first pass and `run` after it. NODE24_VERSION=24.x.y tries
+# another release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -43,7 +42,6 @@ prepare() {
     --exclude=./.reports --exclude=./test-results --exclude=./playwright-report --exclude=./data \
     -cf - . | tar -C "$work" -xf -
   echo "$work" >"$root/.node24/work"
-  rm -f "$root/.node24/servers-failed"
   enter
   stage "npm ci (Node 24)"
   npm ci --no-audit --no-fund
@@ -61,7 +59,7 @@ enter() {
   mkdir -p "$root/.reports"
 }
 
-servers() {
+run() {
   enter
   local status=0
   stage "middle tests (Node 24)"
@@ -72,43 +70,31 @@ servers() {
   eval "$(npx tsx scripts/print-fixture-env.ts)"
   npx next build
 
-  stage "integration tests, two files at a time (Node 24)"
-  npx vitest run --project integration --reporter=default --reporter=json \
-    --outputFile.json="$root/.reports/node24-integration.json" || status=1
-  [ $status -eq 0 ] || echo "failed" >"$root/.node24/servers-failed"
-  return $status
-}
-
-alone() {
-  enter
-  local status=0
-  eval "$(npx tsx scripts/print-fixture-env.ts)"
   stage "integration tests that run alone (Node 24)"
   npx vitest run --project integration-solo --reporter=default --reporter=json \
     --outputFile.json="$root/.reports/node24-integration-solo.json" || status=1
+
+  stage "integration tests, two files at a time (Node 24)"
+  npx vitest run --project integration --reporter=default --reporter=json \
+    --outputFile.json="$root/.reports/node24-integration.json" || status=1
 
   stage "browser tests (Node 24)"
   PLAYWRIGHT_JSON_OUTPUT_NAME="$root/.reports/node24-e2e.json" npx playwright test \
     --reporter=list,json || status=1
   stage "done (Node 24)"
-  if [ $status -eq 0 ] && [ ! -e "$root/.node24/servers-failed" ]; then
-    local work
-    work=$(cat "$root/.node24/work")
+  local work
+  work=$(cat "$root/.node24/work")
+  if [ $status -eq 0 ]; then
     cd "$root" && rm -rf "$work" "$root/.node24/work"
   else
-    echo "Node 24 pass failed; its copy is kept in $(cat "$root/.node24/work")" >&2
+    echo "Node 24 pass failed; its copy is kept in $work" >&2
   fi
   return $status
 }
 
 case $phase in
   prepare) prepare ;;
-  servers) servers ;;
-  alone) alone ;;
-  all)
-    status=0
-    (prepare) && { (servers) || status=1; (alone) || status=1; } || status=1
-    exit $status
-    ;;
-  *) echo "usage: $0 [prepare|servers|alone|all]" >&2; exit 2 ;;
+  run) run ;;
+  all) (prepare) && run ;;
+  *) echo "usage: $0 [prepare|run|all]" >&2; exit 2 ;;
 esac
