@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { ensureRegistered, processId } from "@/lib/desk/app-process";
 import type { Db } from "@/lib/db/client";
 import type { ResetOpenTable } from "@/lib/db/schema";
+import { noteClearedTrigger } from "@/lib/venues/cleared-triggers";
 
 // Two small tables that make a reset survive a crash and count once across processes
 // (migration 0007):
@@ -24,6 +25,12 @@ export interface AttemptTarget {
 }
 
 export const rowIdOf = (accountId: string, scope: string) => `${accountId}/${scope}`;
+
+/** This process's venue readers learn which freeze is cleared (account ids hold no "/"). */
+function remember(rowId: string, triggerAt: number): void {
+  const slash = rowId.indexOf("/");
+  if (slash > 0) noteClearedTrigger(rowId.slice(0, slash), rowId.slice(slash + 1), triggerAt);
+}
 
 /** Records an attempt about to be sent; the reconciler leaves it alone before `notBefore` while
  * this process lives. */
@@ -92,6 +99,7 @@ export async function noteRowReset(
         ),
     )
     .execute();
+  if (clearedTriggerAt !== null) remember(rowId, clearedTriggerAt);
 }
 
 /** Records that a reset is known to have cleared the freeze triggered at `triggerAt` (ms, on the
@@ -107,6 +115,21 @@ export async function noteFreezeCleared(
     .values({ row_id: rowId, reset_at: iso(Date.now()), cleared_trigger_at: cleared })
     .onConflict((oc) => oc.column("row_id").doUpdateSet({ cleared_trigger_at: cleared }))
     .execute();
+  remember(rowId, triggerAt);
+}
+
+/** At start: the venue readers learn every freeze a reset through the desk is known to have
+ * cleared, so that a restart does not show those rows FROZEN again (a venue without a frozen
+ * flag may keep reporting the trigger: lib/venues/cleared-triggers.ts). Returns how many. */
+export async function loadClearedFreezes({ db }: Db): Promise<number> {
+  const rows = await db
+    .selectFrom("row_reset")
+    .select(["row_id", "cleared_trigger_at"])
+    .where("cleared_trigger_at", "is not", null)
+    .execute();
+  for (const r of rows)
+    if (r.cleared_trigger_at) remember(r.row_id, Date.parse(r.cleared_trigger_at));
+  return rows.length;
 }
 
 export interface RowResets {

@@ -33,7 +33,8 @@ import { guardedReset, resetBlockedReason } from "@/lib/venues/guard";
 //   process (row_reset, written before the row lock is released); an older one is read again.
 //   A freeze a reset is known to have cleared (same trigger time) is not reset again, even where
 //   the venue keeps reporting it (a venue without a frozen flag whose trigger time survives a
-//   reset: only the process whose adapter saw the reset's answer knows; README, venue notes).
+//   reset: every process learns which trigger a reset cleared, but not all at the same moment:
+//   lib/venues/cleared-triggers.ts).
 //   The row lock is held across the whole check-and-send;
 // - an attempt is "open" (reset_open) from before `requested` until its final row, so that one
 //   whose process dies is settled by the reconciler (lib/desk/reset-reconcile.ts);

@@ -10,6 +10,7 @@ import { singleton } from "@/lib/platform/singleton";
 import { metrics } from "@/lib/platform/metrics";
 import { log } from "@/lib/platform/log";
 import type { UsableVenueAccount, VenueAccount } from "@/lib/venues/account";
+import { clearedTriggersOf, noteClearedTrigger } from "@/lib/venues/cleared-triggers";
 import { isVenueError } from "@/lib/venues/errors";
 import { guardedRead, resetBlockedReason } from "@/lib/venues/guard";
 import { stateWithout } from "@/lib/venues/scope-state";
@@ -336,16 +337,34 @@ export interface SharedEntry {
   pacedMs?: number | null;
   /** Absent from an older build: not read. */
   deadMan?: DeadManEntry;
+  /** Per scope, the trigger time (venue clock) of the last freeze a reset through the desk is
+   * known to have cleared (lib/venues/cleared-triggers.ts). Absent from an older build. */
+  cleared?: Record<string, number>;
 }
 
 export function exportEntry(accountId: string): SharedEntry {
   const { reads, fetchedAt, readStartedAt, attemptedAt, problem, sparse, pacedMs, deadMan } =
     entryFor(accountId);
-  return { reads, fetchedAt, readStartedAt, attemptedAt, problem, sparse, pacedMs, deadMan };
+  const cleared = clearedTriggersOf(accountId);
+  return {
+    reads,
+    fetchedAt,
+    readStartedAt,
+    attemptedAt,
+    problem,
+    sparse,
+    pacedMs,
+    deadMan,
+    cleared,
+  };
 }
 
 /** Adopts state read by another process; older than what we hold is ignored. */
 export function importEntry(account: VenueAccount, shared: SharedEntry): boolean {
+  // What another process's reset cleared is news whatever the age of its rows: this process's
+  // next read (the leader's poll, say) must not show that freeze FROZEN again.
+  for (const [scope, at] of Object.entries(shared.cleared ?? {}))
+    noteClearedTrigger(account.account.id, scope, at);
   const entry = entryFor(account.account.id);
   if ((shared.attemptedAt ?? 0) < (entry.attemptedAt ?? 0)) return false;
   const { reads, fetchedAt, attemptedAt, problem } = shared;

@@ -16,6 +16,7 @@ import { startDriftAlerts } from "@/lib/live/drift-alerts";
 import { startLimitReconciler } from "@/lib/limits/reconcile";
 import { startDesiredRefresh } from "@/lib/live/desired";
 import { loadOpenFreezes } from "@/lib/live/freeze-since";
+import { loadClearedFreezes } from "@/lib/desk/reset-ledger";
 import { env, EnvError } from "@/lib/platform/env";
 import { log } from "@/lib/platform/log";
 
@@ -61,6 +62,11 @@ export async function startServer(): Promise<void> {
     // Since when each row has been frozen, as the trigger history knows it (before the first poll
     // notes its own, later, time: the earlier one wins either way).
     await loadOpenFreezes();
+    // Freezes a reset through the desk cleared (any process, any earlier run): a venue that keeps
+    // reporting the trigger (Binance) must not read FROZEN again after a restart.
+    await loadClearedFreezes(await getDb()).catch((err: unknown) =>
+      log.error({ err }, "could not load the cleared freezes from the reset ledger"),
+    );
     if (MMP_MONITOR !== "off") {
       if (dialect === "postgres" && DATABASE_URL) await startCluster(DATABASE_URL);
       else startMonitor();

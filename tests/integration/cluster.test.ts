@@ -185,6 +185,40 @@ describe("two app processes on one PostgreSQL", () => {
     expect(await ctl.log({ path: "/eapi/v1/mmpReset" })).toHaveLength(1);
   });
 
+  it("a Binance reset through the follower: the leader's own reads show the row ACTIVE", async () => {
+    // Binance has no frozen flag and may keep lastTriggerTime after a reset: only a process that
+    // knows which trigger the reset cleared reads the row as ACTIVE. The leader polls for both.
+    const cookies = await Promise.all([signIn(a.url, "viewer1"), signIn(b.url, "trader1")]);
+    const rowOn = async (app: AppUnderTest, cookie: string) => {
+      const res = await fetch(`${app.url}/api/mmp`, { headers: { cookie } });
+      const snapshot = (await res.json()) as {
+        rows: { id: string; status: string; fetchedAt: number | null }[];
+      };
+      return snapshot.rows.find((r) => r.id === "bn-alt/BTCUSDT");
+    };
+    await ctl.freeze(fixtureAccount("bn-alt").apiKey, "BTCUSDT");
+    await waitFor(async () => (await rowOn(a, cookies[0]))?.status === "frozen", 10_000);
+    await waitFor(async () => (await rowOn(b, cookies[1]))?.status === "frozen", 10_000);
+    const res = await fetch(`${b.url}/api/mmp/reset`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: b.url, cookie: cookies[1] },
+      body: JSON.stringify({
+        accountId: "bn-alt",
+        scope: "BTCUSDT",
+        idempotencyKey: "cluster-follower-binance",
+      }),
+    });
+    expect(res.status).toBe(200);
+    const answeredAt = Date.now();
+    // Reads the leader started well after the answer (polls of a frozen row are 500 ms apart).
+    await waitFor(
+      async () => ((await rowOn(a, cookies[0]))?.fetchedAt ?? 0) > answeredAt + 1500,
+      10_000,
+    );
+    expect((await rowOn(a, cookies[0]))?.status).toBe("active");
+    expect((await rowOn(b, cookies[1]))?.status).toBe("active");
+  });
+
   it("/api/metrics is Prometheus text with the desk's series", async () => {
     const cookie = await signIn(a.url, "admin1");
     const res = await fetch(`${a.url}/api/metrics`, { headers: { cookie } });

@@ -42,11 +42,17 @@ afterAll(async () => {
   await pgdb?.drop();
 });
 
-const statusOfRow = async (app: AppUnderTest, cookie: string) => {
+const rowOn = async (app: AppUnderTest, cookie: string) => {
   const res = await fetch(`${app.url}/api/mmp`, { headers: { cookie } });
-  const snapshot = (await res.json()) as { rows: { id: string; status: string }[] };
-  return snapshot.rows.find((r) => r.id === `${ROW.accountId}/${ROW.scope}`)?.status;
+  const snapshot = (await res.json()) as {
+    rows: { id: string; status: string; lastTriggerAt: number | null }[];
+  };
+  return snapshot.rows.find((r) => r.id === `${ROW.accountId}/${ROW.scope}`);
 };
+
+/** Binance's trigger time, on the app's clock (the simulator runs on this machine's clock, so
+ * the app's offset estimate is within a few ms): this round's freeze, not an earlier one. */
+const OFFSET_MARGIN_MS = 100;
 
 describe("two processes on one PostgreSQL, one frozen row", () => {
   it(
@@ -58,14 +64,20 @@ describe("two processes on one PostgreSQL, one frozen row", () => {
       const perRound: number[] = [];
       const tally = new Map<string, number>();
       for (let round = 0; round < ROUNDS; round += 1) {
+        const frozeAt = Date.now();
         await ctl.freeze(fixtureAccount(ROW.accountId).apiKey, ROW.scope);
-        // Both processes hold a FROZEN read (the leader polls frozen rows every 500 ms and shares
-        // each read with the follower), so each would pass a freshness check on its own.
+        // Both processes hold a FROZEN read of this round's freeze (the leader polls frozen rows
+        // every 500 ms and shares each read with the follower), so each would pass a freshness
+        // check on its own. FROZEN alone is not enough: it can be a read of the last round's
+        // freeze, and a read started before this one's may still land and show ACTIVE.
         await waitFor(async () => {
-          const seen = await Promise.all(apps.map((app, i) => statusOfRow(app, cookies[i]!)));
-          return seen.every((s) => s === "frozen");
+          const seen = await Promise.all(apps.map((app, i) => rowOn(app, cookies[i]!)));
+          return seen.every(
+            (r) => r?.status === "frozen" && (r.lastTriggerAt ?? 0) >= frozeAt - OFFSET_MARGIN_MS,
+          );
         }, 10_000);
         await ctl.clearLog();
+        const messages: string[] = [];
         const answers = await Promise.all(
           Array.from({ length: PER_ROUND }, async (_, i) => {
             await new Promise((r) => setTimeout(r, i * 10));
@@ -79,7 +91,9 @@ describe("two processes on one PostgreSQL, one frozen row", () => {
               },
               body: JSON.stringify({ ...ROW, idempotencyKey: `once-${round}-${i}-${Date.now()}` }),
             });
-            const body = (await res.json()) as { error?: { code: string } };
+            const body = (await res.json()) as { error?: { code: string; message: string } };
+            if (body.error)
+              messages.push(`${res.status} ${body.error.code}: ${body.error.message}`);
             return `${res.status}${body.error ? ` ${body.error.code}` : ""}`;
           }),
         );
@@ -87,7 +101,8 @@ describe("two processes on one PostgreSQL, one frozen row", () => {
         const sent = (await ctl.log({ path: RESET_PATH })).length;
         perRound.push(sent);
         // Every other one found the reset in flight, or the row no longer frozen.
-        expect({ round, sent, answers: [...answers].sort() }).toEqual({
+        // On failure the message names every refusal's reason (the diff alone truncates them).
+        expect({ round, sent, answers: [...answers].sort() }, messages.join("\n")).toEqual({
           round,
           sent: 1,
           answers: [

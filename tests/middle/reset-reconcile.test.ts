@@ -129,11 +129,12 @@ async function crashedAttempt({
 
 const post = (key: string) => bench.post({ ...ROW, idempotencyKey: key });
 
-/** What the Binance adapter of this process remembers of its resets' answers (it keeps it in a
- * process-wide singleton): forgotten, this process sees the venue as another process would. */
+/** What this process remembers of the freezes resets cleared (lib/venues/cleared-triggers.ts, a
+ * process-wide singleton): forgotten, this process sees the venue as another process would
+ * before that process's share reaches it. */
 function forgetBinanceResets(): void {
   const store = globalThis as unknown as Record<symbol, Map<string, number> | undefined>;
-  store[Symbol.for("mmp-risk-desk.binance-last-resets")]?.clear();
+  store[Symbol.for("mmp-risk-desk.cleared-triggers")]?.clear();
 }
 
 describe("crash reconciliation", () => {
@@ -326,8 +327,8 @@ describe("one freeze, one reset", () => {
 
   it("a freeze a reset cleared is not reset again by a process that does not remember it (Binance keeps reporting its trigger)", async () => {
     expect((await post(newKey())).status).toBe(200);
-    // Another process: its Binance adapter never saw that reset's answer, so a read of its own
-    // shows the venue's lastTriggerTime as a freeze still.
+    // Another process that has not yet heard of that reset: a read of its own shows the venue's
+    // lastTriggerTime as a freeze still.
     forgetBinanceResets();
     await bench.settle();
     expect(frozenRow().status).toBe("frozen");

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { singleton } from "@/lib/platform/singleton";
+import { clearedTriggerOf, noteClearedTrigger } from "@/lib/venues/cleared-triggers";
 import { clockOffset, venueNow } from "@/lib/venues/clock";
 import { VenueError, isVenueError } from "@/lib/venues/errors";
 import type { AdapterContext, ScopeRead, VenueAdapter } from "@/lib/venues/types";
@@ -17,11 +17,6 @@ import { readBinanceLimits, setBinanceLimits } from "@/lib/venues/binance/limits
 import { binanceHostLimit, learnBinanceWeight } from "@/lib/venues/binance/weight";
 
 const EXCHANGE_INFO = "/eapi/v1/exchangeInfo";
-
-// The trigger our last successful reset cleared, per (account, underlying): see normalise.ts.
-// In-process memory; a restart falls back to the venue's own lastTriggerTime.
-const lastResets = singleton("binance-last-resets", () => new Map<string, number>());
-const resetKey = (ctx: AdapterContext, scope: string) => `${ctx.accountId}/${scope}`;
 
 const exchangeInfoSchema = z.looseObject({
   optionContracts: z.array(z.looseObject({ underlying: z.string() })),
@@ -44,7 +39,8 @@ async function readOne(ctx: AdapterContext, scope: string): Promise<ScopeRead> {
     const state = normaliseBinance(parseMmp(body), {
       venueNowMs: venueNow(clockKey(ctx)),
       offsetMs: clockOffset(clockKey(ctx)),
-      clearedTriggerAt: lastResets.get(resetKey(ctx, scope)) ?? null,
+      // The trigger a reset through the desk cleared (any process's, any earlier run's).
+      clearedTriggerAt: clearedTriggerOf(ctx.accountId, scope),
     });
     return { scope, state };
   } catch (err) {
@@ -92,8 +88,9 @@ export const binanceAdapter: VenueAdapter = {
     // exactly which trigger was cleared. Without a readable answer, the signing time (venue
     // clock) is the best bound we have.
     const answer = binanceMmpSchema.safeParse(result.body);
-    lastResets.set(
-      resetKey(ctx, scope),
+    noteClearedTrigger(
+      ctx.accountId,
+      scope,
       answer.success ? answer.data.lastTriggerTime : result.timestamp,
     );
     const stateAfter = answer.success
