@@ -1,7 +1,8 @@
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM_ARGS, chromiumPath } from "./tests/support/chromium";
 
-// Browser tests drive Debian's Chromium (Playwright's own download is not available here) against
-// the production build, started by tests/e2e/global-setup.ts together with the simulator.
+// Browser tests drive Debian's Chromium (tests/support/chromium.ts) against the production build,
+// started by tests/e2e/global-setup.ts together with the simulator.
 export default defineConfig({
   testDir: "tests/e2e",
   globalSetup: "./tests/e2e/global-setup.ts",
@@ -18,15 +19,8 @@ export default defineConfig({
     baseURL: process.env.E2E_APP_URL,
     trace: "retain-on-failure",
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
+      executablePath: chromiumPath(),
+      args: CHROMIUM_ARGS,
     },
   },
 });

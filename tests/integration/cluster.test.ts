@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator } from "@/simulator";
 import type { SimHandle } from "@/simulator/types";
 import { startAppUnderTest, type AppUnderTest } from "../support/app-server";
+import { CHROMIUM_ARGS, chromiumPath } from "../support/chromium";
 import { createPgDatabase, type TempPg } from "../support/databases";
 import { fixtureAccount, passwordOf, simAccounts } from "../support/fixtures";
 import { signIn } from "../support/session";
@@ -95,15 +96,8 @@ describe("two app processes on one PostgreSQL", () => {
     { timeout: 60_000 },
     async () => {
       const browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--no-first-run",
-        ],
+        executablePath: chromiumPath(),
+        args: CHROMIUM_ARGS,
       });
       try {
         const page = await browser.newPage();
