@@ -63,7 +63,7 @@ export async function startServer(): Promise<void> {
     // notes its own, later, time: the earlier one wins either way).
     await loadOpenFreezes();
     // Freezes a reset through the desk cleared (any process, any earlier run): a venue that keeps
-    // reporting the trigger (Binance) must not read FROZEN again after a restart.
+    // reporting a trigger after it was reset must not read FROZEN again after a restart.
     await loadClearedFreezes(await getDb()).catch((err: unknown) =>
       log.error({ err }, "could not load the cleared freezes from the reset ledger"),
     );

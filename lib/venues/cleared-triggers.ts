@@ -2,8 +2,8 @@ import "server-only";
 import { singleton } from "@/lib/platform/singleton";
 
 // Which freeze of a row a reset through the desk is known to have cleared: its trigger time, on
-// the venue's clock. A venue with no frozen flag whose trigger time survives a reset (Binance,
-// docs/venues.md#binance-decisions) reads as FROZEN forever after a reset unless the reader knows
+// the venue's clock. A venue with no frozen flag whose trigger time survives a reset (see the
+// venue decisions in docs/venues.md) reads as FROZEN forever after a reset unless the reader knows
 // this. Every process that reads must know it, not only the one whose reset saw the answer: the
 // memory is filled from this process's resets, from what other processes share with their state
 // (lib/live/account-state.ts) and, at start, from the reset ledger (row_reset).
