@@ -33,7 +33,7 @@ stage "integration tests that run alone (load and two-process races)"
 npx vitest run --project integration-solo --reporter=default --reporter=json \
   --outputFile.json=.reports/integration-solo.json
 
-stage "integration tests, two files at a time"
+stage "integration tests, three files at a time"
 npx vitest run --project integration --reporter=default --reporter=json \
   --outputFile.json=.reports/integration.json
 

@@ -74,7 +74,7 @@ run() {
   npx vitest run --project integration-solo --reporter=default --reporter=json \
     --outputFile.json="$root/.reports/node24-integration-solo.json" || status=1
 
-  stage "integration tests, two files at a time (Node 24)"
+  stage "integration tests, three files at a time (Node 24)"
   npx vitest run --project integration --reporter=default --reporter=json \
     --outputFile.json="$root/.reports/node24-integration.json" || status=1
 
