@@ -65,7 +65,12 @@ export interface RowDrift {
   /** MMP is no longer on at the venue (not enabled, configuration gone, window 0): the loudest. */
   off: boolean;
   /** Each field that differs, as desired → live (empty when off). */
-  fields: { field: string; label: string; desired: number | string; live: number | string | null }[];
+  fields: {
+    field: string;
+    label: string;
+    desired: number | string;
+    live: number | string | null;
+  }[];
   /** When the desk first saw this drift (epoch ms). */
   since: number;
 }
