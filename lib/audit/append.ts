@@ -6,6 +6,7 @@ import { ensureIdentity, type ChainIdentity } from "@/lib/audit/identity";
 import { auditKeyRing, type AuditKeyRing } from "@/lib/audit/keys";
 import { clean, json } from "@/lib/audit/sanitize";
 import { getDb, type Db } from "@/lib/db/client";
+import { awaitFsync } from "@/lib/db/durability";
 import type { AuditLogTable, Database } from "@/lib/db/schema";
 
 // Invariants of the audit trail (after openstatus' audit table, plus a hash chain):
@@ -117,7 +118,9 @@ function anchorPathOf(handle: Db): Promise<string> {
 export function appendAudit(entry: AuditEntry, handle?: Db): Promise<AuditLogTable> {
   let target: Db | null = null;
   let chainId = "";
-  const run = async () => {
+  // Every append waits for the disk, wherever it is called from (lib/db/durability.ts).
+  const run = () => awaitFsync(append);
+  const append = async () => {
     target = handle ?? (await getDb());
     const ring = auditKeyRing();
     const identity = await ensureIdentity(target.db, ring);

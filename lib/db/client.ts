@@ -6,7 +6,7 @@ import pg from "pg";
 import { dialectFor, type Dialect } from "@/lib/db/dialect";
 import { migrateToLatest } from "@/lib/db/migrate";
 import type { Database } from "@/lib/db/schema";
-import { openSqliteFile } from "@/lib/db/sqlite";
+import { openSqliteFile, withDeferrableFsync, type SqliteFile } from "@/lib/db/sqlite";
 import { env, type AppEnv } from "@/lib/platform/env";
 import { singleton } from "@/lib/platform/singleton";
 
@@ -20,9 +20,7 @@ export interface Db {
 
 export const DEFAULT_SQLITE_PATH = "./data/mmp.sqlite";
 
-export function openDb(
-  vars: Pick<AppEnv, "DATABASE_URL" | "MMP_SQLITE_PATH"> = env(),
-): Db {
+export function openDb(vars: Pick<AppEnv, "DATABASE_URL" | "MMP_SQLITE_PATH"> = env()): Db {
   const dialect = dialectFor(vars.DATABASE_URL);
   if (dialect === "postgres") {
     const pool = new pg.Pool({ connectionString: vars.DATABASE_URL, max: 10 });
@@ -30,16 +28,24 @@ export function openDb(
   }
   const path = resolve(vars.MMP_SQLITE_PATH ?? DEFAULT_SQLITE_PATH);
   mkdirSync(dirname(path), { recursive: true });
-  const file = openSqliteFile(path);
+  return sqliteDb(openSqliteFile(path));
+}
+
+/** The app's handle on an open SQLite file (tests pass one they watch). */
+export function sqliteDb(file: SqliteFile): Db {
   // WAL lets readers (audit page, verifier) run while a reset appends; the busy timeout makes a
   // second process wait for a write lock instead of failing.
   file.exec("PRAGMA journal_mode = WAL");
   file.exec("PRAGMA busy_timeout = 5000");
-  // A committed audit row must survive a power cut (it is written before the reset is sent).
-  // Said here because the drivers differ: better-sqlite3 is built to drop to NORMAL when it
-  // reopens a WAL file (every restart), node:sqlite keeps SQLite's FULL.
-  file.exec("PRAGMA synchronous = FULL");
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) }), dialect };
+  // A committed audit row must survive a power cut (it is written before the reset is sent):
+  // FULL, said here because the drivers differ (better-sqlite3 is built to drop to NORMAL when it
+  // reopens a WAL file, every restart; node:sqlite keeps SQLite's FULL). Bookkeeping a crash
+  // reconciler can rebuild may skip the fsync: lib/db/durability.ts.
+  const database = withDeferrableFsync(file);
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    dialect: "sqlite",
+  };
 }
 
 const state = singleton<{ ready: Promise<Db> | null }>("db", () => ({ ready: null }));

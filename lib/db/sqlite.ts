@@ -1,6 +1,7 @@
 import "server-only";
 import SQLite from "better-sqlite3";
 import type { SqliteDatabase, SqliteStatement } from "kysely";
+import { fsyncDeferred } from "@/lib/db/durability";
 
 // Opens a SQLite file with the driver that is safe on the running Node.js:
 // - Node 24 and later: Node's own `node:sqlite`. Node 24 compiles an environment cleanup hook into
@@ -59,6 +60,35 @@ function fromBuiltin(db: BuiltinDatabase): SqliteFile {
         all: (params) => stmt.all(...params),
         run: (params) => stmt.run(...params),
         iterate: (params) => stmt.iterate(...params),
+      };
+    },
+  };
+}
+
+/** The file with FULL commits, except a statement run inside deferFsync(): it runs with NORMAL
+ * and the file is back to FULL before anything else can run on it (both synchronous, on the one
+ * connection Kysely serialises; lib/db/durability.ts says when that is safe). */
+export function withDeferrableFsync(file: SqliteFile): SqliteFile {
+  file.exec("PRAGMA synchronous = FULL");
+  const maybeDeferred = <T>(run: () => T): T => {
+    if (!fsyncDeferred()) return run();
+    file.exec("PRAGMA synchronous = NORMAL");
+    try {
+      return run();
+    } finally {
+      file.exec("PRAGMA synchronous = FULL");
+    }
+  };
+  return {
+    exec: (sql) => file.exec(sql),
+    close: () => file.close(),
+    prepare(sql): SqliteStatement {
+      const stmt = file.prepare(sql);
+      return {
+        reader: stmt.reader,
+        all: (params) => maybeDeferred(() => stmt.all(params)),
+        run: (params) => maybeDeferred(() => stmt.run(params)),
+        iterate: (params) => stmt.iterate(params),
       };
     },
   };

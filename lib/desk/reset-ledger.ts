@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { ensureRegistered, processId } from "@/lib/desk/app-process";
 import type { Db } from "@/lib/db/client";
+import { deferFsync } from "@/lib/db/durability";
 import type { ResetOpenTable } from "@/lib/db/schema";
 import { noteClearedTrigger } from "@/lib/venues/cleared-triggers";
 
@@ -13,6 +14,10 @@ import { noteClearedTrigger } from "@/lib/venues/cleared-triggers";
 // - each row's last reset: when a reset of the row last reached, or may have reached, the venue,
 //   and which freeze (its trigger time) a reset is known to have cleared. Written before the row
 //   lock is released, read after it is taken, so every process sees it.
+// Opening, deferring and closing attempts and noting a reset's time do not wait for the disk: the
+// audit append that follows each of them does (`requested`, `unknown`, `ok`), and an attempt a
+// power cut leaves open is settled like one a crash leaves (lib/db/durability.ts). Which freeze a
+// reset cleared, learnt later from a read (noteFreezeCleared), waits for the disk itself.
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -50,21 +55,23 @@ export async function openAttempt(
     opened_at: iso(Date.now()),
     not_before: iso(notBefore),
   };
-  await handle.db.insertInto("reset_open").values(row).execute();
+  await deferFsync(() => handle.db.insertInto("reset_open").values(row).execute());
   return row;
 }
 
 /** The attempt will settle later (background re-checks): leave it alone until then. */
 export async function deferAttempt({ db }: Db, id: string, notBefore: number): Promise<void> {
-  await db
-    .updateTable("reset_open")
-    .set({ not_before: iso(notBefore) })
-    .where("id", "=", id)
-    .execute();
+  await deferFsync(() =>
+    db
+      .updateTable("reset_open")
+      .set({ not_before: iso(notBefore) })
+      .where("id", "=", id)
+      .execute(),
+  );
 }
 
 export async function closeAttempt({ db }: Db, id: string): Promise<void> {
-  await db.deleteFrom("reset_open").where("id", "=", id).execute();
+  await deferFsync(() => db.deleteFrom("reset_open").where("id", "=", id).execute());
 }
 
 export async function openAttempts({ db }: Db): Promise<OpenAttempt[]> {
@@ -86,19 +93,21 @@ export async function noteRowReset(
 ): Promise<void> {
   const resetAt = iso(at);
   const cleared = clearedTriggerAt === null ? null : iso(clearedTriggerAt);
-  await db
-    .insertInto("row_reset")
-    .values({ row_id: rowId, reset_at: resetAt, cleared_trigger_at: cleared })
-    .onConflict((oc) =>
-      oc
-        .column("row_id")
-        .doUpdateSet(
-          cleared === null
-            ? { reset_at: resetAt }
-            : { reset_at: resetAt, cleared_trigger_at: cleared },
-        ),
-    )
-    .execute();
+  await deferFsync(() =>
+    db
+      .insertInto("row_reset")
+      .values({ row_id: rowId, reset_at: resetAt, cleared_trigger_at: cleared })
+      .onConflict((oc) =>
+        oc
+          .column("row_id")
+          .doUpdateSet(
+            cleared === null
+              ? { reset_at: resetAt }
+              : { reset_at: resetAt, cleared_trigger_at: cleared },
+          ),
+      )
+      .execute(),
+  );
   if (clearedTriggerAt !== null) remember(rowId, clearedTriggerAt);
 }
 

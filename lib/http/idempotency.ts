@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
+import { deferFsync } from "@/lib/db/durability";
 import { ensureRegistered, processId } from "@/lib/desk/app-process";
 import { toErrorResult } from "@/lib/http/errors";
 import { AppError } from "@/lib/platform/errors";
@@ -61,24 +62,29 @@ export async function runOnce(
 ): Promise<StoredAnswer & { replayed: boolean }> {
   const { db } = handle;
   const keyStarted = performance.now();
-  await db
-    .deleteFrom("reset_idempotency")
-    .where("created_at", "<", iso(now() - KEY_TTL_MS))
-    .execute();
   await ensureRegistered(handle);
+  // Without an fsync of their own: the `requested` row's commit puts them on disk before the venue
+  // is called, and the reconciler answers a key whose answer a power cut lost
+  // (lib/db/durability.ts).
   try {
-    await db
-      .insertInto("reset_idempotency")
-      .values({
-        key,
-        fingerprint,
-        state: "pending",
-        status_code: null,
-        body: null,
-        created_at: iso(now()),
-        process_id: processId(),
-      })
-      .execute();
+    await deferFsync(async () => {
+      await db
+        .deleteFrom("reset_idempotency")
+        .where("created_at", "<", iso(now() - KEY_TTL_MS))
+        .execute();
+      await db
+        .insertInto("reset_idempotency")
+        .values({
+          key,
+          fingerprint,
+          state: "pending",
+          status_code: null,
+          body: null,
+          created_at: iso(now()),
+          process_id: processId(),
+        })
+        .execute();
+    });
   } catch (err) {
     if (!isConflict(err)) throw err;
     const first = await db
@@ -101,11 +107,13 @@ export async function runOnce(
     return { status, body };
   });
   const answerStarted = performance.now();
-  await db
-    .updateTable("reset_idempotency")
-    .set({ state: "done", status_code: answer.status, body: JSON.stringify(answer.body) })
-    .where("key", "=", key)
-    .execute();
+  await deferFsync(() =>
+    db
+      .updateTable("reset_idempotency")
+      .set({ state: "done", status_code: answer.status, body: JSON.stringify(answer.body) })
+      .where("key", "=", key)
+      .execute(),
+  );
   addSpan("answer", performance.now() - answerStarted);
   return { ...answer, replayed: false };
 }

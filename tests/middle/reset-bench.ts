@@ -97,10 +97,14 @@ function generousBudget(account: VenueAccount): VenueAccount {
 let n = 0;
 export const newKey = () => `middle-${process.pid}-${Date.now()}-${(n += 1)}`;
 
-export async function startResetBench(overrides: Partial<ResetDeps> = {}): Promise<ResetBench> {
+export async function startResetBench(
+  overrides: Partial<ResetDeps> = {},
+  /** How the SQLite file is opened (a test that watches its statements passes its own). */
+  open: (path: string) => Db = (path) => openDb({ MMP_SQLITE_PATH: path }),
+): Promise<ResetBench> {
   const sim = await startSimulator({ accounts: simAccounts() });
   const dir = mkdtempSync(join(tmpdir(), "mmp-middle-"));
-  const db = openDb({ MMP_SQLITE_PATH: join(dir, "mmp.sqlite") });
+  const db = open(join(dir, "mmp.sqlite"));
   await migrateToLatest(db.db, db.dialect);
 
   const accounts = new Map<string, VenueAccount>(
