@@ -8,9 +8,10 @@
 # node_modules stay built for the machine's Node. JSON reports land in .reports/node24-*.json.
 #
 # Usage: scripts/test-node24.sh [prepare|run|all]   (default: all, both in that order)
-#   prepare  Node 24, the copy of the checkout and its `npm ci` (.node24/work names the copy)
-#   run      middle tests, production build, integration tests (the solo files first, as in
-#            pass 1), browser tests; removes the copy when all passed
+#   prepare  Node 24, the copy of the checkout and its `npm ci` (.node24/work names the copy),
+#            middle tests, production build
+#   run      integration tests (the solo files first, as in pass 1), browser tests; removes the
+#            copy when all passed
 # .ci/run starts `prepare` beside the first pass and `run` after it. NODE24_VERSION=24.x.y tries
 # another release.
 set -euo pipefail
@@ -45,6 +46,16 @@ prepare() {
   enter
   stage "npm ci (Node 24)"
   npm ci --no-audit --no-fund
+  # The middle tests (in-process) and the build assert nothing about time or load, so they run
+  # here, beside pass 1's own static checks, unit tests and build, rather than after it.
+  local status=0
+  stage "middle tests (Node 24)"
+  npx vitest run --project middle --reporter=default --reporter=json \
+    --outputFile.json="$root/.reports/node24-middle.json" || status=1
+  stage "production build (Node 24)"
+  eval "$(npx tsx scripts/print-fixture-env.ts)"
+  npx next build || status=1
+  return $status
 }
 
 # Node 24 first on PATH, in the copy.
@@ -62,13 +73,8 @@ enter() {
 run() {
   enter
   local status=0
-  stage "middle tests (Node 24)"
-  npx vitest run --project middle --reporter=default --reporter=json \
-    --outputFile.json="$root/.reports/node24-middle.json" || status=1
-
-  stage "production build (Node 24)"
+  # The fixtures' environment the build was made with, for the servers the tests start.
   eval "$(npx tsx scripts/print-fixture-env.ts)"
-  npx next build
 
   stage "integration tests that run alone (Node 24)"
   npx vitest run --project integration-solo --reporter=default --reporter=json \
