@@ -134,8 +134,6 @@ async function freshFrozenRow(
   return row;
 }
 
-const afterThisTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /** One freeze's trigger time, on the venue's clock, as two processes work it out: exact, but for
  * an offset re-measured between the read and the check (a rare re-sync; then a freeze a venue
  * keeps reporting can be reset once more, as before) and rounding. */
@@ -239,18 +237,15 @@ async function sendAndRecord(
     });
     await settled(deps, open);
     addSpan("result", performance.now() - resultAt);
-    // The trigger history is told the freeze ended by this user's reset (a local write, which
-    // normally lands before the refresh does; if not, it corrects the closing). Then the account
-    // is read again; what it shows goes into the audit trail as `observed`. Both start once the
-    // answer is on its way (next turn of the event loop): their writes and the read's work
-    // otherwise delay the answer. A snapshot asked for after the answer still joins the refresh.
-    // The read is work the process finishes before it exits, so a restart does not lose the state
-    // after.
-    void mustFinish(async () => {
-      await afterThisTurn();
-      void noteResetTookEffect(deps, attempt, before);
-      await recordReadAfter(deps, attempt, target, before);
-    });
+    // The account is read again now, so that the refresh normally lands before a client that got
+    // the answer asks for the desk again (a snapshot does not wait for reads under way); what it
+    // shows goes into the audit trail as `observed`. Work the process finishes before it exits,
+    // so a restart does not lose the state after.
+    void mustFinish(() => recordReadAfter(deps, attempt, target, before));
+    // The trigger history is told the freeze ended by this user's reset (a local write; if it
+    // lands after the refresh, it corrects the closing) on the next turn of the event loop:
+    // queued now, its commit would go before the unlock and the answer.
+    setImmediate(() => void noteResetTookEffect(deps, attempt, before));
     return { outcome: "ok", message: "Reset done", row: after, latencyMs, serverTime: deps.now() };
   } catch (err) {
     const latencyMs = elapsed();
