@@ -225,7 +225,8 @@ describe("Deribit push channel", () => {
         }),
       });
       expect(reset.status).toBe(200);
-      expect(await rowStatus("deribit-main/eth_usd")).toBe("active");
+      // The re-read that shows it starts with the answer; a snapshot does not wait for it.
+      await waitFor(async () => (await rowStatus("deribit-main/eth_usd")) === "active", 2000);
       const readsAfterReset = (await sctl.log({ path: "/api/v2/private/get_mmp_status" })).length;
       await sctl.freeze(deribit.apiKey, "eth_usd");
       await waitFor(async () => (await rowStatus("deribit-main/eth_usd")) === "frozen", 2000);

@@ -70,8 +70,8 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
     writeFileSync(configPath, JSON.stringify(config, null, 2));
   };
   const sqlitePath = options.sqlitePath ?? join(dir, "mmp.sqlite");
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  let port = await freePort();
+  let url = `http://127.0.0.1:${port}`;
   let output = "";
   const launch = (extraEnv: Record<string, string> = {}): ChildProcess => {
     const child: ChildProcess = spawn(
@@ -119,8 +119,22 @@ export async function startAppUnderTest(options: StartOptions = {}): Promise<App
       const res = await fetch(`${url}/api/auth/csrf`).catch(() => null);
       return res?.status === 200;
     }, 60_000);
+  // Another process may take the free port between freePort() and the app's listen (the system
+  // hands out the same range to outgoing connections, and files run three at a time): the app
+  // then exits with EADDRINUSE, and starts again on another port.
   try {
-    await ready();
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await ready();
+        break;
+      } catch (err) {
+        if (attempt >= 3 || child.exitCode === null || !/EADDRINUSE/.test(output)) throw err;
+        port = await freePort();
+        url = `http://127.0.0.1:${port}`;
+        output = "";
+        child = launch();
+      }
+    }
   } catch (err) {
     await stop();
     throw err;
