@@ -123,20 +123,22 @@ describe.each(STORES)("kill -9 while the venue's answer is outstanding ($name)",
     expect(body.message).toMatch(/a re-read shows ACTIVE: the reset took effect/);
 
     // The row's lock is released: a new reset is judged on the row's state (ACTIVE now), not
-    // refused as "in progress". Sent once the restarted app has read the row ACTIVE itself: on a
-    // loaded machine its first reads may still be failing, and a reset then answers 503 "cannot
-    // confirm the state" (right, but not what this checks).
-    await waitFor(async () => {
-      const res = await fetch(`${app.url}/api/mmp`, { headers: { cookie } });
-      const { rows } = (await res.json()) as {
-        rows: { id: string; status: string; problem: unknown }[];
-      };
-      const row = rows.find((r) => r.id === `${ROW.accountId}/${ROW.scope}`);
-      return row?.status === "active" && row.problem === null;
-    }, 10_000);
-    const again = await reset(cookie, `crash-again-${Date.now()}`);
-    const refusal = (await again.json()) as { error: { code: string; message: string } };
-    expect({ status: again.status, ...refusal.error }).toMatchObject({
+    // refused as "in progress". On a loaded machine the restarted app's first moments can answer
+    // a 503 instead (its first reads failing: "cannot confirm the state"; or a rate signal from
+    // the venue blocking the key for a moment): right answers, but not what this checks, and
+    // they pass. Each try is refused before anything is sent (the venue's log is checked below).
+    const answers: { status: number; code: string; message: string }[] = [];
+    await waitFor(
+      async () => {
+        const again = await reset(cookie, `crash-again-${Date.now()}-${answers.length}`);
+        const { error } = (await again.json()) as { error: { code: string; message: string } };
+        answers.push({ status: again.status, ...error });
+        return again.status !== 503;
+      },
+      15_000,
+      250,
+    ).catch(() => undefined);
+    expect(answers.at(-1), JSON.stringify(answers)).toMatchObject({
       status: 409,
       code: "not_frozen",
     });
