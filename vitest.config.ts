@@ -43,6 +43,9 @@ export default defineConfig({
           environment: "node",
           // Milliseconds each on a quiet machine; the margin is for a loaded CI host, not the code.
           testTimeout: 20_000,
+          // Creating a throwaway PostgreSQL database takes well under a second; the margin is for
+          // a CI host busy with two `npm ci` runs.
+          hookTimeout: 30_000,
         },
       },
       {

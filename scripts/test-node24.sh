@@ -49,6 +49,8 @@ prepare() {
   # The middle tests (in-process) and the build assert nothing about time or load, so they run
   # here, beside pass 1's own static checks, unit tests and build, rather than after it.
   local status=0
+  # The middle tests need PostgreSQL running; returns at once when it is (as under .ci/run).
+  bash "$root/scripts/ensure-system.sh"
   stage "middle tests (Node 24)"
   npx vitest run --project middle --reporter=default --reporter=json \
     --outputFile.json="$root/.reports/node24-middle.json" || status=1
