@@ -3,6 +3,7 @@ import type { Attempt } from "@/lib/desk/reset-audit";
 import { resetDefaults, resetMaxMs, type ResetDeps } from "@/lib/desk/reset-deps";
 import { noteResetTookEffect } from "@/lib/desk/reset-history";
 import { recordReadAfter } from "@/lib/desk/reset-read-after";
+import { responseSent } from "@/lib/platform/after-response";
 import { mustFinish } from "@/lib/platform/lifecycle";
 import {
   closeAttempt,
@@ -237,15 +238,18 @@ async function sendAndRecord(
     });
     await settled(deps, open);
     addSpan("result", performance.now() - resultAt);
-    // The account is read again now, so that the refresh normally lands before a client that got
-    // the answer asks for the desk again (a snapshot does not wait for reads under way); what it
-    // shows goes into the audit trail as `observed`. Work the process finishes before it exits,
-    // so a restart does not lose the state after.
-    void mustFinish(() => recordReadAfter(deps, attempt, target, before));
-    // The trigger history is told the freeze ended by this user's reset (a local write; if it
-    // lands after the refresh, it corrects the closing) on the next turn of the event loop:
-    // queued now, its commit would go before the unlock and the answer.
-    setImmediate(() => void noteResetTookEffect(deps, attempt, before));
+    // Once the answer has gone out (lib/platform/after-response.ts: started earlier, this work
+    // would be written ahead of it), the account is read again, so that the refresh normally
+    // lands before a client that got the answer asks for the desk again (a snapshot does not wait
+    // for reads under way); what it shows goes into the audit trail as `observed`. And the
+    // trigger history is told the freeze ended by this user's reset (a local write; if it lands
+    // after the refresh, it corrects the closing). Work the process finishes before it exits, so
+    // a restart does not lose the state after: counted from now, while the request still is.
+    void mustFinish(async () => {
+      await responseSent();
+      void noteResetTookEffect(deps, attempt, before);
+      await recordReadAfter(deps, attempt, target, before);
+    });
     return { outcome: "ok", message: "Reset done", row: after, latencyMs, serverTime: deps.now() };
   } catch (err) {
     const latencyMs = elapsed();
