@@ -216,3 +216,27 @@ describe("sign-in throttling per client address", () => {
     ]);
   });
 });
+
+// The server reads the session cookie itself (lib/auth/current-user.ts), so it must look for it
+// under the name next-auth gives it: behind https that is the `__Secure-` one, which a browser
+// accepts only from a secure origin.
+describe("behind https (NEXTAUTH_URL https)", () => {
+  it("the session is read from the __Secure- cookie, and from no other name", async () => {
+    const secure = await startAppUnderTest({
+      sim: app.sim,
+      env: { NEXTAUTH_URL: "https://desk.example", MMP_MONITOR: "off" },
+    });
+    try {
+      const get = async (cookie: string) =>
+        (await fetch(`${secure.url}/api/mmp`, { headers: { cookie } })).status;
+      const answer = await tryPassword(secure.url, "viewer1", passwordOf("viewer1"));
+      expect(answer.signedIn).toBe(true);
+      const token = /__Secure-next-auth\.session-token=([^;]+)/.exec(answer.cookie)?.[1];
+      expect(token).toBeTruthy();
+      expect(await get(`__Secure-next-auth.session-token=${token}`)).toBe(200);
+      expect(await get(`next-auth.session-token=${token}`)).toBe(401);
+    } finally {
+      await secure.stop();
+    }
+  });
+});
