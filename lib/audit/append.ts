@@ -8,6 +8,7 @@ import { clean, json } from "@/lib/audit/sanitize";
 import { getDb, type Db } from "@/lib/db/client";
 import { awaitFsync } from "@/lib/db/durability";
 import type { AuditLogTable, Database } from "@/lib/db/schema";
+import { log } from "@/lib/platform/log";
 
 // Invariants of the audit trail (after openstatus' audit table, plus a hash chain):
 // - append-only: rows are never updated or deleted (database triggers refuse it);
@@ -16,7 +17,11 @@ import type { AuditLogTable, Database } from "@/lib/db/schema";
 //   primary key on seq as the last word), so two appends can never share a predecessor;
 // - evidence: each hash is an HMAC with a key outside the database (lib/audit/chain.ts, keys.ts),
 //   and the new head is anchored outside the database (lib/audit/anchor.ts) before the append
-//   returns, so deleting or rewriting the newest rows is detected too;
+//   returns, so deleting or rewriting the newest rows is detected too. A caller with work to do
+//   meanwhile may have the row back once it is committed and let the anchor follow (a reset's
+//   `requested`, while the venue is called): the anchor file is written in order, so the next
+//   append's anchor waits for it, and a crash before it lands leaves an unanchored newest row,
+//   which the next anchor covers (one for a later seq vouches for the chain up to it);
 // - a reset writes `requested` BEFORE the venue is called; if that write fails nothing is sent.
 
 export { AUDIT_OUTCOMES, type AuditOutcome } from "@/lib/model/audit-outcomes";
@@ -113,9 +118,19 @@ function anchorPathOf(handle: Db): Promise<string> {
   return path;
 }
 
+export interface AppendOptions {
+  /** "await" (the default): return once the new head is anchored too. "follow": return once the
+   * row is committed; the anchor is written meanwhile (see above). */
+  anchor?: "await" | "follow";
+}
+
 /** Appends one row to the chain (of the process's database, or of `handle`: tests pass their
  * own). Throws if it cannot be written: callers fail closed. */
-export function appendAudit(entry: AuditEntry, handle?: Db): Promise<AuditLogTable> {
+export function appendAudit(
+  entry: AuditEntry,
+  handle?: Db,
+  options: AppendOptions = {},
+): Promise<AuditLogTable> {
   let target: Db | null = null;
   let chainId = "";
   // Every append waits for the disk, wherever it is called from (lib/db/durability.ts).
@@ -147,14 +162,22 @@ export function appendAudit(entry: AuditEntry, handle?: Db): Promise<AuditLogTab
   // Anchored outside the queue: the next append proceeds while this head is being fsync'd, and
   // appends that pile up meanwhile share one anchor write.
   return next.then(async (row) => {
-    if (target)
-      await anchorHead(await anchorPathOf(target), {
+    const written = target;
+    if (!written) return row;
+    const anchored = anchorPathOf(written).then((path) =>
+      anchorHead(path, {
         chain: chainId,
         seq: row.seq,
         hash: row.hash,
         key: row.key_id,
         at: new Date().toISOString(),
-      });
+      }),
+    );
+    // anchorHead never rejects (a failure is logged and counted); anchorPathOf may, when the
+    // SQLite file's path cannot be read: an append that awaits the anchor then fails as before.
+    if (options.anchor === "follow")
+      anchored.catch((err: unknown) => log.error({ err }, "could not anchor the audit chain head"));
+    else await anchored;
     return row;
   });
 }

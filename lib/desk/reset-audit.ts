@@ -1,5 +1,5 @@
 import "server-only";
-import { appendAudit, type AuditEntry } from "@/lib/audit/append";
+import { appendAudit, type AppendOptions, type AuditEntry } from "@/lib/audit/append";
 import type { AuditOutcome } from "@/lib/model/audit-outcomes";
 import type { CurrentUser } from "@/lib/model/roles";
 import { metrics } from "@/lib/platform/metrics";
@@ -19,7 +19,7 @@ export type AuditAction =
   "mmp.reset" | "mmp.limits.request" | "mmp.limits.decide" | "mmp.limits.drift";
 
 /** Writes one row to the audit trail; throws if it cannot (callers fail closed). */
-export type AuditAppend = (entry: AuditEntry) => Promise<unknown>;
+export type AuditAppend = (entry: AuditEntry, options?: AppendOptions) => Promise<unknown>;
 
 /** What the attempt is about, filled in as it becomes known. */
 export interface AttemptSubject {
@@ -42,7 +42,8 @@ export class Attempt {
     readonly action: AuditAction,
     readonly user: Pick<CurrentUser, "username" | "role">,
     readonly meta: RequestMeta,
-    private readonly append: AuditAppend = appendAudit,
+    private readonly append: AuditAppend = (entry, options) =>
+      appendAudit(entry, undefined, options),
   ) {}
 
   /** Adds to what the attempt is about (the venue, say, once the account is found). */
@@ -55,22 +56,25 @@ export class Attempt {
     return this.outcomes;
   }
 
-  async record(row: AttemptRow): Promise<void> {
+  async record(row: AttemptRow, options?: AppendOptions): Promise<void> {
     // Counted when attempted, so a row that could not be written still shows in the metrics.
     if (this.action === "mmp.reset")
       metrics.resetOutcomes.inc({ venue: this.subject.venue ?? "none", outcome: row.outcome });
-    await this.append({
-      actor: this.user.username,
-      role: this.user.role,
-      action: this.action,
-      venue: this.subject.venue,
-      accountId: this.subject.accountId,
-      scope: this.subject.scope,
-      idempotencyKey: this.subject.idempotencyKey,
-      clientIp: this.meta.clientIp,
-      userAgent: this.meta.userAgent,
-      ...row,
-    });
+    await this.append(
+      {
+        actor: this.user.username,
+        role: this.user.role,
+        action: this.action,
+        venue: this.subject.venue,
+        accountId: this.subject.accountId,
+        scope: this.subject.scope,
+        idempotencyKey: this.subject.idempotencyKey,
+        clientIp: this.meta.clientIp,
+        userAgent: this.meta.userAgent,
+        ...row,
+      },
+      options,
+    );
     this.outcomes.push(row.outcome);
   }
 }

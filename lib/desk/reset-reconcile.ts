@@ -251,7 +251,11 @@ async function releaseOrphanLocks(
 export async function reconcileOnce(
   overrides: Partial<ReconcileDeps> & Pick<ReconcileDeps, "answers">,
 ): Promise<ReconcileReport> {
-  const deps: ReconcileDeps = { ...resetDefaults(), audit: appendAudit, ...overrides };
+  const deps: ReconcileDeps = {
+    ...resetDefaults(),
+    audit: (entry) => appendAudit(entry),
+    ...overrides,
+  };
   const handle = await deps.db();
   await ensureRegistered(handle);
   const report: ReconcileReport = { attempts: [], keys: [], locks: [] };

@@ -206,7 +206,9 @@ async function sendAndRecord(
       { idempotencyKey: input.idempotencyKey, accountId: input.accountId, scope },
       lock.acquiredAt + resetMaxMs(deps.settings()),
     );
-    await attempt.record({ outcome: "requested", stateBefore: before });
+    // Committed (on disk) before the venue is called; its anchor is written during the call,
+    // and the attempt's next row is anchored after it (lib/audit/append.ts).
+    await attempt.record({ outcome: "requested", stateBefore: before }, { anchor: "follow" });
     addSpan("requested", performance.now() - requestedAt);
   } catch (err) {
     if (open) await settled(deps, open);

@@ -50,7 +50,7 @@ export interface EdgeDeps {
 const edgeDefaults = (): EdgeDeps => ({
   user: requireUser,
   db: getDb,
-  audit: (entry) => appendAudit(entry),
+  audit: (entry, options) => appendAudit(entry, undefined, options),
 });
 
 export interface StateChangingSpec<S extends z.ZodType, R> {
