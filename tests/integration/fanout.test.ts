@@ -6,10 +6,13 @@ import { simControl } from "../support/sim-client";
 import { openStream, type SseClient } from "../support/sse-client";
 
 // Upstream request rate does not grow with the number of viewers: the simulator counts the MMP
-// reads during 20 s with 1 stream client and during 20 s with 200, and they match within 5 %, or
-// within one read per account where that is more: each account's read can fall either side of a
-// window's edge. (`npm run bench` measures the ratio over longer windows; this test checks the
-// behaviour, that viewers do not multiply reads.)
+// reads during 20 s with 1 stream client and during 20 s with 200. With 200 there are at most 5 %
+// more, or one more per account where that is more: each account's read can fall either side of a
+// window's edge. Fewer is not more: a round is timed from when its timer fired, and on a busy host
+// (CI runs three such files at once) a process serving 200 streams fires its timers a little late
+// (seen: 286 → 270 reads, -5.6 %); the test only asks that polling goes on (at least 80 %). (`npm run
+// bench` measures the ratio over longer windows; this test checks the behaviour, that viewers do
+// not multiply reads.)
 
 const WINDOW_MS = Number(process.env.MMP_FANOUT_WINDOW_MS ?? 20_000);
 const ACCOUNTS = fixtureAccounts.accounts.length;
@@ -55,7 +58,7 @@ async function readsDuring(clients: number): Promise<number> {
 
 describe("fan-out", () => {
   it(
-    "1 and 200 stream clients cost the venues the same number of reads (±5 %, or one per account)",
+    "200 stream clients cost the venues no more reads than 1 (+5 %, or one per account)",
     async () => {
       const one = await readsDuring(1);
       const many = await readsDuring(200);
@@ -63,7 +66,8 @@ describe("fan-out", () => {
         `upstream MMP reads per ${WINDOW_MS / 1000} s: 1 client ${one}, 200 clients ${many}`,
       );
       expect(one).toBeGreaterThan(50);
-      expect(Math.abs(many - one)).toBeLessThanOrEqual(Math.max(0.05 * one, ACCOUNTS));
+      expect(many - one).toBeLessThanOrEqual(Math.max(0.05 * one, ACCOUNTS));
+      expect(many).toBeGreaterThanOrEqual(0.8 * one);
     },
     3 * WINDOW_MS,
   );
