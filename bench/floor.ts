@@ -4,13 +4,17 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser } from "@playwright/test";
 import { freePort } from "../tests/support/app-server";
+import { treeRssMiB } from "./machine";
 import { pageWeight, type PageWeight } from "./page-perf";
-import { log, sleep, summarise, type Summary } from "./stats";
+import { openMany } from "./sse";
+import { log, round, sleep, summarise, type Summary } from "./stats";
 
-// The floors under two figures, measured in the same run: the smallest App Router app this
-// Next.js version builds (bench/floor-app: one page, one JSON route; built by bench/run.sh), and a
-// bare node:http server. What the desk adds is read against them: its first-load JS against the
-// empty page's, and a reset's overhead against what any Next.js route handler costs per request.
+// The floors under three figures, measured in the same run: the smallest App Router app this
+// Next.js version builds (bench/floor-app: one page, one JSON route, one stream route; built by
+// bench/run.sh), and a bare node:http server. What the desk adds is read against them: its
+// first-load JS against the empty page's, a reset's overhead against what any Next.js route
+// handler costs per request, and its memory per open stream against a route handler's that holds
+// streams and does nothing else.
 
 export interface Floor {
   /** GET of a route handler that only answers `{ok:true}`, sequential (ms). */
@@ -19,6 +23,14 @@ export interface Floor {
   bareNodeMs: Summary;
   /** First-load JS of the empty page, counted as the desk's is. */
   emptyPage: PageWeight | null;
+  /** The bare stream route holding `streams` streams: RSS growth per stream (the process tree's
+   * peak over its idle RSS, as the desk's figure is measured). */
+  streamRss: {
+    streams: number;
+    idleMiB: number | null;
+    peakMiB: number | null;
+    perStreamKiB: number | null;
+  };
 }
 
 /** Where bench/run.sh built bench/floor-app. */
@@ -51,7 +63,34 @@ async function waitUp(url: string, budgetMs: number): Promise<void> {
   throw new Error(`floor app did not answer at ${url}`);
 }
 
-export async function frameworkFloor(browser: Browser | null, requests = 300): Promise<Floor> {
+/** Holds `count` streams on the floor app's stream route for holdMs; RSS idle → peak. */
+async function streamRss(url: string, pid: number, count: number, holdMs: number) {
+  // The first stream loads the route's code: not per-stream memory.
+  await fetch(`${url}/api/stream`).then((r) => r.body?.cancel());
+  await sleep(3000);
+  const idleMiB = treeRssMiB(pid);
+  const streams = await openMany(count, 50, `${url}/api/stream`, [""]);
+  let peakMiB = treeRssMiB(pid);
+  const end = Date.now() + holdMs;
+  while (Date.now() < end) {
+    await sleep(2000);
+    const rss = treeRssMiB(pid);
+    if (rss !== null && (peakMiB === null || rss > peakMiB)) peakMiB = rss;
+  }
+  const open = streams.filter((s) => s.status === 200 && s.connected).length;
+  streams.forEach((s) => s.close());
+  const perStreamKiB =
+    idleMiB !== null && peakMiB !== null && open > 0
+      ? round(((peakMiB - idleMiB) * 1024) / open, 1)
+      : null;
+  return { streams: open, idleMiB, peakMiB, perStreamKiB };
+}
+
+export async function frameworkFloor(
+  browser: Browser | null,
+  opts: { requests?: number; streams?: number; streamHoldMs?: number } = {},
+): Promise<Floor> {
+  const { requests = 300, streams = 1000, streamHoldMs = 10_000 } = opts;
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -81,9 +120,15 @@ export async function frameworkFloor(browser: Browser | null, requests = 300): P
       node.push(...(await timedGets(bareUrl, requests / 10)));
     }
     const emptyPage = browser ? await pageWeight(browser, url, "/", null) : null;
-    const floor = { nextRouteMs: summarise(next), bareNodeMs: summarise(node), emptyPage };
+    const rss = child.pid ? await streamRss(url, child.pid, streams, streamHoldMs) : null;
+    const floor: Floor = {
+      nextRouteMs: summarise(next),
+      bareNodeMs: summarise(node),
+      emptyPage,
+      streamRss: rss ?? { streams: 0, idleMiB: null, peakMiB: null, perStreamKiB: null },
+    };
     log(
-      `floor: Next route p50 ${floor.nextRouteMs.p50} ms, bare node p50 ${floor.bareNodeMs.p50} ms; empty page ${emptyPage?.gzipKB ?? "n/a"} kB JS`,
+      `floor: Next route p50 ${floor.nextRouteMs.p50} ms, bare node p50 ${floor.bareNodeMs.p50} ms; empty page ${emptyPage?.gzipKB ?? "n/a"} kB JS; ${floor.streamRss.streams} bare streams ${floor.streamRss.perStreamKiB ?? "n/a"} KiB each`,
     );
     return floor;
   } finally {

@@ -61,6 +61,10 @@ export function targets(f: Figures): Record<string, Target> {
   const routeFloor = floor
     ? `; a bare Next.js route costs ${fmt(floor.nextRouteMs.p50 - floor.bareNodeMs.p50)} ms over bare node:http at p50 in this run`
     : "";
+  const streamFloor =
+    floor?.streamRss.perStreamKiB != null
+      ? `; a bare Next.js route holding ${floor.streamRss.streams} streams: ${fmt(floor.streamRss.perStreamKiB)} KiB per stream in this run`
+      : "";
   const r = f.resetOverhead;
   if (!failed(r)) {
     add(
@@ -129,7 +133,7 @@ export function targets(f: Figures): Record<string, Target> {
       target: `${c.requested}, RSS growth ≤ 32 KiB per stream`,
       value: c.rssPerStreamKiB,
       hit: ok >= c.requested && c.rssPerStreamKiB !== null && c.rssPerStreamKiB <= 32,
-      measured: `${c.connectedAtEnd} connected, ${c.receivedUpdatesInLast10s} updated in last 10 s; RSS ${fmt(c.rssMiB.idle ?? Number.NaN, 0)} → peak ${fmt(c.rssMiB.peak ?? Number.NaN, 0)} MiB = ${fmt(c.rssPerStreamKiB ?? Number.NaN)} KiB per stream`,
+      measured: `${c.connectedAtEnd} connected, ${c.receivedUpdatesInLast10s} updated in last 10 s; RSS ${fmt(c.rssMiB.idle ?? Number.NaN, 0)} → peak ${fmt(c.rssMiB.peak ?? Number.NaN, 0)} MiB = ${fmt(c.rssPerStreamKiB ?? Number.NaN)} KiB per stream${streamFloor}`,
     };
     const all = c.freezeToAllClients;
     t.freezeToAllStreams = {
@@ -283,7 +287,8 @@ export function details(f: Figures): string {
     out.push(
       `Floors in this run: a Next.js route handler answering {ok:true} p50 ${fmt(floor.nextRouteMs.p50, 2)} / p99 ${fmt(floor.nextRouteMs.p99, 2)} ms; ` +
         `bare node:http p50 ${fmt(floor.bareNodeMs.p50, 2)} / p99 ${fmt(floor.bareNodeMs.p99, 2)} ms (n=${floor.nextRouteMs.n} each); ` +
-        `an empty App Router page's first-load JS ${floor.emptyPage ? `${fmt(floor.emptyPage.gzipKB)} kB gzip in ${floor.emptyPage.scripts} scripts` : "n/a"}.`,
+        `an empty App Router page's first-load JS ${floor.emptyPage ? `${fmt(floor.emptyPage.gzipKB)} kB gzip in ${floor.emptyPage.scripts} scripts` : "n/a"}; ` +
+        `a route handler that only holds streams: RSS ${fmt(floor.streamRss.idleMiB ?? Number.NaN, 0)} → ${fmt(floor.streamRss.peakMiB ?? Number.NaN, 0)} MiB with ${floor.streamRss.streams} streams, ${fmt(floor.streamRss.perStreamKiB ?? Number.NaN)} KiB per stream.`,
       "",
     );
   const r = f.resetOverhead;
