@@ -9,7 +9,8 @@ import { metrics } from "@/lib/platform/metrics";
 import { singleton } from "@/lib/platform/singleton";
 
 // The chain's head, written outside the database after every append: an append-only file, one
-// JSON line per anchor ({"chain","seq","hash","key","at"}), fsync'd before the append returns.
+// JSON line per anchor ({"chain","seq","hash","key","at"}), fsync'd before the append returns
+// (or, where the caller asks, right after: lib/audit/append.ts).
 // A row once anchored can then not vanish or change unnoticed: the verifier checks each anchor
 // against the database (lib/audit/anchor-check.ts), so deleting the newest rows, rewriting them,
 // or re-using their sequence numbers for new rows is detected even though the chain alone would

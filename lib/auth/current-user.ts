@@ -40,7 +40,7 @@ export async function getCurrentSession(): Promise<CurrentSession | null> {
 }
 
 /** next-auth's session cookie, named as next-auth names it: `__Secure-` prefixed when NEXTAUTH_URL
- * is https (lib/auth/options.ts). next-auth splits a cookie past 4 kB into `.0`, `.1`, …; ours
+ * is https (lib/auth/options.ts; next-auth's host detection, AUTH_TRUST_HOST, is not used here). next-auth splits a cookie past 4 kB into `.0`, `.1`, …; ours
  * holds five short claims (well under 1 kB), so a split one is no session here. */
 async function sessionCookie(): Promise<string | null> {
   const name = env().NEXTAUTH_URL?.startsWith("https://")
