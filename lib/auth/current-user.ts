@@ -40,8 +40,9 @@ export async function getCurrentSession(): Promise<CurrentSession | null> {
 }
 
 /** next-auth's session cookie, named as next-auth names it: `__Secure-` prefixed when NEXTAUTH_URL
- * is https (lib/auth/options.ts; next-auth's host detection, AUTH_TRUST_HOST, is not used here). next-auth splits a cookie past 4 kB into `.0`, `.1`, …; ours
- * holds five short claims (well under 1 kB), so a split one is no session here. */
+ * is https (lib/auth/options.ts; next-auth's host detection, AUTH_TRUST_HOST, is not used here).
+ * next-auth splits a cookie past 4 kB into `.0`, `.1`, …; ours holds five short claims (well
+ * under 1 kB), so a split one is no session here. */
 async function sessionCookie(): Promise<string | null> {
   const name = env().NEXTAUTH_URL?.startsWith("https://")
     ? "__Secure-next-auth.session-token"
@@ -52,8 +53,9 @@ async function sessionCookie(): Promise<string | null> {
 // The session cookie's claims, decrypted and checked (signature, expiry) as next-auth does it for
 // GET /api/auth/session. Not through getServerSession: for every request that runs next-auth's
 // whole session route, callbacks and all, and encrypts a refreshed cookie that a route handler
-// never sends (about 1 ms of a reset on the 2-core bench machine). The claims are the jwt callback's, which the
-// session callback (lib/auth/options.ts) copies unchanged into `session.desk`.
+// never sends (about 1 ms of a reset on the 2-core bench machine). The claims are the jwt
+// callback's, which the session callback (lib/auth/options.ts) copies unchanged into
+// `session.desk`.
 async function sessionToken(): Promise<unknown> {
   const token = await sessionCookie();
   if (!token) return null;
